@@ -1,0 +1,330 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the real Turso Platform API.
+const DefaultBaseURL = "https://api.turso.tech"
+
+// Defaults for Options fields left zero.
+const (
+	DefaultTimeout          = 30 * time.Second
+	DefaultMaxRetries       = 3
+	DefaultMinBackoff       = 250 * time.Millisecond
+	DefaultMaxBackoff       = 5 * time.Second
+	DefaultMaxRetryAfter    = 30 * time.Second
+	DefaultMaxResponseBytes = 64 << 20
+)
+
+// Options configure a Client. Only Token is required.
+type Options struct {
+	// BaseURL is the API's scheme, host and port, e.g. "https://api.turso.tech"
+	// or "http://127.0.0.1:8080". A trailing "/v1/" (the npm client's form) is
+	// accepted and dropped.
+	BaseURL string
+	// Token is the Platform API token sent as a bearer token.
+	Token string
+	// Org is the organization slug. Empty means the user-scoped /v1/groups
+	// paths, which act on the token owner's personal account.
+	Org string
+	// HTTPClient sends the requests; nil means a client with no overall
+	// timeout (Timeout bounds each attempt instead).
+	HTTPClient *http.Client
+	// Version goes into the User-Agent: turso-groups/<Version>.
+	Version string
+	// Timeout bounds each attempt, including reading the body.
+	Timeout time.Duration
+	// MaxRetries is how many times a retryable failure is retried; a
+	// negative value disables retries.
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the exponential backoff.
+	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter is the longest Retry-After the client will wait out; a
+	// longer one is returned to the caller as the error.
+	MaxRetryAfter time.Duration
+	// MaxResponseBytes caps how much of a response body is read.
+	MaxResponseBytes int64
+	// Logger receives one debug line per attempt. It never sees the token.
+	Logger *slog.Logger
+}
+
+// Client talks to the Turso Platform API. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	token     string
+	org       string
+	http      *http.Client
+	userAgent string
+	opts      Options
+	log       *slog.Logger
+}
+
+// New builds a Client from opts.
+func New(opts Options) (*Client, error) {
+	if opts.Token == "" {
+		return nil, errors.New("a Platform API token is required")
+	}
+	if opts.BaseURL == "" {
+		opts.BaseURL = DefaultBaseURL
+	}
+	base, err := url.Parse(opts.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("API URL %q: %w", opts.BaseURL, err)
+	}
+	if base.Scheme != "http" && base.Scheme != "https" || base.Host == "" {
+		return nil, fmt.Errorf("API URL %q: want http:// or https:// and a host", opts.BaseURL)
+	}
+	// The npm client wants ".../v1/"; our paths carry their own version.
+	base.Path = strings.TrimSuffix(strings.TrimSuffix(base.Path, "/"), "/v1")
+	base.RawPath = ""
+	base.RawQuery, base.Fragment = "", ""
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{}
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = DefaultMaxRetries
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = DefaultMinBackoff
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		base:      base,
+		token:     opts.Token,
+		org:       opts.Org,
+		http:      opts.HTTPClient,
+		userAgent: fmt.Sprintf("turso-groups/%s (%s/%s)", strings.TrimPrefix(opts.Version, "v"), runtime.GOOS, runtime.GOARCH),
+		opts:      opts,
+		log:       log,
+	}, nil
+}
+
+// Org is the organization the client acts on; empty for the user-scoped paths.
+func (c *Client) Org() string { return c.org }
+
+// BaseURL is the API's base URL, without a version prefix.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// WithOrg returns a client for another organization that shares this one's
+// connection pool and settings.
+func (c *Client) WithOrg(org string) *Client {
+	cc := *c
+	cc.org = org
+	return &cc
+}
+
+// call is one API operation: where it goes and how it may be retried.
+type call struct {
+	method string
+	path   string // already escaped
+	query  url.Values
+	body   any
+	// idempotent calls may be retried after any transient failure; others
+	// only when the server said it did nothing (429, 503) or the connection
+	// was never made.
+	idempotent bool
+}
+
+// groupsPath is the groups collection of the client's organization (or the
+// user-scoped one), followed by parts, which must already be escaped.
+func (c *Client) groupsPath(parts ...string) string {
+	var b strings.Builder
+	if c.org != "" {
+		b.WriteString("/v1/organizations/")
+		b.WriteString(url.PathEscape(c.org))
+		b.WriteString("/groups")
+	} else {
+		b.WriteString("/v1/groups")
+	}
+	for _, p := range parts {
+		b.WriteByte('/')
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// do runs cl, retrying as its idempotency allows, and decodes a 2xx body
+// into out (which may be nil). Any other status is returned as *Error.
+func (c *Client) do(ctx context.Context, cl call, out any) error {
+	var payload []byte
+	if cl.body != nil {
+		var err error
+		if payload, err = json.Marshal(cl.body); err != nil {
+			return fmt.Errorf("encode %s %s: %w", cl.method, cl.path, err)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		body, err := c.attempt(ctx, cl, payload, attempt)
+		if err == nil {
+			if out == nil || len(bytes.TrimSpace(body)) == 0 {
+				// Rotate and update answer an empty 200 on the real API.
+				return nil
+			}
+			if err := json.Unmarshal(body, out); err != nil {
+				return fmt.Errorf("%s %s: the API sent a response that is not the JSON expected: %w", cl.method, cl.path, err)
+			}
+			return nil
+		}
+		wait, retry := c.shouldRetry(ctx, cl, err, attempt)
+		if !retry {
+			return err
+		}
+		c.log.Debug("retrying", "method", cl.method, "path", cl.path, "attempt", attempt+1, "wait", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s %s: %w (after: %w)", cl.method, cl.path, ctx.Err(), err)
+		case <-t.C:
+		}
+	}
+}
+
+// attempt sends one request and reads the whole body within the timeout.
+func (c *Client) attempt(ctx context.Context, cl call, payload []byte, n int) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	u := c.base.String() + cl.path
+	if len(cl.query) > 0 {
+		u += "?" + cl.query.Encode()
+	}
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, u, rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.log.Debug("request failed", "method", cl.method, "path", cl.path, "attempt", n, "err", redactURLError(err))
+		return nil, &transportError{method: cl.method, path: cl.path, err: redactURLError(err)}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
+	c.log.Debug("request", "method", cl.method, "path", cl.path, "status", resp.StatusCode, "bytes", len(body), "elapsed", time.Since(start), "attempt", n)
+	if err != nil {
+		return nil, &transportError{method: cl.method, path: cl.path, err: err, afterHeaders: true}
+	}
+	if int64(len(body)) > c.opts.MaxResponseBytes {
+		return nil, fmt.Errorf("%s %s: the response is larger than %d bytes", cl.method, cl.path, c.opts.MaxResponseBytes)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newError(cl.method, cl.path, resp.StatusCode, resp.Header, body)
+	}
+	return body, nil
+}
+
+// transportError is a failure to get a whole response: no connection, a
+// dropped connection, a timeout.
+type transportError struct {
+	method, path string
+	err          error
+	afterHeaders bool
+}
+
+func (e *transportError) Error() string {
+	return fmt.Sprintf("%s %s: could not reach the API: %v", e.method, e.path, e.err)
+}
+
+func (e *transportError) Unwrap() error { return e.err }
+
+// neverSent reports whether the request cannot have reached the server:
+// the connection was refused or the name did not resolve.
+func (e *transportError) neverSent() bool {
+	var op *net.OpError
+	if errors.As(e.err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(e.err, &dns)
+}
+
+// redactURLError drops the URL from a *url.Error: it is safe today, but a
+// base URL with credentials in it must never reach a screen or a log.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// shouldRetry decides whether err after attempt is worth another try, and
+// how long to wait first.
+func (c *Client) shouldRetry(ctx context.Context, cl call, err error, attempt int) (time.Duration, bool) {
+	if attempt >= c.opts.MaxRetries || ctx.Err() != nil {
+		return 0, false
+	}
+	var apiErr *Error
+	var te *transportError
+	switch {
+	case errors.As(err, &apiErr):
+		switch apiErr.StatusCode {
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+			// The server says it did not do the work: safe for any method.
+			if apiErr.RetryAfter > c.opts.MaxRetryAfter {
+				return 0, false
+			}
+			return max(apiErr.RetryAfter, c.backoff(attempt)), true
+		case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+			return c.backoff(attempt), cl.idempotent
+		}
+		return 0, false
+	case errors.As(err, &te):
+		if cl.idempotent || te.neverSent() {
+			return c.backoff(attempt), true
+		}
+	}
+	return 0, false
+}
+
+// backoff is capped exponential backoff with jitter (half fixed, half
+// random), so that many clients that failed together do not retry together.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.opts.MinBackoff << min(attempt, 16)
+	if d <= 0 || d > c.opts.MaxBackoff {
+		d = c.opts.MaxBackoff
+	}
+	return d/2 + rand.N(d/2+1)
+}
