@@ -1,0 +1,209 @@
+// Package localapi runs the local Platform API (api/emulator) as a server:
+// the `turso-groups local-api` command, and the in-process API that
+// `turso-groups --local` starts on loopback.
+package localapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
+)
+
+// Config says where the local API keeps its state and how it behaves.
+type Config struct {
+	// Listen is the address to listen on; "127.0.0.1:0" picks a free port.
+	Listen string
+	// DataFile holds the state; empty keeps it in memory only.
+	DataFile string
+	// Seed ("demo" or "empty") and SeedGroups shape a new data file. Setting
+	// them for a file that already exists is an error, never ignored.
+	Seed       string
+	SeedGroups int
+	// SeedExplicit says the user asked for Seed/SeedGroups, rather than
+	// taking the defaults.
+	SeedExplicit bool
+	// Token is the bearer token to accept. Empty means: the one kept in
+	// TokenFile, created on first use.
+	Token     string
+	TokenFile string
+	Faults    emulator.Faults
+	Logger    *slog.Logger
+}
+
+// Server is a running local API.
+type Server struct {
+	// URL is the base URL clients use, e.g. http://127.0.0.1:8080.
+	URL string
+	// Token is the bearer token the server accepts.
+	Token string
+	// API is the handler, for tests that inject faults while serving.
+	API *emulator.Server
+
+	store *emulator.Store
+	srv   *http.Server
+	ln    net.Listener
+	done  chan error
+}
+
+// Start opens the store, listens and serves in the background.
+func Start(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Seed == "" {
+		cfg.Seed = "demo"
+	}
+	if cfg.Seed != "demo" && cfg.Seed != "empty" {
+		return nil, fmt.Errorf("unknown seed %q: use demo or empty", cfg.Seed)
+	}
+	if cfg.SeedGroups < 0 {
+		return nil, fmt.Errorf("--seed-groups must be zero or more, not %d", cfg.SeedGroups)
+	}
+	var store *emulator.Store
+	var err error
+	if cfg.DataFile == "" {
+		store, err = emulator.NewMemoryStore(cfg.Seed, cfg.SeedGroups)
+	} else {
+		if cfg.SeedExplicit {
+			if _, statErr := os.Stat(cfg.DataFile); statErr == nil {
+				return nil, fmt.Errorf("%s already exists; --seed and --seed-groups only shape a new data file (choose another --data, or remove that file)", cfg.DataFile)
+			}
+		}
+		store, err = emulator.OpenStore(cfg.DataFile, cfg.Seed, cfg.SeedGroups)
+	}
+	if err != nil {
+		return nil, err
+	}
+	token := cfg.Token
+	if token == "" {
+		if token, err = loadOrCreateToken(cfg.TokenFile); err != nil {
+			store.Close()
+			return nil, err
+		}
+	}
+	api, err := emulator.New(store, emulator.Options{Token: token, Faults: cfg.Faults, Logger: cfg.Logger})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	s := &Server{
+		URL:   "http://" + clientAddr(ln.Addr()),
+		Token: token,
+		API:   api,
+		store: store,
+		ln:    ln,
+		done:  make(chan error, 1),
+		srv: &http.Server{
+			Handler:           api,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+		},
+	}
+	go func() {
+		err := s.srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	return s, nil
+}
+
+// clientAddr turns a listening address into one a client can dial: an
+// unspecified host (":8080", "[::]:8080") becomes loopback.
+func clientAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// Wait blocks until the server stops on its own (an error) or ctx ends, and
+// then shuts it down: in-flight requests finish, and since every write is
+// on disk before it is acknowledged, nothing acknowledged is lost.
+func (s *Server) Wait(ctx context.Context) error {
+	select {
+	case err := <-s.done:
+		s.store.Close()
+		return err
+	case <-ctx.Done():
+	}
+	return s.Shutdown(5 * time.Second)
+}
+
+// Shutdown stops accepting requests, lets in-flight ones finish for up to
+// grace, and closes the store.
+func (s *Server) Shutdown(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		s.srv.Close()
+	}
+	if cerr := s.store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// loadOrCreateToken reads the token kept in path, or writes a new random
+// one there (0600, in a 0700 directory) so the turso CLI and other clients
+// keep working across restarts. An empty path gives a fresh token.
+func loadOrCreateToken(path string) (string, error) {
+	if path == "" {
+		return newToken()
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		tok := strings.TrimSpace(string(b))
+		if tok == "" {
+			return "", fmt.Errorf("token file %s is empty; remove it to get a new token", path)
+		}
+		return tok, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read token file: %w", err)
+	}
+	tok, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("create the token file's directory: %w", err)
+	}
+	if err := renameio.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write token file: %w", err)
+	}
+	return tok, nil
+}
+
+func newToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make a token: %w", err)
+	}
+	return "local-" + base64.RawURLEncoding.EncodeToString(b), nil
+}

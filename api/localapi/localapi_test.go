@@ -1,0 +1,102 @@
+package localapi
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+)
+
+func TestStartServesAndKeepsTokenAndState(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	cfg := Config{Listen: "127.0.0.1:0", DataFile: filepath.Join(dir, "local-api.json"), TokenFile: filepath.Join(dir, "local-api.token")}
+	s, err := Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") || !strings.HasPrefix(s.Token, "local-") {
+		t.Errorf("URL %q token %q", s.URL, s.Token)
+	}
+	c, err := api.New(api.Options{BaseURL: s.URL, Token: s.Token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateGroup(context.Background(), api.CreateGroupRequest{Name: "kept", Location: "lhr"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Wait(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	for path, want := range map[string]os.FileMode{cfg.TokenFile: 0o600, cfg.DataFile: 0o600, dir: 0o700 | os.ModeDir} {
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode() != want {
+			t.Errorf("%s: mode %v, %v; want %v", path, fi.Mode(), err, want)
+		}
+	}
+
+	// A restart keeps the token (clients keep working) and the state.
+	s2, err := Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Shutdown(time.Second)
+	if s2.Token != s.Token {
+		t.Errorf("token changed across restarts")
+	}
+	c2, _ := api.New(api.Options{BaseURL: s2.URL, Token: s2.Token, Org: "demo"})
+	if _, err := c2.GetGroup(context.Background(), "kept"); err != nil {
+		t.Errorf("group lost across restarts: %v", err)
+	}
+}
+
+func TestStartRefusals(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "s.json")
+	s, err := Start(Config{Listen: "127.0.0.1:0", DataFile: data, Token: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Shutdown(time.Second)
+	before, _ := os.ReadFile(data)
+
+	for name, cfg := range map[string]Config{
+		"seed for an existing file": {Listen: "127.0.0.1:0", DataFile: data, Token: "x", Seed: "empty", SeedExplicit: true},
+		"unknown seed":              {Listen: "127.0.0.1:0", Token: "x", Seed: "lots"},
+		"negative seed groups":      {Listen: "127.0.0.1:0", Token: "x", SeedGroups: -1},
+		"bad listen address":        {Listen: "127.0.0.1:99999", Token: "x"},
+		"empty token file":          {Listen: "127.0.0.1:0", TokenFile: writeFile(t, dir, "empty.token", "\n")},
+	} {
+		if s, err := Start(cfg); err == nil {
+			s.Shutdown(time.Second)
+			t.Errorf("%s: started", name)
+		}
+	}
+	if after, _ := os.ReadFile(data); string(after) != string(before) {
+		t.Error("a refused start changed the data file")
+	}
+
+	// A corrupt state file is an error naming it, and is left as it was.
+	bad := writeFile(t, dir, "corrupt.json", `{"version": 1, "orgs": [`)
+	_, err = Start(Config{Listen: "127.0.0.1:0", DataFile: bad, Token: "x"})
+	if err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("corrupt file: %v", err)
+	}
+	if b, _ := os.ReadFile(bad); string(b) != `{"version": 1, "orgs": [` {
+		t.Error("the corrupt file was rewritten")
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

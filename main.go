@@ -1,0 +1,162 @@
+// Command turso-groups is a terminal dashboard for the groups of a Turso
+// account, with a local Platform API for offline use.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/api/localapi"
+	"github.com/seed372e9e9a/turso-groups/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; a
+// `go install` build reports its module version instead.
+var version = "dev"
+
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}
+
+// usageError marks errors in how the command was called: exit status 2.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCmd(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "turso-groups:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "turso-groups",
+		Short:         "A terminal dashboard for the groups of a Turso account",
+		Version:       buildVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
+	})
+	root.AddCommand(newLocalAPICmd(), newVersionCmd())
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), "turso-groups", buildVersion())
+			return nil
+		},
+	}
+}
+
+func newLocalAPICmd() *cobra.Command {
+	var (
+		cfg       localapi.Config
+		failRate  float64
+		rateLimit float64
+		dropRate  float64
+		latency   time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "local-api",
+		Short: "Run the local Turso Platform API on its own",
+		Long: `Run the local Turso Platform API: the groups, locations, organizations and
+databases endpoints of api.turso.tech, served from a state file on disk.
+The turso CLI and @tursodatabase/api both accept it:
+
+  TURSO_API_BASEURL=<url> TURSO_API_TOKEN=<token> turso group list
+  createClient({ org: "demo", token: "<token>", baseUrl: "<url>/v1/" })
+
+Every write is on disk before it is acknowledged. The token is kept next to
+the data file (mode 0600) unless --token sets one.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for name, v := range map[string]float64{"fail-rate": failRate, "rate-limit-rate": rateLimit, "drop-rate": dropRate} {
+				if v < 0 || v > 1 {
+					return usageError{fmt.Errorf("--%s must be between 0 and 1, not %g", name, v)}
+				}
+			}
+			if latency < 0 {
+				return usageError{fmt.Errorf("--latency must not be negative")}
+			}
+			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate}
+			cfg.SeedExplicit = cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
+			if !cmd.Flags().Changed("data") {
+				f, err := config.LocalAPIFile()
+				if err != nil {
+					return fmt.Errorf("find the data directory (use --data): %w", err)
+				}
+				cfg.DataFile = f
+			}
+			if cfg.DataFile != "" {
+				cfg.TokenFile = strings.TrimSuffix(cfg.DataFile, filepath.Ext(cfg.DataFile)) + ".token"
+			}
+			cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			srv, err := localapi.Start(cfg)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "Local Turso Platform API on %s\n", srv.URL)
+			if cfg.DataFile != "" {
+				fmt.Fprintf(out, "  data:   %s\n", cfg.DataFile)
+			} else {
+				fmt.Fprintf(out, "  data:   in memory (lost on exit)\n")
+			}
+			fmt.Fprintf(out, "  token:  %s\n\n", srv.Token)
+			fmt.Fprintf(out, "  turso-groups --api-url %s --token %s --org demo\n", srv.URL, srv.Token)
+			fmt.Fprintf(out, "  TURSO_API_BASEURL=%s TURSO_API_TOKEN=%s turso group list\n", srv.URL, srv.Token)
+			fmt.Fprintf(out, "\nPress Ctrl+C to stop.\n")
+			err = srv.Wait(cmd.Context())
+			fmt.Fprintln(out, "Stopped.")
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.StringVar(&cfg.DataFile, "data", "", `state file (default "<data dir>/turso-groups/local-api.json"; "" keeps state in memory)`)
+	f.StringVar(&cfg.Seed, "seed", "demo", "data for a new state file: demo or empty")
+	f.IntVar(&cfg.SeedGroups, "seed-groups", 0, "add this many synthetic groups to a new state file (load tests)")
+	f.StringVar(&cfg.Token, "token", "", "bearer token to accept (default: one kept next to the data file)")
+	f.DurationVar(&latency, "latency", 0, "fault injection: add this delay to every request")
+	f.Float64Var(&failRate, "fail-rate", 0, "fault injection: fraction of requests answered 500 or 503")
+	f.Float64Var(&rateLimit, "rate-limit-rate", 0, "fault injection: fraction of requests answered 429 with Retry-After")
+	f.Float64Var(&dropRate, "drop-rate", 0, "fault injection: fraction of connections dropped without an answer")
+	return cmd
+}
