@@ -26,7 +26,7 @@ func TestValidateGroupName(t *testing.T) {
 		{"under_score", "only lowercase letters, digits and hyphens"},
 		{"has space", "a space at position 4"},
 		{"café", "only lowercase letters"}, // non-ASCII lowercase is refused
-		{"esc\x1b[31m", `'\x1b'`},           // shown escaped, never raw
+		{"esc\x1b[31m", `'\x1b'`},          // shown escaped, never raw
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
