@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,7 +22,16 @@ type script struct {
 	t     *testing.T
 	steps []func(w http.ResponseWriter, r *http.Request)
 	n     atomic.Int32
-	reqs  []recorded
+	mu    sync.Mutex
+	log   []recorded
+}
+
+// reqs returns the requests recorded so far; handlers run on the server's
+// goroutines, so the log is read under the lock.
+func (s *script) reqs() []recorded {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
 }
 
 type recorded struct {
@@ -29,8 +40,10 @@ type recorded struct {
 
 func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
-	s.reqs = append(s.reqs, recorded{r.Method, r.URL.Path, r.URL.EscapedPath(), r.URL.RawQuery, string(b),
+	s.mu.Lock()
+	s.log = append(s.log, recorded{r.Method, r.URL.Path, r.URL.EscapedPath(), r.URL.RawQuery, string(b),
 		r.Header.Get("Authorization"), r.Header.Get("User-Agent"), r.Header.Get("Content-Type")})
+	s.mu.Unlock()
 	i := int(s.n.Add(1)) - 1
 	if i >= len(s.steps) {
 		s.t.Errorf("unexpected request %d: %s %s", i+1, r.Method, r.URL)
@@ -75,7 +88,7 @@ func TestPathsAndHeaders(t *testing.T) {
 	if _, err := c.GetGroup(ctx, "a b/c"); err != nil {
 		t.Fatal(err)
 	}
-	r := s.reqs[0]
+	r := s.reqs()[0]
 	if r.RawPath != "/v1/organizations/my%20org/groups/a%20b%2Fc" {
 		t.Errorf("escaped path = %s", r.RawPath)
 	}
@@ -94,8 +107,8 @@ func TestPathsAndHeaders(t *testing.T) {
 	if _, err := c2.ListDatabases(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if s2.reqs[0].Path != "/v1/groups" || s2.reqs[1].Path != "/v1/databases" {
-		t.Errorf("user-scoped paths = %s, %s", s2.reqs[0].Path, s2.reqs[1].Path)
+	if s2.reqs()[0].Path != "/v1/groups" || s2.reqs()[1].Path != "/v1/databases" {
+		t.Errorf("user-scoped paths = %s, %s", s2.reqs()[0].Path, s2.reqs()[1].Path)
 	}
 }
 
@@ -230,16 +243,16 @@ func TestRetriesIdempotentRequests(t *testing.T) {
 	if err != nil || len(gs) != 1 {
 		t.Fatalf("ListGroups after transient failures = %v, %v", gs, err)
 	}
-	if len(s.reqs) != 4 {
-		t.Errorf("%d attempts, want 4", len(s.reqs))
+	if len(s.reqs()) != 4 {
+		t.Errorf("%d attempts, want 4", len(s.reqs()))
 	}
 }
 
 func TestGivesUpAfterMaxRetries(t *testing.T) {
 	c, s := newScripted(t, "acme", reply(500, `{"error":"a"}`), reply(500, `{"error":"b"}`), reply(500, `{"error":"c"}`), reply(500, `{"error":"last"}`))
 	_, err := c.ListGroups(context.Background())
-	if StatusOf(err) != 500 || !strings.Contains(err.Error(), "last") || len(s.reqs) != 4 {
-		t.Errorf("err = %v after %d attempts", err, len(s.reqs))
+	if StatusOf(err) != 500 || !strings.Contains(err.Error(), "last") || len(s.reqs()) != 4 {
+		t.Errorf("err = %v after %d attempts", err, len(s.reqs()))
 	}
 }
 
@@ -270,8 +283,8 @@ func TestNeverRetriesAmbiguousMutations(t *testing.T) {
 				if err := mutate(c); err == nil {
 					t.Fatal("the mutation was retried into a success")
 				}
-				if len(s.reqs) != 1 {
-					t.Errorf("%d requests, want 1 (no retry)", len(s.reqs))
+				if len(s.reqs()) != 1 {
+					t.Errorf("%d requests, want 1 (no retry)", len(s.reqs()))
 				}
 			})
 		}
@@ -288,11 +301,11 @@ func TestRetriesAnyMethodOn429And503(t *testing.T) {
 		reply(200, `{"group":{"name":"g","primary":"lhr","locations":["lhr"]}}`),
 	)
 	g, err := c.CreateGroup(context.Background(), CreateGroupRequest{Name: "g", Location: "lhr"})
-	if err != nil || g.Name != "g" || len(s.reqs) != 3 {
-		t.Errorf("create = %+v, %v after %d requests", g, err, len(s.reqs))
+	if err != nil || g.Name != "g" || len(s.reqs()) != 3 {
+		t.Errorf("create = %+v, %v after %d requests", g, err, len(s.reqs()))
 	}
-	if s.reqs[0].Body != s.reqs[2].Body || s.reqs[2].Body != `{"name":"g","location":"lhr"}` {
-		t.Errorf("retried body = %q (first %q)", s.reqs[2].Body, s.reqs[0].Body)
+	if s.reqs()[0].Body != s.reqs()[2].Body || s.reqs()[2].Body != `{"name":"g","location":"lhr"}` {
+		t.Errorf("retried body = %q (first %q)", s.reqs()[2].Body, s.reqs()[0].Body)
 	}
 }
 
@@ -318,8 +331,8 @@ func TestHonoursRetryAfter(t *testing.T) {
 	})
 	_, err := c2.ListGroups(context.Background())
 	var apiErr *Error
-	if !IsRateLimited(err) || !errors.As(err, &apiErr) || apiErr.RetryAfter != time.Hour || len(s2.reqs) != 1 {
-		t.Errorf("long Retry-After: %v after %d requests", err, len(s2.reqs))
+	if !IsRateLimited(err) || !errors.As(err, &apiErr) || apiErr.RetryAfter != time.Hour || len(s2.reqs()) != 1 {
+		t.Errorf("long Retry-After: %v after %d requests", err, len(s2.reqs()))
 	}
 }
 
@@ -399,8 +412,8 @@ func TestCreateGroupValidatesBeforeSending(t *testing.T) {
 	if _, err := c.CreateGroupToken(ctx, "g", TokenOptions{Authorization: "admin"}); err == nil {
 		t.Error("bad authorization accepted")
 	}
-	if len(s.reqs) != 0 {
-		t.Errorf("%d requests sent for invalid input", len(s.reqs))
+	if len(s.reqs()) != 0 {
+		t.Errorf("%d requests sent for invalid input", len(s.reqs()))
 	}
 }
 
@@ -434,7 +447,7 @@ func TestRequestBodies(t *testing.T) {
 		{Method: "POST", Path: "/v1/organizations/acme/groups/g/transfer", Body: `{"organization":"other"}`},
 	}
 	for i, w := range want {
-		r := s.reqs[i]
+		r := s.reqs()[i]
 		if r.Method != w.Method || r.Path != w.Path || r.Query != w.Query || r.Body != w.Body {
 			t.Errorf("request %d = %s %s?%s %s; want %s %s?%s %s", i, r.Method, r.Path, r.Query, r.Body, w.Method, w.Path, w.Query, w.Body)
 		}
@@ -453,15 +466,15 @@ func TestDatabasesPagination(t *testing.T) {
 	if err != nil || len(dbs) != 2 || dbs[0].Hostname != "a-acme.turso.io" || dbs[1].Group != "g2" {
 		t.Fatalf("databases = %+v, %v", dbs, err)
 	}
-	if s.reqs[1].Query != "cursor=c2" {
-		t.Errorf("second page query = %q", s.reqs[1].Query)
+	if s.reqs()[1].Query != "cursor=c2" {
+		t.Errorf("second page query = %q", s.reqs()[1].Query)
 	}
 }
 
 func TestCurrentUserFallback(t *testing.T) {
 	c, s := newScripted(t, "", reply(404, `{"error":"not found"}`), reply(200, `{"user":{"username":"iku","plan":"scaler"}}`))
 	u, err := c.CurrentUser(context.Background())
-	if err != nil || u.Username != "iku" || s.reqs[1].Path != "/v1/current-user" {
+	if err != nil || u.Username != "iku" || s.reqs()[1].Path != "/v1/current-user" {
 		t.Errorf("user = %+v, %v", u, err)
 	}
 }
