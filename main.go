@@ -92,6 +92,7 @@ func newLocalAPICmd() *cobra.Command {
 		rateLimit float64
 		dropRate  float64
 		latency   time.Duration
+		quiet     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "local-api",
@@ -127,7 +128,13 @@ the data file (mode 0600) unless --token sets one.`,
 			if cfg.DataFile != "" {
 				cfg.TokenFile = strings.TrimSuffix(cfg.DataFile, filepath.Ext(cfg.DataFile)) + ".token"
 			}
-			cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			// A dev server shows its traffic: one line per request (debug
+			// level), unless --quiet. The token is never logged.
+			level := slog.LevelDebug
+			if quiet {
+				level = slog.LevelWarn
+			}
+			cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			srv, err := localapi.Start(cfg)
 			if err != nil {
 				return err
@@ -140,7 +147,6 @@ the data file (mode 0600) unless --token sets one.`,
 				fmt.Fprintf(out, "  data:   in memory (lost on exit)\n")
 			}
 			fmt.Fprintf(out, "  token:  %s\n\n", srv.Token)
-			fmt.Fprintf(out, "  turso-groups --api-url %s --token %s --org demo\n", srv.URL, srv.Token)
 			fmt.Fprintf(out, "  TURSO_API_BASEURL=%s TURSO_API_TOKEN=%s turso group list\n", srv.URL, srv.Token)
 			fmt.Fprintf(out, "\nPress Ctrl+C to stop.\n")
 			err = srv.Wait(cmd.Context())
@@ -154,6 +160,7 @@ the data file (mode 0600) unless --token sets one.`,
 	f.StringVar(&cfg.Seed, "seed", "demo", "data for a new state file: demo or empty")
 	f.IntVar(&cfg.SeedGroups, "seed-groups", 0, "add this many synthetic groups to a new state file (load tests)")
 	f.StringVar(&cfg.Token, "token", "", "bearer token to accept (default: one kept next to the data file)")
+	f.BoolVarP(&quiet, "quiet", "q", false, "do not log each request to stderr")
 	f.DurationVar(&latency, "latency", 0, "fault injection: add this delay to every request")
 	f.Float64Var(&failRate, "fail-rate", 0, "fault injection: fraction of requests answered 500 or 503")
 	f.Float64Var(&rateLimit, "rate-limit-rate", 0, "fault injection: fraction of requests answered 429 with Retry-After")

@@ -42,7 +42,8 @@ func TestLocalAPICommand(t *testing.T) {
 	cmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", data)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "share"))
 	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +88,10 @@ func TestLocalAPICommand(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("local-api did not stop within 10s of SIGTERM")
+	}
+	// stderr is complete once Wait has returned.
+	if log := stderr.String(); !strings.Contains(log, "path=/v1/organizations/demo/groups status=200") || strings.Contains(log, token) {
+		t.Errorf("the request log should name each request and never the token:\n%s", log)
 	}
 	b, err := os.ReadFile(data)
 	if err != nil || !strings.Contains(string(b), `"acked"`) {
