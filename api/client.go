@@ -60,7 +60,14 @@ type Options struct {
 	MaxResponseBytes int64
 	// Logger receives one debug line per attempt. It never sees the token.
 	Logger *slog.Logger
+	// ReadOnly refuses every request that could change something, before it
+	// is sent: the SSH server gives read-only keys such a client, so the
+	// rule holds whatever the UI shows.
+	ReadOnly bool
 }
+
+// ErrReadOnly is returned for a mutation on a read-only client.
+var ErrReadOnly = errors.New("this session is read-only: changes are not allowed")
 
 // Client talks to the Turso Platform API. It is safe for concurrent use.
 type Client struct {
@@ -131,6 +138,9 @@ func New(opts Options) (*Client, error) {
 	}, nil
 }
 
+// ReadOnly reports whether the client refuses mutations.
+func (c *Client) ReadOnly() bool { return c.opts.ReadOnly }
+
 // Org is the organization the client acts on; empty for the user-scoped paths.
 func (c *Client) Org() string { return c.org }
 
@@ -178,6 +188,9 @@ func (c *Client) groupsPath(parts ...string) string {
 // do runs cl, retrying as its idempotency allows, and decodes a 2xx body
 // into out (which may be nil). Any other status is returned as *Error.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
+	if c.opts.ReadOnly && cl.method != http.MethodGet && cl.method != http.MethodHead {
+		return fmt.Errorf("%s %s: %w", cl.method, cl.path, ErrReadOnly)
+	}
 	var payload []byte
 	if cl.body != nil {
 		var err error

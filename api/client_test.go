@@ -533,3 +533,35 @@ func FuzzDecodeGroupResponse(f *testing.F) {
 		}
 	})
 }
+
+func TestReadOnlyRefusesMutationsBeforeSending(t *testing.T) {
+	s := &script{t: t, steps: []func(http.ResponseWriter, *http.Request){reply(200, `{"groups":[]}`)}}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	c, err := New(Options{BaseURL: srv.URL, Token: "t", Org: "acme", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.ListGroups(ctx); err != nil {
+		t.Fatalf("a read on a read-only client: %v", err)
+	}
+	for name, op := range map[string]func() error{
+		"create":  func() error { _, err := c.CreateGroup(ctx, CreateGroupRequest{Name: "g", Location: "lhr"}); return err },
+		"delete":  func() error { _, err := c.DeleteGroup(ctx, "g"); return err },
+		"protect": func() error { _, err := c.SetDeleteProtection(ctx, "g", false); return err },
+		"token":   func() error { _, err := c.CreateGroupToken(ctx, "g", TokenOptions{}); return err },
+		"rotate":  func() error { return c.RotateGroupTokens(ctx, "g") },
+		"move":    func() error { _, err := c.TransferGroup(ctx, "g", "o"); return err },
+	} {
+		if err := op(); !errors.Is(err, ErrReadOnly) {
+			t.Errorf("%s: %v, want ErrReadOnly", name, err)
+		}
+	}
+	if n := len(s.reqs()); n != 1 {
+		t.Errorf("%d requests reached the server, want only the read", n)
+	}
+	if !c.ReadOnly() || !c.WithOrg("other").ReadOnly() {
+		t.Error("ReadOnly() is false, or lost by WithOrg")
+	}
+}

@@ -1,0 +1,140 @@
+// Package keys is the dashboard's one KeyMap: every action, its default
+// keys and help text, and the rebinding a config file asks for. The help
+// view is built from it, so a rebound key is shown as rebound.
+package keys
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// KeyMap holds a binding per action. ForceQuit (ctrl+c) cannot be rebound.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Back, Filter, Sort, Refresh       key.Binding
+	Help, Quit, ForceQuit                   key.Binding
+	New, AddLocation, RemoveLocation        key.Binding
+	Protect, Token, Copy, Rotate            key.Binding
+	Transfer, Unarchive, Update, Delete     key.Binding
+	SwitchOrg                               key.Binding
+}
+
+// Default is the key map users of k9s and lazygit expect: vim keys and
+// arrows, single letters for actions, esc back, q and ctrl+c quit.
+func Default() KeyMap {
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], help))
+	}
+	k := KeyMap{
+		Up:             b("up", "up", "k"),
+		Down:           b("down", "down", "j"),
+		PageUp:         b("page up", "pgup", "ctrl+u", "b"),
+		PageDown:       b("page down", "pgdown", "ctrl+d", "f"),
+		Top:            b("top", "home", "g"),
+		Bottom:         b("bottom", "end", "G"),
+		Open:           b("details", "enter"),
+		Back:           b("back", "esc"),
+		Filter:         b("filter", "/"),
+		Sort:           b("sort", "s"),
+		Refresh:        b("refresh", "r"),
+		Help:           b("help", "?"),
+		Quit:           b("quit", "q"),
+		ForceQuit:      b("quit", "ctrl+c"),
+		New:            b("new group", "n"),
+		AddLocation:    b("add location", "a"),
+		RemoveLocation: b("remove location", "x"),
+		Protect:        b("delete protection", "p"),
+		Token:          b("create token", "t"),
+		Copy:           b("copy token", "c"),
+		Rotate:         b("rotate tokens", "R"),
+		Transfer:       b("transfer", "m"),
+		Unarchive:      b("unarchive", "u"),
+		Update:         b("update databases", "U"),
+		Delete:         b("delete", "d"),
+		SwitchOrg:      b("switch org", "o"),
+	}
+	// Arrows read better than their names in the help.
+	k.Up.SetHelp("↑/k", "up")
+	k.Down.SetHelp("↓/j", "down")
+	k.Top.SetHelp("g/home", "top")
+	k.Bottom.SetHelp("G/end", "bottom")
+	return k
+}
+
+// bindings maps the config file's action names to the bindings.
+func (k *KeyMap) bindings() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
+		"open": &k.Open, "back": &k.Back, "filter": &k.Filter, "sort": &k.Sort, "refresh": &k.Refresh,
+		"help": &k.Help, "quit": &k.Quit, "new": &k.New, "add_location": &k.AddLocation,
+		"remove_location": &k.RemoveLocation, "protect": &k.Protect, "token": &k.Token, "copy": &k.Copy,
+		"rotate": &k.Rotate, "transfer": &k.Transfer, "unarchive": &k.Unarchive, "update": &k.Update,
+		"delete": &k.Delete, "switch_org": &k.SwitchOrg,
+	}
+}
+
+// Actions lists the action names a config file may rebind.
+func Actions() []string {
+	var k KeyMap
+	names := make([]string, 0, 32)
+	for n := range k.bindings() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Rebind applies overrides (action -> keys). An unknown action, an empty
+// key list or ctrl+c is an error; the help text follows the new keys.
+func (k *KeyMap) Rebind(overrides map[string][]string) error {
+	bs := k.bindings()
+	names := make([]string, 0, len(overrides))
+	for n := range overrides {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		keys := overrides[name]
+		b, ok := bs[name]
+		if !ok {
+			return fmt.Errorf("unknown key action %q (known: %s)", name, strings.Join(Actions(), ", "))
+		}
+		if len(keys) == 0 {
+			return fmt.Errorf("key action %q: give at least one key", name)
+		}
+		for _, kk := range keys {
+			if kk == "ctrl+c" {
+				return fmt.Errorf("key action %q: ctrl+c always quits and cannot be rebound", name)
+			}
+		}
+		*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), b.Help().Desc))
+	}
+	return nil
+}
+
+// Conflicts lists keys bound to more than one action that can be active at
+// the same time, so a config mistake is reported rather than silently
+// shadowing an action.
+func (k *KeyMap) Conflicts() []string {
+	owner := map[string]string{}
+	var out []string
+	bs := k.bindings()
+	names := make([]string, 0, len(bs))
+	for n := range bs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, kk := range bs[n].Keys() {
+			if o, ok := owner[kk]; ok {
+				out = append(out, fmt.Sprintf("%q is bound to both %s and %s", kk, o, n))
+				continue
+			}
+			owner[kk] = n
+		}
+	}
+	return out
+}

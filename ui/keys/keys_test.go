@@ -1,0 +1,61 @@
+package keys
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "ctrl+x":
+		return tea.KeyMsg{Type: tea.KeyCtrlX}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func TestDefaultsHaveNoConflicts(t *testing.T) {
+	k := Default()
+	if c := k.Conflicts(); len(c) > 0 {
+		t.Errorf("default conflicts: %v", c)
+	}
+	if !key.Matches(press("n"), k.New) || !key.Matches(press("R"), k.Rotate) || key.Matches(press("r"), k.Rotate) {
+		t.Error("defaults do not match their keys")
+	}
+}
+
+func TestRebind(t *testing.T) {
+	k := Default()
+	if err := k.Rebind(map[string][]string{"new": {"ctrl+x", "+"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(press("ctrl+x"), k.New) || key.Matches(press("n"), k.New) {
+		t.Error("rebinding did not replace the keys")
+	}
+	if h := k.New.Help(); h.Key != "ctrl+x/+" || h.Desc != "new group" {
+		t.Errorf("help after rebinding = %+v", h)
+	}
+	for _, bad := range []map[string][]string{{"launch": {"l"}}, {"new": {}}, {"quit": {"ctrl+c"}}} {
+		k := Default()
+		if err := k.Rebind(bad); err == nil {
+			t.Errorf("Rebind(%v) accepted", bad)
+		}
+	}
+	k = Default()
+	k.Rebind(map[string][]string{"delete": {"n"}})
+	if c := k.Conflicts(); len(c) != 1 || !strings.Contains(c[0], `"n"`) {
+		t.Errorf("conflicts = %v", c)
+	}
+}
+
+func TestActionsAreTheConfigNames(t *testing.T) {
+	got := strings.Join(Actions(), ",")
+	want := "add_location,back,bottom,copy,delete,down,filter,help,new,open,page_down,page_up,protect,quit,refresh,remove_location,rotate,sort,switch_org,token,top,transfer,unarchive,up,update"
+	if got != want {
+		t.Errorf("Actions() = %s", got)
+	}
+}

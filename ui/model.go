@@ -1,0 +1,284 @@
+// Package ui is the turso-groups dashboard: one root Model that owns the
+// data, routes keys to whatever has focus (a form, the filter, the token
+// dialog, the list or the detail view) and messages to their owner. Every
+// API call runs as a tea.Cmd whose result comes back as a typed message.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/styles"
+)
+
+// Options configure a dashboard.
+type Options struct {
+	// Client talks to the API; its organization is the one shown first.
+	Client *api.Client
+	// APIURL is shown in the header for a remote API.
+	APIURL string
+	// Local marks the embedded local API: the header shows a local badge
+	// and LocalHint, one line on how to use a real account.
+	Local     bool
+	LocalHint string
+	// User is the signed-in user's name when already known (the turso
+	// CLI's settings, or the local API's user); empty until the
+	// organizations are fetched.
+	User string
+	// ReadOnly hides and refuses every mutation.
+	ReadOnly bool
+	// Renderer draws for this terminal; Palette is its colours.
+	Renderer *lipgloss.Renderer
+	Palette  styles.Palette
+	// Keys is the key map, already rebound from the config file.
+	Keys keys.KeyMap
+	// Refresh reloads the list periodically; zero turns it off.
+	Refresh time.Duration
+	// TokenExpiry, when known from the token itself, lets the dashboard
+	// warn before the first request answers; zero means unknown or never.
+	TokenExpiry time.Time
+	// Context bounds every request (an SSH session's context); nil means
+	// background. Quitting cancels what is in flight.
+	Context context.Context
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Copy writes s to the terminal's clipboard (OSC 52); nil uses the
+	// renderer's output.
+	Copy func(s string) error
+}
+
+type screen int
+
+const (
+	screenList screen = iota
+	screenDetail
+)
+
+type toastKind int
+
+const (
+	toastInfo toastKind = iota
+	toastSuccess
+	toastError
+)
+
+type toast struct {
+	text string
+	kind toastKind
+	id   int
+}
+
+// Model is the root model of the dashboard.
+type Model struct {
+	opts   Options
+	client *api.Client
+	st     styles.Styles
+	keys   keys.KeyMap
+	ctx    context.Context
+	cancel context.CancelFunc
+	now    func() time.Time
+
+	width, height int
+
+	user     string
+	orgs     []api.Organization
+	locNames map[string]string
+	locs     []api.Location
+
+	groups   []api.Group
+	byName   map[string]int
+	dbs      map[string][]api.Database
+	dbsKnown bool
+	loading  bool
+	loaded   bool
+	loadErr  error
+	stale    error
+	loadSeq  int
+	gen      int
+
+	list         listState
+	screen       screen
+	detailName   string
+	detailScroll int
+
+	form        *formState
+	createDraft *formValues
+	tokenDialog *tokenDialog
+	notice      *notice
+
+	pending  map[int]string
+	nextOp   int
+	spinner  spinner.Model
+	toast    toast
+	showHelp bool
+
+	tokenWarn string
+	quitting  bool
+}
+
+// notice is a message box that needs the user's attention (why a delete
+// cannot proceed, say); any key closes it.
+type notice struct {
+	title, body string
+}
+
+// New builds the dashboard.
+func New(opts Options) *Model {
+	if opts.Renderer == nil {
+		opts.Renderer = lipgloss.DefaultRenderer()
+	}
+	if opts.Palette == (styles.Palette{}) {
+		opts.Palette = styles.DefaultPalette()
+	}
+	if opts.Keys.Quit.Keys() == nil {
+		opts.Keys = keys.Default()
+	}
+	parent := opts.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithCancel(parent)
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	st := styles.New(opts.Renderer, opts.Palette)
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
+	m := &Model{
+		opts:     opts,
+		client:   opts.Client,
+		st:       st,
+		keys:     opts.Keys,
+		ctx:      ctx,
+		cancel:   cancel,
+		now:      now,
+		user:     opts.User,
+		byName:   map[string]int{},
+		dbs:      map[string][]api.Database{},
+		locNames: map[string]string{},
+		pending:  map[int]string{},
+		spinner:  sp,
+		loading:  true,
+		width:    80,
+		height:   24,
+	}
+	m.list = newListState(st)
+	m.applyReadOnly()
+	m.checkTokenExpiry(opts.TokenExpiry)
+	return m
+}
+
+// applyReadOnly hides the mutation keys from the help and the key routing.
+func (m *Model) applyReadOnly() {
+	if !m.opts.ReadOnly {
+		return
+	}
+	for _, b := range m.mutationBindings() {
+		b.SetEnabled(false)
+	}
+}
+
+// checkTokenExpiry turns a known expiry into a warning.
+func (m *Model) checkTokenExpiry(exp time.Time) {
+	if exp.IsZero() || m.opts.Local {
+		return
+	}
+	left := exp.Sub(m.now())
+	switch {
+	case left <= 0:
+		m.tokenWarn = "Your API token has expired. Run `turso auth login`, or set TURSO_API_TOKEN to a new token."
+	case left < 72*time.Hour:
+		m.tokenWarn = fmt.Sprintf("Your API token expires in %s. Run `turso auth login` to renew it.", roundDuration(left))
+	}
+}
+
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+	return "a minute"
+}
+
+// Init starts the first load: at most four requests, whatever the number
+// of groups (validate, groups, databases, locations).
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.spinner.Tick, m.reload(), loadLocationsCmd(m.ctx, m.client), textinput.Blink}
+	if !m.opts.Local {
+		cmds = append(cmds, validateTokenCmd(m.ctx, m.client, m.gen))
+	}
+	if m.opts.Refresh > 0 {
+		cmds = append(cmds, refreshAfter(m.gen, m.opts.Refresh))
+	}
+	return tea.Batch(cmds...)
+}
+
+// reload starts a load of the groups and databases; an earlier load still
+// in flight is superseded.
+func (m *Model) reload() tea.Cmd {
+	m.loadSeq++
+	m.loading = true
+	return loadGroupsCmd(m.ctx, m.client, m.loadSeq, m.gen)
+}
+
+// busy reports whether the spinner should turn.
+func (m *Model) busy() bool { return m.loading || len(m.pending) > 0 }
+
+// Quit cancels everything in flight; the program then exits.
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.cancel()
+	return tea.Quit
+}
+
+// Close cancels what is in flight; the SSH server calls it when a session
+// ends without the user quitting.
+func (m *Model) Close() { m.cancel() }
+
+// showToast displays a short message that clears itself.
+func (m *Model) showToast(kind toastKind, text string) tea.Cmd {
+	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1}
+	d := 4 * time.Second
+	if kind == toastError {
+		d = 10 * time.Second
+	}
+	return clearToastAfter(m.toast.id, d)
+}
+
+// selected is the group the actions apply to: the detail view's, or the
+// one under the list cursor.
+func (m *Model) selected() (api.Group, bool) {
+	name := m.detailName
+	if m.screen == screenList {
+		i, ok := m.list.current()
+		if !ok {
+			return api.Group{}, false
+		}
+		return m.groups[i], true
+	}
+	i, ok := m.byName[name]
+	if !ok {
+		return api.Group{}, false
+	}
+	return m.groups[i], true
+}
+
+// orgLabel is the organization as users know it: the slug, or "personal".
+func (m *Model) orgLabel() string {
+	if o := m.client.Org(); o != "" {
+		return o
+	}
+	return "personal account"
+}

@@ -1,0 +1,579 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui/text"
+)
+
+// Update routes keys to what has focus and messages to their owner.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.list.clamp()
+		if m.form != nil {
+			// huh sizes its groups from the window; give it the area it
+			// really has (Form.Init asks for this message too).
+			return m, m.updateForm(m.formSize())
+		}
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	case spinner.TickMsg:
+		if !m.busy() {
+			return m, nil // stop ticking until there is work again
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case groupsLoadedMsg:
+		return m, m.onGroupsLoaded(msg)
+	case locationsLoadedMsg:
+		if msg.err != nil {
+			return m, m.showToast(toastError, "Could not load the locations: "+describe(msg.err))
+		}
+		m.locs = msg.locs
+		m.locNames = make(map[string]string, len(msg.locs))
+		for _, l := range msg.locs {
+			m.locNames[l.Code] = l.Name
+		}
+		return m, nil
+	case tokenValidatedMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		if msg.err != nil {
+			if api.IsUnauthorized(msg.err) {
+				m.tokenWarn = describe(msg.err)
+			}
+			return m, nil
+		}
+		m.checkTokenExpiry(msg.exp)
+		return m, nil
+	case orgsLoadedMsg:
+		m.dropPending(-1)
+		if msg.err != nil {
+			return m, m.showToast(toastError, "Could not load your organizations: "+describe(msg.err))
+		}
+		m.orgs = msg.orgs
+		if msg.user.Username != "" {
+			m.user = msg.user.Username
+		}
+		if msg.then != formNone && m.form == nil {
+			return m, m.startForm(msg.then)
+		}
+		return m, nil
+	case opDoneMsg:
+		return m, m.onOpDone(msg)
+	case refreshTickMsg:
+		if msg.gen != m.gen || m.opts.Refresh <= 0 {
+			return m, nil
+		}
+		cmds := []tea.Cmd{refreshAfter(m.gen, m.opts.Refresh)}
+		if !m.loading {
+			cmds = append(cmds, m.reload())
+		}
+		return m, tea.Batch(cmds...)
+	case clearToastMsg:
+		if msg.id == m.toast.id {
+			m.toast = toast{id: m.toast.id}
+		}
+		return m, nil
+	case copiedMsg:
+		if msg.err != nil {
+			return m, m.showToast(toastError, "Could not copy the token: "+msg.err.Error())
+		}
+		return m, m.showToast(toastSuccess, "Token copied to the clipboard (OSC 52).")
+	}
+	// Anything else (cursor blinks, huh's internal messages) belongs to
+	// the open form or the filter.
+	if m.form != nil {
+		return m, m.updateForm(msg)
+	}
+	if m.list.filtering {
+		var cmd tea.Cmd
+		m.list.filter, cmd = m.list.filter.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// handleKey routes a key: ctrl+c always quits; otherwise whatever has
+// focus (form, token dialog, notice, filter) gets the key first, and
+// single-letter actions apply only when nothing is being typed.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.quit()
+	}
+	// Keys typed quickly (or replayed) can arrive as one message of
+	// several runes ("jj"), which no binding matches. Unless text is being
+	// typed, where the runes belong together, take them one at a time.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.form == nil && !m.list.filtering {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
+	switch {
+	case m.form != nil:
+		return m.updateForm(msg)
+	case m.tokenDialog != nil:
+		return m.updateTokenDialog(msg)
+	case m.notice != nil:
+		m.notice = nil
+		return nil
+	case m.list.filtering:
+		return m.updateFilter(msg)
+	case m.showHelp:
+		if key.Matches(msg, m.keys.Quit) {
+			return m.quit()
+		}
+		m.showHelp = false
+		return nil
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, k.Back):
+		if m.screen == screenDetail {
+			m.screen = screenList
+			return nil
+		}
+		if m.list.query != "" {
+			m.setQuery("")
+		}
+		return nil
+	case key.Matches(msg, k.Refresh):
+		if m.loading {
+			return nil
+		}
+		return tea.Batch(m.reload(), m.spinner.Tick)
+	case key.Matches(msg, k.SwitchOrg):
+		return m.withOrgs(formSwitchOrg)
+	}
+	if m.screen == screenList {
+		if cmd, ok := m.listKey(msg); ok {
+			return cmd
+		}
+	} else if m.detailKey(msg) {
+		return nil
+	}
+	if m.loadErr != nil && !m.loaded {
+		return nil
+	}
+	return m.actionKey(msg)
+}
+
+func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := m.keys
+	l := &m.list
+	page := max(l.height-1, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		l.move(-1)
+	case key.Matches(msg, k.Down):
+		l.move(1)
+	case key.Matches(msg, k.PageUp):
+		l.move(-page)
+	case key.Matches(msg, k.PageDown):
+		l.move(page)
+	case key.Matches(msg, k.Top):
+		l.move(-len(l.visible))
+	case key.Matches(msg, k.Bottom):
+		l.move(len(l.visible))
+	case key.Matches(msg, k.Filter):
+		l.filtering = true
+		l.filter.SetValue(l.query)
+		l.filter.CursorEnd()
+		return l.filter.Focus(), true
+	case key.Matches(msg, k.Sort):
+		keep := m.currentName()
+		l.sort = (l.sort + 1) % sortModes
+		l.resort(m.groups, m.dbs)
+		l.refilter(m.groups, keep)
+	case key.Matches(msg, k.Open):
+		if g, ok := m.selected(); ok {
+			m.screen = screenDetail
+			m.detailName = g.Name
+			m.detailScroll = 0
+		}
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+func (m *Model) detailKey(msg tea.KeyMsg) bool {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.scrollDetail(-1)
+	case key.Matches(msg, k.Down):
+		m.scrollDetail(1)
+	case key.Matches(msg, k.PageUp):
+		m.scrollDetail(-10)
+	case key.Matches(msg, k.PageDown):
+		m.scrollDetail(10)
+	case key.Matches(msg, k.Top):
+		m.detailScroll = 0
+	default:
+		return false
+	}
+	return true
+}
+
+func (m *Model) scrollDetail(d int) {
+	g, ok := m.selected()
+	if !ok {
+		return
+	}
+	lines := len(m.detailLines(g, max(m.width-2, 10), true))
+	m.detailScroll = min(max(m.detailScroll+d, 0), max(lines-m.bodyHeight(), 0))
+}
+
+// actionKey starts the action bound to msg, if any applies.
+func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	mutation := func(b key.Binding) bool { return key.Matches(msg, b) }
+	if m.opts.ReadOnly {
+		for _, b := range m.mutationBindings() {
+			// Disabled bindings never match; this catches a rebinding
+			// that re-enabled one.
+			if b.Enabled() && key.Matches(msg, *b) {
+				return m.showToast(toastError, "This session is read-only.")
+			}
+		}
+		return nil
+	}
+	switch {
+	case mutation(k.New):
+		return m.startForm(formCreate)
+	}
+	g, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	switch {
+	case mutation(k.AddLocation):
+		return m.startForm(formAddLocation)
+	case mutation(k.RemoveLocation):
+		return m.startForm(formRemoveLocation)
+	case mutation(k.Protect):
+		on := !g.DeleteProtection
+		name := g.Name
+		label := "Turning delete protection on for " + name
+		if !on {
+			label = "Turning delete protection off for " + name
+		}
+		c := m.client
+		return m.startOp(label, opProtect, name, nil, func(ctx context.Context, r *opDoneMsg) {
+			cfg, err := c.SetDeleteProtection(ctx, name, on)
+			r.config, r.err = &cfg, err
+		})
+	case mutation(k.Token):
+		return m.startForm(formToken)
+	case mutation(k.Rotate):
+		return m.startForm(formRotate)
+	case mutation(k.Transfer):
+		return m.withOrgs(formTransfer)
+	case mutation(k.Unarchive):
+		if !g.Archived {
+			return m.showToast(toastInfo, text.Sanitize(g.Name)+" is not archived.")
+		}
+		name, c := g.Name, m.client
+		return m.startOp("Unarchiving "+name, opUnarchive, name, nil, func(ctx context.Context, r *opDoneMsg) {
+			r.result, r.err = c.UnarchiveGroup(ctx, name)
+		})
+	case mutation(k.Update):
+		return m.startForm(formUpdate)
+	case mutation(k.Delete):
+		return m.startForm(formDelete)
+	}
+	return nil
+}
+
+func (m *Model) mutationBindings() []*key.Binding {
+	k := &m.keys
+	return []*key.Binding{&k.New, &k.AddLocation, &k.RemoveLocation, &k.Protect, &k.Token, &k.Rotate, &k.Transfer, &k.Unarchive, &k.Update, &k.Delete}
+}
+
+// withOrgs opens a form that needs the organizations, fetching them first.
+func (m *Model) withOrgs(kind formKind) tea.Cmd {
+	if kind == formTransfer {
+		if _, ok := m.selected(); !ok {
+			return nil
+		}
+	}
+	if m.orgs != nil {
+		return m.startForm(kind)
+	}
+	m.pending[-1] = "Loading your organizations"
+	return tea.Batch(loadOrgsCmd(m.ctx, m.client, kind), m.spinner.Tick)
+}
+
+func (m *Model) dropPending(id int) { delete(m.pending, id) }
+
+func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	l := &m.list
+	switch msg.Type {
+	case tea.KeyEsc:
+		l.filtering = false
+		l.filter.Blur()
+		m.setQuery("")
+		return nil
+	case tea.KeyEnter:
+		l.filtering = false
+		l.filter.Blur()
+		return nil
+	case tea.KeyUp, tea.KeyDown:
+		// Moving while filtering keeps the filter open.
+		if msg.Type == tea.KeyUp {
+			l.move(-1)
+		} else {
+			l.move(1)
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	if v := l.filter.Value(); v != l.query {
+		m.setQuery(v)
+	}
+	return cmd
+}
+
+func (m *Model) setQuery(q string) {
+	keep := m.currentName()
+	m.list.query = q
+	m.list.filter.SetValue(q)
+	m.list.refilter(m.groups, keep)
+}
+
+func (m *Model) currentName() string {
+	if i, ok := m.list.current(); ok {
+		return m.groups[i].Name
+	}
+	return ""
+}
+
+// onGroupsLoaded applies a load unless a newer one (or an org switch)
+// superseded it. A failed refresh keeps the last good data, marked stale.
+func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
+	if msg.gen != m.gen || msg.seq != m.loadSeq {
+		return nil
+	}
+	m.loading = false
+	if msg.err != nil {
+		if m.loaded {
+			m.stale = msg.err
+			return m.showToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(msg.err))
+		}
+		m.loadErr = msg.err
+		return nil
+	}
+	m.loaded, m.loadErr, m.stale = true, nil, nil
+	dbs := make(map[string][]api.Database, len(msg.groups))
+	for _, d := range msg.dbs {
+		dbs[d.Group] = append(dbs[d.Group], d)
+	}
+	for _, list := range dbs {
+		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	}
+	m.dbsKnown = msg.dbErr == nil
+	m.dbs = dbs
+	m.setGroups(msg.groups)
+	if msg.dbErr != nil {
+		return m.showToast(toastError, "Could not load the databases: "+describe(msg.dbErr))
+	}
+	return nil
+}
+
+// setGroups replaces the group list, keeping the cursor on the same group.
+func (m *Model) setGroups(groups []api.Group) {
+	keep := m.currentName()
+	m.groups = groups
+	m.byName = make(map[string]int, len(groups))
+	for i, g := range groups {
+		m.byName[g.Name] = i
+	}
+	m.list.resort(m.groups, m.dbs)
+	m.list.refilter(m.groups, keep)
+}
+
+// upsertGroup applies the server's answer for one group without a reload.
+func (m *Model) upsertGroup(g api.Group) {
+	groups := m.groups
+	if i, ok := m.byName[g.Name]; ok {
+		groups = slices.Clone(groups)
+		groups[i] = g
+	} else {
+		groups = append(slices.Clone(groups), g)
+	}
+	m.setGroups(groups)
+}
+
+func (m *Model) removeGroup(name string) {
+	i, ok := m.byName[name]
+	if !ok {
+		return
+	}
+	groups := slices.Delete(slices.Clone(m.groups), i, i+1)
+	delete(m.dbs, name)
+	m.setGroups(groups)
+}
+
+// startOp runs fn as a command, with a spinner line in the footer until
+// its result arrives as an opDoneMsg. fs is the form to reopen if it fails.
+func (m *Model) startOp(label string, kind opKind, group string, fs *formState, fn func(ctx context.Context, r *opDoneMsg)) tea.Cmd {
+	m.nextOp++
+	id, gen, ctx := m.nextOp, m.gen, m.ctx
+	m.pending[id] = label
+	return tea.Batch(m.spinner.Tick, func() tea.Msg {
+		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
+		fn(ctx, &r)
+		return r
+	})
+}
+
+// onOpDone applies a mutation's result to the list and detail from the
+// server's answer, or shows why it failed and reopens its form.
+func (m *Model) onOpDone(r opDoneMsg) tea.Cmd {
+	m.dropPending(r.id)
+	if m.quitting {
+		return nil
+	}
+	if r.gen != m.gen {
+		// The organization changed meanwhile: this result is about the
+		// previous one, so it only gets a line in the footer.
+		if r.err != nil {
+			return m.showToast(toastError, describe(r.err))
+		}
+		return nil
+	}
+	if r.err != nil {
+		return m.opFailed(r)
+	}
+	name := text.Sanitize(r.group)
+	switch r.kind {
+	case opCreate:
+		if m.createDraft == r.retry.values {
+			m.createDraft = nil
+		}
+		m.upsertGroup(r.result)
+		m.setQuery(m.list.query)
+		m.selectGroup(r.result.Name)
+		return m.showToast(toastSuccess, fmt.Sprintf("Created %s at %s.", name, text.Sanitize(r.result.Primary)))
+	case opAddLocation, opRemoveLocation, opUnarchive, opUpdate:
+		if r.result.Name != "" {
+			m.upsertGroup(r.result)
+		}
+		msg := map[opKind]string{opAddLocation: "Added %s to %s.", opRemoveLocation: "Removed %s from %s.", opUnarchive: "%[2]s is awake again.", opUpdate: "The databases of %[2]s are updating to the latest version."}[r.kind]
+		loc := ""
+		if r.retry != nil {
+			loc = text.Sanitize(r.retry.values.Location)
+		}
+		return m.showToast(toastSuccess, fmt.Sprintf(msg, loc, name))
+	case opProtect:
+		if g, ok := m.groupByName(r.group); ok && r.config != nil {
+			g.DeleteProtection = r.config.DeleteProtection
+			m.upsertGroup(g)
+		}
+		state := "off"
+		if r.config != nil && r.config.DeleteProtection {
+			state = "on"
+		}
+		return m.showToast(toastSuccess, "Delete protection is "+state+" for "+name+".")
+	case opToken:
+		m.tokenDialog = &tokenDialog{group: r.group, token: r.token, access: r.retry.values.Access, expiration: r.retry.values.Expiration}
+		return nil
+	case opRotate:
+		return m.showToast(toastSuccess, "Rotated the tokens of "+name+": every earlier token is now invalid.")
+	case opTransfer:
+		m.removeGroup(r.group)
+		if m.screen == screenDetail && m.detailName == r.group {
+			m.screen = screenList
+		}
+		return m.showToast(toastSuccess, fmt.Sprintf("Transferred %s to %s.", name, text.Sanitize(r.retry.values.Org)))
+	case opDelete:
+		m.removeGroup(r.group)
+		if m.screen == screenDetail && m.detailName == r.group {
+			m.screen = screenList
+		}
+		return m.showToast(toastSuccess, "Deleted "+name+" and its databases.")
+	}
+	return nil
+}
+
+// opFailed reports a failed mutation. Its form, if it had one, opens again
+// with everything the user typed and the error above it, unless the user
+// has meanwhile opened another.
+func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
+	msg := describe(r.err)
+	if r.kind == opCreate && api.IsConflict(r.err) {
+		msg = fmt.Sprintf("A group named %s already exists (%s). Choose another name.", text.Sanitize(r.group), text.Sanitize(serverMessage(r.err)))
+	}
+	if api.IsNotFound(r.err) && r.kind != opCreate {
+		// The group is gone: drop it rather than keep offering actions.
+		m.removeGroup(r.group)
+		if m.screen == screenDetail && m.detailName == r.group {
+			m.screen = screenList
+		}
+	}
+	if r.retry != nil && m.form == nil && m.tokenDialog == nil && !errors.Is(r.err, context.Canceled) {
+		fs := *r.retry
+		fs.err = msg
+		if fs.kind == formCreate || m.hasGroup(fs.group) {
+			return tea.Batch(m.openForm(&fs), m.showToast(toastError, msg))
+		}
+	}
+	return m.showToast(toastError, msg)
+}
+
+func (m *Model) hasGroup(name string) bool { _, ok := m.byName[name]; return ok }
+
+func (m *Model) selectGroup(name string) {
+	for pos, i := range m.list.visible {
+		if m.groups[i].Name == name {
+			m.list.cursor = pos
+			m.list.clamp()
+			return
+		}
+	}
+}
+
+// switchOrg points the dashboard at another organization. Results still
+// in flight for the old one are dropped when they arrive (gen changes).
+func (m *Model) switchOrg(slug string) tea.Cmd {
+	if slug == m.client.Org() {
+		return nil
+	}
+	m.client = m.client.WithOrg(slug)
+	m.gen++
+	m.groups, m.byName, m.dbs = nil, map[string]int{}, map[string][]api.Database{}
+	m.loaded, m.loadErr, m.stale = false, nil, nil
+	m.screen = screenList
+	m.list.query = ""
+	m.list.filter.SetValue("")
+	m.list.refilter(nil, "")
+	m.createDraft = nil
+	cmds := []tea.Cmd{m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+".")}
+	if m.opts.Refresh > 0 {
+		cmds = append(cmds, refreshAfter(m.gen, m.opts.Refresh))
+	}
+	return tea.Batch(cmds...)
+}

@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seed372e9e9a/turso-groups/ui/text"
+)
+
+// Minimum terminal size for the dashboard; below it a message says so.
+const (
+	minWidth  = 60
+	minHeight = 15
+	// sidePanelWidth is the width from which the list shows the selected
+	// group's details beside it.
+	sidePanelWidth = 140
+)
+
+// View draws the screen. It does no I/O, sorting or work proportional to
+// the number of groups: only the visible rows are drawn.
+func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	w, h := m.width, m.height
+	if w < minWidth || h < minHeight {
+		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\nctrl+c quits.", w, h, minWidth, minHeight), w, h)
+	}
+	header := m.viewHeader(w)
+	footer := m.viewFooter(w)
+	bodyH := h - lipgloss.Height(header) - lipgloss.Height(footer)
+	body := m.viewBody(w, bodyH)
+	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
+}
+
+// bodyHeight is the rows the body gets at the current size.
+func (m *Model) bodyHeight() int {
+	return max(m.height-lipgloss.Height(m.viewHeader(m.width))-2, 1)
+}
+
+func (m *Model) viewHeader(w int) string {
+	st := m.st
+	parts := []string{st.Title.Render("turso-groups"), st.Org.Render(m.orgLabel())}
+	if m.opts.Local {
+		parts = append(parts, st.LocalBadge.String())
+	} else {
+		parts = append(parts, st.RemoteBadge.Render(text.Sanitize(hostOf(m.opts.APIURL))))
+	}
+	if m.user != "" {
+		parts = append(parts, st.Muted.Render("user "+text.Sanitize(m.user)))
+	}
+	if m.opts.ReadOnly {
+		parts = append(parts, st.ReadOnlyBadge.String())
+	}
+	if m.stale != nil {
+		parts = append(parts, st.Stale.Render("stale"))
+	}
+	lines := []string{text.Truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), w)}
+	if m.opts.Local && m.opts.LocalHint != "" {
+		lines = append(lines, text.Truncate(" "+st.Muted.Render(m.opts.LocalHint), w))
+	}
+	if m.tokenWarn != "" {
+		lines = append(lines, text.Truncate(" "+st.Warning.Render(m.tokenWarn), w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hostOf shows where the API is without a scheme or credentials.
+func hostOf(u string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	if i := strings.IndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.TrimSuffix(s, "/")
+}
+
+func (m *Model) viewBody(w, h int) string {
+	st := m.st
+	switch {
+	case m.form != nil:
+		return m.viewForm(w, h)
+	case m.tokenDialog != nil:
+		return m.viewTokenDialog(w)
+	case m.notice != nil:
+		return st.Dialog.Width(min(w-4, 76)).Render(st.DialogTitle.Render(m.notice.title) + "\n\n" + m.notice.body + "\n\n" + st.Muted.Render("Press any key to close."))
+	case m.showHelp:
+		return m.viewFullHelp(w)
+	}
+	if !m.loaded {
+		switch {
+		case m.loadErr != nil:
+			return " " + st.Error.Render(text.Truncate("Could not load the groups: "+describe(m.loadErr), w-2)) +
+				"\n\n " + st.Muted.Render("Press "+m.keys.Refresh.Help().Key+" to retry, "+m.keys.Quit.Help().Key+" to quit.")
+		default:
+			return " " + m.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
+		}
+	}
+	if m.screen == screenDetail {
+		return indent(m.renderDetail(w-2, h), 1)
+	}
+	return m.viewList(w, h)
+}
+
+func (m *Model) viewList(w, h int) string {
+	st := m.st
+	l := &m.list
+	var top string
+	switch {
+	case l.filtering:
+		l.filter.Width = max(w-4, 10)
+		top = " " + l.filter.View()
+	default:
+		top = " " + st.Muted.Render(m.listSummary())
+	}
+	if len(m.groups) == 0 {
+		empty := "No groups in " + text.Sanitize(m.orgLabel()) + " yet. Press " + m.keys.New.Help().Key + " to create one."
+		if m.opts.ReadOnly {
+			empty = "No groups in " + text.Sanitize(m.orgLabel()) + " yet."
+		}
+		return top + "\n\n " + st.Empty.Render(empty)
+	}
+	if len(l.visible) == 0 {
+		return top + "\n\n " + st.Empty.Render("No group matches. Press esc to clear the filter.")
+	}
+	listW := w
+	if w >= sidePanelWidth {
+		listW = w * 55 / 100
+	}
+	list := m.renderList(listW-1, h-1)
+	if listW == w {
+		return top + "\n" + list
+	}
+	panel := ""
+	if i, ok := l.current(); ok {
+		lines := m.detailLines(m.groups[i], w-listW-4, false)
+		panel = st.Panel.Width(w - listW - 2).Height(h - 3).Render(strings.Join(lines[:min(len(lines), h-3)], "\n"))
+	}
+	return top + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, fitHeight(list, h-1), " ", panel)
+}
+
+func (m *Model) viewForm(w, h int) string {
+	st := m.st
+	fs := m.form
+	var b strings.Builder
+	b.WriteString(" " + st.DialogTitle.Render(fs.kind.title()))
+	if fs.group != "" {
+		b.WriteString(st.Muted.Render("  " + text.Sanitize(fs.group)))
+	}
+	b.WriteString("\n")
+	if fs.err != "" {
+		for _, line := range strings.Split(ansi.Wrap(fs.err, max(w-4, 10), ""), "\n") {
+			b.WriteString(" " + st.Error.Render(line) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(indent(fs.form.View(), 1))
+	return b.String()
+}
+
+func (m *Model) viewTokenDialog(w int) string {
+	st := m.st
+	d := m.tokenDialog
+	access := "full access"
+	if d.access == "read-only" {
+		access = "read only"
+	}
+	exp := "never expires"
+	if d.expiration != "" && d.expiration != "never" {
+		exp = "expires in " + text.Sanitize(d.expiration)
+	}
+	width := min(w-4, 100)
+	body := st.DialogTitle.Render("Token for "+text.Sanitize(d.group)) + st.Muted.Render("  "+access+", "+exp) + "\n\n" +
+		st.Token.Render(ansi.Hardwrap(d.token, width-4, true)) + "\n\n" +
+		st.Warning.Render("This token is shown once: it cannot be retrieved again.") + "\n" +
+		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, esc to close.")
+	return st.Dialog.Width(width).Render(body)
+}
+
+func (m *Model) viewFullHelp(w int) string {
+	k := m.keys
+	h := m.helpModel(w)
+	cols := [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
+		{k.Filter, k.Sort, k.Refresh, k.SwitchOrg, k.Help, k.Quit, k.ForceQuit},
+		{k.New, k.AddLocation, k.RemoveLocation, k.Protect, k.Token, k.Copy, k.Rotate},
+		{k.Transfer, k.Unarchive, k.Update, k.Delete},
+	}
+	return m.st.PanelTitle.Render(" Keys") + "\n\n" + indent(h.FullHelpView(cols), 1) + "\n\n " + m.st.Muted.Render("Press any key to close.")
+}
+
+func (m *Model) helpModel(w int) help.Model {
+	st := m.st
+	h := help.New()
+	h.Width = max(w-2, 10)
+	h.ShortSeparator = " · "
+	h.Styles = help.Styles{
+		Ellipsis: st.HelpSep, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
+		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
+	}
+	return h
+}
+
+// shortHelp is the keys that apply now.
+func (m *Model) shortHelp() []key.Binding {
+	k := m.keys
+	back := k.Back
+	switch {
+	case m.form != nil:
+		back.SetHelp("esc", "cancel")
+		return append(m.form.form.KeyBinds(), back, k.ForceQuit)
+	case m.tokenDialog != nil:
+		back.SetHelp("esc", "close")
+		return []key.Binding{k.Copy, back}
+	case m.list.filtering:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		}
+	case !m.loaded:
+		return []key.Binding{k.Refresh, k.SwitchOrg, k.Quit}
+	case m.screen == screenDetail:
+		return []key.Binding{back, k.AddLocation, k.RemoveLocation, k.Protect, k.Token, k.Delete, k.Help, k.Quit}
+	}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort, k.New, k.Delete, k.SwitchOrg, k.Help, k.Quit}
+}
+
+func (m *Model) viewFooter(w int) string {
+	st := m.st
+	var status string
+	switch {
+	case len(m.pending) > 0:
+		labels := make([]string, 0, len(m.pending))
+		for _, l := range m.pending {
+			labels = append(labels, text.Sanitize(l))
+		}
+		status = m.spinner.View() + " " + pendingSummary(labels)
+	case m.toast.text != "":
+		style := map[toastKind]func(...string) string{toastInfo: st.Info.Render, toastSuccess: st.Success.Render, toastError: st.Error.Render}[m.toast.kind]
+		status = style(m.toast.text)
+	case m.loading && m.loaded:
+		status = m.spinner.View() + st.Muted.Render(" Refreshing…")
+	}
+	help := m.helpModel(w).ShortHelpView(m.shortHelp())
+	return text.Truncate(" "+status, w) + "\n" + text.Truncate(" "+help, w)
+}
+
+// pendingSummary names one operation in flight, and counts the others. The
+// labels come from a map, so the one named is the shortest label, sorted
+// alphabetically among equals, to keep the footer steady between frames.
+func pendingSummary(labels []string) string {
+	first := labels[0]
+	for _, l := range labels[1:] {
+		if len(l) < len(first) || (len(l) == len(first) && l < first) {
+			first = l
+		}
+	}
+	if len(labels) == 1 {
+		return first + "…"
+	}
+	return fmt.Sprintf("%s… (+%d more)", first, len(labels)-1)
+}
+
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitHeight pads or cuts s to exactly h lines.
+func fitHeight(s string, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitScreen guarantees no line is wider than w and there are at most h
+// lines, whatever a component drew.
+func fitScreen(s string, w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
