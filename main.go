@@ -18,9 +18,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
 	"github.com/seed372e9e9a/turso-groups/api/localapi"
 	"github.com/seed372e9e9a/turso-groups/config"
+	"github.com/seed372e9e9a/turso-groups/ui"
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; a
@@ -49,7 +53,7 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "turso-groups:", err)
 		var ue usageError
-		if errors.As(err, &ue) {
+		if errors.As(err, &ue) || config.IsUsage(err) {
 			os.Exit(2)
 		}
 		os.Exit(1)
@@ -58,18 +62,44 @@ func main() {
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "turso-groups",
-		Short:         "A terminal dashboard for the groups of a Turso account",
+		Use:   "turso-groups",
+		Short: "A terminal dashboard for the groups of a Turso account",
+		Long: `turso-groups opens a full-screen dashboard of the groups of a Turso account:
+browse them and their databases, create and delete groups, add and remove
+locations, mint and rotate group tokens, transfer, unarchive, and switch
+organizations.
+
+It uses the account the turso CLI is logged in to (its settings.json), or
+TURSO_API_TOKEN, or the flags below. With no token anywhere, or with
+--local, it runs on a built-in local Platform API with demo data, kept on
+disk, so it works offline.
+
+Environment:
+  TURSO_API_TOKEN     Platform API token (over the config file and the turso CLI's)
+  TURSO_API_BASEURL   Platform API URL (default https://api.turso.tech)
+  TURSO_ORG           organization slug ("" is the personal account)
+  TURSO_CONFIG_FOLDER where the turso CLI keeps settings.json
+  NO_COLOR            any value turns colours off
+  XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME  where config, data and logs live`,
+		Args:          cobra.NoArgs,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	flags := config.BindFlags(root.Flags())
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		s, err := config.Resolve(flags, nil)
+		if err != nil {
+			return err
+		}
+		return runDashboard(cmd.Context(), s)
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newLocalAPICmd(), newVersionCmd())
+	root.AddCommand(newLocalAPICmd(), newVersionCmd(), config.NewCommand(nil))
 	return root
 }
 
@@ -166,4 +196,62 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&rateLimit, "rate-limit-rate", 0, "fault injection: fraction of requests answered 429 with Retry-After")
 	f.Float64Var(&dropRate, "drop-rate", 0, "fault injection: fraction of connections dropped without an answer")
 	return cmd
+}
+
+// runDashboard opens the dashboard with the resolved settings: on the
+// embedded local API (started on loopback, its state on disk) or on the
+// Platform API the settings name.
+func runDashboard(ctx context.Context, s *config.Settings) error {
+	logger, closeLog, err := config.NewLogger(s)
+	if err != nil {
+		return err
+	}
+	defer closeLog.Close()
+
+	km := keys.Default()
+	if err := km.Rebind(s.Keys); err != nil {
+		return usageError{fmt.Errorf("%s: keys: %w", s.ConfigFile, err)}
+	}
+	if c := km.Conflicts(); len(c) > 0 {
+		return usageError{fmt.Errorf("%s: keys: %s", s.ConfigFile, strings.Join(c, "; "))}
+	}
+	palette, err := styles.DefaultPalette().WithOverrides(s.Theme.Colors)
+	if err != nil {
+		return usageError{fmt.Errorf("%s: theme: %w", s.ConfigFile, err)}
+	}
+
+	opts := ui.Options{
+		ReadOnly: s.ReadOnly,
+		Palette:  palette,
+		Keys:     km,
+		Refresh:  s.Refresh,
+		Renderer: ui.Renderer(os.Stdout, s.NoColor, s.Theme.Mode),
+	}
+	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org, Logger: logger}
+	if s.Local {
+		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger})
+		if err != nil {
+			return fmt.Errorf("start the local API: %w", err)
+		}
+		defer srv.Shutdown(2 * time.Second)
+		// The in-process API's token is a fresh random one; keep it out of
+		// the debug log like any other.
+		logger = slog.New(config.NewRedactingHandler(logger.Handler(), srv.Token))
+		clientOpts.Logger = logger
+		clientOpts.BaseURL, clientOpts.Token = srv.URL, srv.Token
+		opts.Local, opts.LocalHint, opts.User, opts.APIURL = true, s.LocalHint(), emulator.DemoUser, srv.URL
+	} else {
+		clientOpts.BaseURL, clientOpts.Token = s.APIURL, s.Token
+		opts.APIURL = s.APIURL
+		if exp, ok := config.TokenExpiry(s.Token); ok {
+			opts.TokenExpiry = exp
+		}
+	}
+	client, err := api.New(clientOpts)
+	if err != nil {
+		return usageError{err}
+	}
+	opts.Client = client
+	logger.Info("dashboard starting", "local", s.Local, "org", s.Org, "api", opts.APIURL, "read_only", s.ReadOnly)
+	return ui.Run(ctx, opts)
 }
