@@ -13,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/localapi"
 )
 
 // binary is the turso-groups binary built once for the tests that run it
@@ -116,5 +119,111 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		if strings.Contains(string(out), "goroutine") || !strings.HasPrefix(string(out), "turso-groups: ") {
 			t.Errorf("%v: output %q is not one clear message", args, out)
 		}
+	}
+}
+
+// TestFirstRunReachesLocalDashboard runs the binary as a newcomer would:
+// an empty home, no token anywhere, a real terminal. It must open the
+// dashboard on the local API with demo data, say how to use a real
+// account, keep its state under the data directory, and quit on q.
+func TestFirstRunReachesLocalDashboard(t *testing.T) {
+	home := t.TempDir()
+	cmd := exec.Command(binary)
+	cmd.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH")}
+	screen := runInPTY(t, cmd, 80, 24)
+	screen.waitFor(t, "6 groups", "local", "turso auth login")
+	screen.send("q")
+	if err := waitExit(cmd, 5*time.Second); err != nil {
+		t.Fatalf("after q: %v\n%s", err, screen.text())
+	}
+	state := filepath.Join(home, ".local", "share", "turso-groups", "local-api.json")
+	fi, err := os.Stat(state)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("local state file %s: %v, %v", state, fi, err)
+	}
+	if fi, err := os.Stat(filepath.Dir(state)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("data directory: %v, %v", fi, err)
+	}
+}
+
+func TestConfigShowNeverPrintsTheToken(t *testing.T) {
+	home := t.TempDir()
+	const token = "tok-SECRET-5e1f-0123456789"
+	cmd := exec.Command(binary, "config", "show")
+	cmd.Env = []string{"HOME=" + home, "TURSO_API_TOKEN=" + token, "TURSO_ORG=acme", "PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("config show: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "SECRET") {
+		t.Fatalf("config show printed the token:\n%s", out)
+	}
+	for _, want := range []string{"TURSO_API_TOKEN", "redacted", "acme"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("config show lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBadConfigFileExitsTwoAndIsKept(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, ".config", "turso-groups")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "config.toml")
+	content := "org = \"acme\"\n\n[theme]\nmode = \"blue\"\n"
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("exit %v, want 2; output %s", err, out)
+	}
+	if !strings.Contains(string(out), "config.toml:4: theme.mode") || strings.Contains(string(out), "goroutine") {
+		t.Errorf("message = %q", out)
+	}
+	if b, _ := os.ReadFile(file); string(b) != content {
+		t.Error("the config file was changed")
+	}
+}
+
+// TestRealAccountWarnsAboutTokenExpiry points the dashboard at an API (the
+// local one, standing in for api.turso.tech) through the environment, with
+// a JWT that expires soon, and then one that has expired.
+func TestRealAccountWarnsAboutTokenExpiry(t *testing.T) {
+	for name, tc := range map[string]struct {
+		exp  time.Duration
+		want string
+	}{
+		"soon":    {30 * time.Hour, "expires in 29 hours"}, // truncated: time passes after minting
+		"expired": {-time.Hour, "has expired"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"exp": time.Now().Add(tc.exp).Unix()}).SignedString([]byte("k"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", Token: tok})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Shutdown(time.Second)
+			cmd := exec.Command(binary)
+			cmd.Env = []string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "PATH=" + os.Getenv("PATH"),
+				"TURSO_API_BASEURL=" + srv.URL, "TURSO_API_TOKEN=" + tok, "TURSO_ORG=demo"}
+			screen := runInPTY(t, cmd, 100, 30)
+			screen.waitFor(t, "6 groups", tc.want, "turso auth login")
+			if strings.Contains(screen.text(), "local ·") || strings.Contains(screen.text(), tok) {
+				t.Errorf("a real-account session shows the local badge or the token:\n%s", screen.text())
+			}
+			screen.send("\x03") // ctrl+c
+			if err := waitExit(cmd, 5*time.Second); err != nil {
+				t.Errorf("after ctrl+c: %v", err)
+			}
+		})
 	}
 }
