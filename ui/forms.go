@@ -110,7 +110,9 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 				return nil
 			})
 		confirm := huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Create").Negative("Cancel").
-			TitleFunc(func() string { return fmt.Sprintf("Create %s at %s?", orDash(v.Name), orDash(v.Location)) }, []any{&v.Name, &v.Location})
+			TitleFunc(func() string {
+				return fmt.Sprintf("Create %s at %s?", orDash(text.Sanitize(v.Name)), orDash(text.Sanitize(v.Location)))
+			}, []any{&v.Name, &v.Location})
 		groups = append(groups,
 			huh.NewGroup(name, loc, ext),
 			huh.NewGroup(pick).WithHideFunc(func() bool { return v.ExtMode != extChoose }),
@@ -137,7 +139,7 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 			huh.NewGroup(huh.NewSelect[string]().Key("location").Title("Remove a location from "+text.Sanitize(g.Name)).
 				Description("The primary location ("+text.Sanitize(g.Primary)+") always stays").Options(opts...).Value(&v.Location)),
 			huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Remove").Negative("Cancel").
-				TitleFunc(func() string { return "Remove " + v.Location + " from " + g.Name + "?" }, &v.Location).
+				TitleFunc(func() string { return "Remove " + text.Sanitize(v.Location) + " from " + text.Sanitize(g.Name) + "?" }, &v.Location).
 				Description("The replicas of every database of the group in that location are removed at once.")))
 	case formToken:
 		groups = append(groups, huh.NewGroup(
@@ -165,7 +167,7 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 		groups = append(groups,
 			huh.NewGroup(huh.NewSelect[string]().Key("org").Title("Transfer "+text.Sanitize(g.Name)+" to").Options(opts...).Value(&v.Org)),
 			huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Transfer").Negative("Cancel").
-				TitleFunc(func() string { return "Transfer " + g.Name + " to " + v.Org + "?" }, &v.Org).
+				TitleFunc(func() string { return "Transfer " + text.Sanitize(g.Name) + " to " + text.Sanitize(v.Org) + "?" }, &v.Org).
 				Description("Its databases move too. Existing URLs and tokens keep working for now,\nbut applications should switch to the new ones soon.")))
 	case formUpdate:
 		groups = append(groups, huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).

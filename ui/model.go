@@ -17,6 +17,7 @@ import (
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
+	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
 // Options configure a dashboard.
@@ -278,7 +279,8 @@ func (m *Model) selected() (api.Group, bool) {
 // orgLabel is the organization as users know it: the slug, or "personal".
 func (m *Model) orgLabel() string {
 	if o := m.client.Org(); o != "" {
-		return o
+		// The slug can come from the API (the organization switcher).
+		return text.Sanitize(o)
 	}
 	return "personal account"
 }

@@ -162,7 +162,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.loading {
 			return nil
 		}
-		return tea.Batch(m.reload(), m.spinner.Tick)
+		cmds := []tea.Cmd{m.reload(), m.spinner.Tick}
+		if len(m.locs) == 0 {
+			// The first load of the locations failed; the create form
+			// waits for them and tells the user that r reloads.
+			cmds = append(cmds, loadLocationsCmd(m.ctx, m.client))
+		}
+		return tea.Batch(cmds...)
 	case key.Matches(msg, k.SwitchOrg):
 		return m.withOrgs(formSwitchOrg)
 	}
@@ -569,6 +575,9 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.screen = screenList
 	m.list.query = ""
 	m.list.filter.SetValue("")
+	// The sorted order holds indices into the old groups: drop it too,
+	// or the list would point past the (now empty) groups.
+	m.list.resort(nil, nil)
 	m.list.refilter(nil, "")
 	m.createDraft = nil
 	cmds := []tea.Cmd{m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+".")}

@@ -94,7 +94,8 @@ func (m *Model) viewBody(w, h int) string {
 	if !m.loaded {
 		switch {
 		case m.loadErr != nil:
-			return " " + st.Error.Render(text.Truncate("Could not load the groups: "+describe(m.loadErr), w-2)) +
+			// Wrapped, not cut: the end often says what to do (log in again).
+			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.loadErr), max(w-2, 10), "")), 1) +
 				"\n\n " + st.Muted.Render("Press "+m.keys.Refresh.Help().Key+" to retry, "+m.keys.Quit.Help().Key+" to quit.")
 		default:
 			return " " + m.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
@@ -175,7 +176,7 @@ func (m *Model) viewTokenDialog(w int) string {
 	}
 	width := min(w-4, 100)
 	body := st.DialogTitle.Render("Token for "+text.Sanitize(d.group)) + st.Muted.Render("  "+access+", "+exp) + "\n\n" +
-		st.Token.Render(ansi.Hardwrap(d.token, width-4, true)) + "\n\n" +
+		st.Token.Render(ansi.Hardwrap(text.Sanitize(d.token), width-4, true)) + "\n\n" +
 		st.Warning.Render("This token is shown once: it cannot be retrieved again.") + "\n" +
 		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, esc to close.")
 	return st.Dialog.Width(width).Render(body)

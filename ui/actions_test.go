@@ -1,0 +1,576 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
+)
+
+// pick chooses the option of the focused select that matches filter.
+func (h *harness) pick(filter string) {
+	h.t.Helper()
+	h.press("/")
+	h.typeText(filter)
+	h.press("enter")
+}
+
+// mutations are the requests after the first load that are not reads.
+func (h *harness) mutations() []string {
+	var out []string
+	for _, r := range h.reqs.snapshot() {
+		if !strings.HasPrefix(r, "GET ") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// bodies records the JSON bodies of the requests that change something.
+type bodies struct {
+	mu   sync.Mutex
+	byRq map[string][]byte
+}
+
+func (b *bodies) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Body != nil {
+			data, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			b.mu.Lock()
+			if b.byRq == nil {
+				b.byRq = map[string][]byte{}
+			}
+			b.byRq[r.Method+" "+r.URL.Path] = data
+			b.mu.Unlock()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (b *bodies) get(rq string) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.byRq[rq]
+}
+
+func TestCreateRefusesAnInvalidName(t *testing.T) {
+	h := newHarness(t)
+	h.press("n")
+	if h.m.form == nil || h.m.form.kind != formCreate {
+		t.Fatal("n did not open the create form")
+	}
+	for _, bad := range []string{"Bad", "under_score", "-lead", strings.Repeat("a", 33)} {
+		h.press("ctrl+u")
+		h.typeText(bad)
+		h.press("enter")
+		// The shared rule (api.ValidateGroupName) refuses it: the form
+		// stays on the name, with the rule's words.
+		msg := strings.TrimPrefix(api.ValidateGroupName(bad).Error(), "invalid group name: ")
+		if h.m.form == nil {
+			t.Fatalf("%q: the form closed", bad)
+		}
+		scr := h.screen()
+		if !strings.Contains(strings.Join(strings.Fields(scr), " "), strings.Join(strings.Fields(msg), " ")[:30]) {
+			t.Fatalf("%q: the screen does not explain %q:\n%s", bad, msg, scr)
+		}
+		if f := h.m.form.form.GetFocusedField(); f.GetKey() != "name" {
+			t.Fatalf("%q: focus moved on to %s", bad, f.GetKey())
+		}
+	}
+	if m := h.mutations(); len(m) != 0 {
+		t.Fatalf("an invalid name reached the API: %v", m)
+	}
+	h.press("esc")
+	if h.m.form != nil {
+		t.Fatal("esc did not cancel the form")
+	}
+}
+
+func TestCreateWithChosenExtensions(t *testing.T) {
+	var b bodies
+	h := newHarness(t, withHandler(b.wrap))
+	h.press("n")
+	h.typeText("orders")
+	h.mustShow("✓ orders is a valid name")
+	h.press("enter")
+	h.pick("fra")
+	h.press("j", "j", "enter") // Extensions: Choose…
+	// vector is first, uuid eighth.
+	h.press("x", "j", "j", "j", "j", "j", "j", "j", "x", "enter")
+	h.mustShow("Create orders at fra?")
+	h.reqs.reset()
+	h.press("enter") // the confirmation defaults to Create
+	h.waitIdle()
+
+	g, ok := h.serverGroup("demo", "orders")
+	if !ok {
+		t.Fatalf("the server has no group orders:\n%s", h.screen())
+	}
+	if g.Primary != "fra" {
+		t.Errorf("primary on the server = %q, want fra", g.Primary)
+	}
+	var sent struct {
+		Name       string         `json:"name"`
+		Location   string         `json:"location"`
+		Extensions api.Extensions `json:"extensions"`
+	}
+	if err := json.Unmarshal(b.get("POST /v1/organizations/demo/groups"), &sent); err != nil {
+		t.Fatal(err)
+	}
+	if sent.Name != "orders" || sent.Location != "fra" || !slices.Equal(sent.Extensions.Names, []string{"vector", "uuid"}) {
+		t.Errorf("create sent %+v, want orders at fra with vector, uuid", sent)
+	}
+	// Shown at once, from the server's answer, without reloading.
+	if reqs := h.reqs.snapshot(); !slices.Equal(reqs, []string{"POST /v1/organizations/demo/groups"}) {
+		t.Errorf("create made requests %v, want only the POST", reqs)
+	}
+	if row := h.rowOf("orders"); !strings.HasPrefix(row, "> ") || !strings.Contains(row, "fra Frankfurt, Germany") {
+		t.Errorf("the new group is not the selected row: %q\n%s", row, h.screen())
+	}
+	h.mustShow("7 groups", "Created orders at fra.")
+}
+
+func TestCreateTakenNameReopensTheForm(t *testing.T) {
+	h := newHarness(t)
+	h.press("n")
+	h.typeText("default")
+	h.press("enter", "enter", "enter") // name, location, extensions: none
+	h.mustShow("Create default at")
+	h.press("enter")
+	h.waitIdle()
+	if h.m.form == nil || h.m.form.kind != formCreate {
+		t.Fatalf("the form did not reopen:\n%s", h.screen())
+	}
+	if h.m.form.values.Name != "default" {
+		t.Errorf("the name typed is lost: %q", h.m.form.values.Name)
+	}
+	h.mustShow("> default", "group already exists", "Choose another name")
+	if n := len(h.store.Groups("demo")); n != 6 {
+		t.Errorf("the server has %d groups, want 6", n)
+	}
+	// Fixing the name creates it.
+	h.press("ctrl+u")
+	h.typeText("default-2")
+	h.press("enter", "enter", "enter", "enter")
+	h.waitIdle()
+	if _, ok := h.serverGroup("demo", "default-2"); !ok {
+		t.Fatalf("default-2 was not created:\n%s", h.screen())
+	}
+}
+
+// switchTo opens the organization switcher and picks slug.
+func (h *harness) switchTo(slug string) {
+	h.t.Helper()
+	h.press("o")
+	if h.m.form == nil || h.m.form.kind != formSwitchOrg {
+		h.t.Fatalf("o did not open the switcher:\n%s", h.screen())
+	}
+	h.pick(slug)
+	h.waitIdle()
+	if h.m.client.Org() != slug {
+		h.t.Fatalf("switched to %q, want %q", h.m.client.Org(), slug)
+	}
+}
+
+func TestCreateBeyondThePlanLimit(t *testing.T) {
+	h := newHarness(t)
+	h.switchTo("acme")
+	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
+		t.Fatalf("acme lists %v", got)
+	}
+	h.mustShow("turso-groups · acme")
+	h.press("n")
+	h.typeText("second")
+	h.press("enter", "enter", "enter", "enter")
+	h.waitIdle()
+	h.mustShow("limited to Scaler, Pro and Enterprise plans")
+	if n := len(h.store.Groups("acme")); n != 1 {
+		t.Errorf("acme has %d groups, want 1", n)
+	}
+	if _, ok := h.serverGroup("demo", "second"); ok {
+		t.Error("the group was created in the wrong organization")
+	}
+}
+
+func TestAddLocation(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("a")
+	// Locations the group has are not offered.
+	h.mustNotShow("fra — Frankfurt", "lhr — London")
+	h.reqs.reset()
+	h.pick("ams")
+	h.waitIdle()
+	g, _ := h.serverGroup("demo", "default")
+	if !slices.Equal(g.Locations, []string{"fra", "lhr", "ams"}) {
+		t.Fatalf("server locations %v", g.Locations)
+	}
+	if row := h.rowOf("default"); !strings.Contains(row, "lhr, ams") {
+		t.Errorf("row not updated: %q", row)
+	}
+	if reqs := h.reqs.snapshot(); len(reqs) != 1 || !strings.HasPrefix(reqs[0], "POST ") {
+		t.Errorf("add location made requests %v, want one POST", reqs)
+	}
+	h.mustShow("Added ams to default.")
+}
+
+func TestRemoveLocation(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("edge-cache") // ams primary; sin, syd, gru
+	h.press("x")
+	h.mustShow("sin — Singapore", "syd — Sydney", "gru — São Paulo", "The primary location (ams) always stays")
+	h.mustNotShow("ams — Amsterdam")
+	h.press("esc")
+
+	h.selectGroup("default")
+	h.press("x")
+	h.mustNotShow("fra — Frankfurt")
+	h.press("enter") // lhr, the only one offered
+	h.mustShow("Remove lhr from default?")
+	// The confirmation defaults to Cancel: enter keeps the location.
+	h.press("enter")
+	h.waitIdle()
+	if g, _ := h.serverGroup("demo", "default"); len(g.Locations) != 2 {
+		t.Fatalf("removed without confirmation: %v", g.Locations)
+	}
+	h.press("x", "enter", "y")
+	h.waitIdle()
+	g, _ := h.serverGroup("demo", "default")
+	if !slices.Equal(g.Locations, []string{"fra"}) {
+		t.Fatalf("server locations %v, want [fra]", g.Locations)
+	}
+	if row := h.rowOf("default"); strings.Contains(row, "lhr") {
+		t.Errorf("row still shows lhr: %q", row)
+	}
+	h.mustShow("Removed lhr from default.")
+	// Only the primary is left: nothing to offer.
+	h.press("x")
+	if h.m.form != nil {
+		t.Fatal("a form opened with only the primary to offer")
+	}
+	h.mustShow("has only its primary location")
+}
+
+func TestProtectToggles(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("p")
+	h.waitIdle()
+	if g, _ := h.serverGroup("demo", "default"); !g.DeleteProtection {
+		t.Fatal("p did not turn protection on at the server")
+	}
+	if row := h.rowOf("default"); !strings.Contains(row, "protected") {
+		t.Errorf("no badge: %q", row)
+	}
+	h.mustShow("Delete protection is on for default.")
+	h.press("p")
+	h.waitIdle()
+	if g, _ := h.serverGroup("demo", "default"); g.DeleteProtection {
+		t.Fatal("p did not turn protection off at the server")
+	}
+	if row := h.rowOf("default"); strings.Contains(row, "protected") {
+		t.Errorf("badge still shown: %q", row)
+	}
+	h.mustShow("Delete protection is off for default.")
+}
+
+func TestDeleteProtectedShowsWhy(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("billing")
+	h.press("d")
+	if h.m.form != nil {
+		t.Fatal("a delete form opened for a protected group")
+	}
+	h.mustShow("Delete protection is on", "billing cannot be deleted while its delete protection is on", "press p to turn protection off")
+	h.press("space")
+	h.mustNotShow("Delete protection is on")
+	if _, ok := h.serverGroup("demo", "billing"); !ok {
+		t.Fatal("billing was deleted")
+	}
+	if m := h.mutations(); len(m) != 0 {
+		t.Fatalf("requests that change something: %v", m)
+	}
+}
+
+func TestDeleteNeedsTheExactName(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("staging")
+	h.press("d")
+	h.mustShow("Type staging to delete it", "staging-app")
+	h.typeText("stagin")
+	h.press("enter")
+	h.mustShow("type the group's name exactly")
+	if _, ok := h.serverGroup("demo", "staging"); !ok || len(h.mutations()) != 0 {
+		t.Fatal("a wrong name deleted the group")
+	}
+	h.typeText("g")
+	h.press("enter")
+	h.waitIdle()
+	if _, ok := h.serverGroup("demo", "staging"); ok {
+		t.Fatal("the exact name did not delete the group")
+	}
+	if h.rowOf("staging") != "" || slices.Contains(h.listed(), "staging") {
+		t.Fatalf("staging is still listed:\n%s", h.screen())
+	}
+	h.mustShow("5 groups", "Deleted staging and its databases.")
+}
+
+func TestToken(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("t")
+	h.mustShow("Expiration", "> never")
+	h.press("ctrl+u")
+	h.typeText("soon")
+	h.press("enter")
+	h.mustShow(`invalid expiration "soon"`)
+	if f := h.m.form.form.GetFocusedField(); f.GetKey() != "expiration" {
+		t.Fatalf("soon was accepted: focus on %s", f.GetKey())
+	}
+	h.press("ctrl+u")
+	h.typeText("7d")
+	h.press("enter")
+	h.mustNotShow("invalid expiration")
+	h.pick("Read only")
+	h.waitIdle()
+	d := h.m.tokenDialog
+	if d == nil {
+		t.Fatalf("no token dialog:\n%s", h.screen())
+	}
+	claims, err := h.store.VerifyGroupToken("demo", "default", d.token)
+	if err != nil {
+		t.Fatalf("the token shown does not verify: %v", err)
+	}
+	if claims["a"] != "ro" {
+		t.Errorf("claims %v: want read-only access", claims)
+	}
+	h.mustShow("Token for default", "read only, expires in 7d", "This token is shown once")
+	// The whole token is on screen (wrapped inside the dialog).
+	flat := strings.NewReplacer("│", "", " ", "", "\n", "").Replace(h.screen())
+	if !strings.Contains(flat, d.token) {
+		t.Fatalf("the token is not shown whole:\n%s", h.screen())
+	}
+	h.press("c")
+	if !slices.Equal(h.copied, []string{d.token}) {
+		t.Fatalf("copied %q, want exactly the token", h.copied)
+	}
+	h.mustShow("Token copied")
+	tok := d.token
+	h.press("esc")
+	if h.m.tokenDialog != nil {
+		t.Fatal("esc did not close the dialog")
+	}
+	flat = strings.NewReplacer(" ", "", "\n", "").Replace(h.screen())
+	if strings.Contains(flat, tok[:16]) || strings.Contains(flat, tok[len(tok)-16:]) {
+		t.Fatalf("the token is still on screen:\n%s", h.screen())
+	}
+}
+
+func TestRotate(t *testing.T) {
+	h := newHarness(t)
+	tok, err := h.m.client.CreateGroupToken(context.Background(), "default", api.TokenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.VerifyGroupToken("demo", "default", tok); err != nil {
+		t.Fatal(err)
+	}
+	h.selectGroup("default")
+	h.press("R")
+	h.mustShow("Rotate the tokens of default?")
+	h.press("n") // Cancel: nothing happens
+	h.waitIdle()
+	if _, err := h.store.VerifyGroupToken("demo", "default", tok); err != nil {
+		t.Fatalf("cancelling rotated the tokens: %v", err)
+	}
+	h.press("R", "y")
+	h.waitIdle()
+	if _, err := h.store.VerifyGroupToken("demo", "default", tok); !errors.Is(err, emulator.ErrInvalidGroupToken) {
+		t.Fatalf("a token minted before rotating still verifies (err %v)", err)
+	}
+	h.mustShow("Rotated the tokens of default")
+}
+
+func TestTransferRefusedByThePlan(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("m")
+	h.mustShow("Transfer default to", "acme — Acme, starter plan")
+	h.mustNotShow("demo (personal)") // not to itself
+	h.press("enter")
+	h.mustShow("Transfer default to acme?")
+	h.press("y")
+	h.waitIdle()
+	h.mustShow("limited to Scaler, Pro and Enterprise plans")
+	if _, ok := h.serverGroup("demo", "default"); !ok {
+		t.Fatal("default left demo")
+	}
+	if n := len(h.store.Groups("acme")); n != 1 {
+		t.Fatalf("acme has %d groups", n)
+	}
+	h.press("esc")
+	if !slices.Contains(h.listed(), "default") {
+		t.Fatal("default is no longer listed")
+	}
+}
+
+func TestTransferFromTheTeam(t *testing.T) {
+	h := newHarness(t)
+	h.switchTo("acme")
+	h.press("m")
+	h.mustShow("Transfer production to", "demo (personal), scaler plan")
+	h.press("enter", "y")
+	h.waitIdle()
+	if _, ok := h.serverGroup("demo", "production"); !ok {
+		t.Fatal("production is not in demo")
+	}
+	if _, ok := h.serverGroup("acme", "production"); ok {
+		t.Fatal("production is still in acme")
+	}
+	if len(h.listed()) != 0 {
+		t.Fatalf("acme still lists %v", h.listed())
+	}
+	h.mustShow("Transferred production to demo.", "No groups in acme yet")
+}
+
+func TestUnarchive(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("u")
+	h.mustShow("default is not archived.")
+	if len(h.mutations()) != 0 {
+		t.Fatal("unarchiving an awake group reached the API")
+	}
+	h.selectGroup("legacy")
+	h.press("u")
+	h.waitIdle()
+	if g, _ := h.serverGroup("demo", "legacy"); g.Archived {
+		t.Fatal("legacy is still archived at the server")
+	}
+	if row := h.rowOf("legacy"); strings.Contains(row, "archived") {
+		t.Errorf("badge still shown: %q", row)
+	}
+	h.mustShow("legacy is awake again.")
+}
+
+func TestUpdateDatabases(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("staging")
+	h.press("U")
+	h.mustShow("Update the databases of staging to the latest version?")
+	h.press("y")
+	h.waitIdle()
+	h.mustShow("The databases of staging are updating to the latest version.")
+	if g, _ := h.serverGroup("demo", "staging"); g.Version != emulator.LatestVersion {
+		t.Fatalf("server version %s", g.Version)
+	}
+	if row := h.rowOf("staging"); !strings.Contains(row, emulator.LatestVersion) {
+		t.Errorf("row not updated: %q", row)
+	}
+}
+
+func TestSwitchOrgDropsStaleResults(t *testing.T) {
+	h := newHarness(t)
+	oldGen, oldSeq := h.m.gen, h.m.loadSeq
+	h.switchTo("acme")
+	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
+		t.Fatalf("acme lists %v", got)
+	}
+	before := h.screen()
+	// A load of demo that answers late, and an older load of acme.
+	h.send(groupsLoadedMsg{gen: oldGen, seq: oldSeq, groups: h.store.Groups("demo"), dbs: h.store.Databases("demo")})
+	// The generation alone marks it stale, whatever its sequence number.
+	h.send(groupsLoadedMsg{gen: oldGen, seq: h.m.loadSeq, groups: h.store.Groups("demo")})
+	h.send(groupsLoadedMsg{gen: h.m.gen, seq: h.m.loadSeq - 1, groups: h.store.Groups("demo")})
+	// A mutation of demo finishing after the switch.
+	h.send(opDoneMsg{id: 99, gen: oldGen, kind: opCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
+	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
+		t.Fatalf("a stale result changed the list: %v", got)
+	}
+	if h.screen() != before {
+		t.Fatalf("a stale result changed the screen:\n%s", h.screen())
+	}
+}
+
+// Keys pressed after a switch, before the new organization's groups
+// arrive, act on nothing.
+func TestKeysWhileSwitching(t *testing.T) {
+	h := newHarness(t)
+	cmd := h.m.switchOrg("acme")
+	h.mustShow("Loading the groups of acme")
+	for _, k := range []string{"j", "enter", "a", "x", "d", "p", "t", "s", "G"} {
+		h.press(k)
+		if h.m.form != nil {
+			h.press("esc")
+		}
+	}
+	h.run(cmd)
+	h.waitIdle()
+	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
+		t.Fatalf("acme lists %v", got)
+	}
+	if len(h.mutations()) != 0 {
+		t.Fatalf("keys during the switch changed something: %v", h.mutations())
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	h := newHarness(t, readOnly())
+	before := h.store.Groups("demo")
+	h.mustShow("read-only")
+	for _, g := range []string{"default", "legacy", "staging"} {
+		h.selectGroup(g)
+		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d"} {
+			h.press(k)
+			if h.m.form != nil || h.m.notice != nil || h.m.tokenDialog != nil {
+				t.Fatalf("%s on %s opened something in a read-only session:\n%s", k, g, h.screen())
+			}
+		}
+		// The detail offers no actions either.
+		h.press("enter")
+		h.mustNotShow("Actions", "d delete")
+		h.press("esc")
+	}
+	h.waitIdle()
+	if m := h.mutations(); len(m) != 0 {
+		t.Fatalf("read-only session sent %v", m)
+	}
+	if after := h.store.Groups("demo"); !equalJSON(before, after) {
+		t.Fatal("the server state changed")
+	}
+	short := h.screen()
+	h.press("?")
+	full := h.screen()
+	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete"} {
+		if strings.Contains(short, " "+desc) || strings.Contains(full, " "+desc) {
+			t.Errorf("the help offers %q in a read-only session", desc)
+		}
+	}
+	if !strings.Contains(full, "switch org") {
+		t.Errorf("the full help lost the keys that still work:\n%s", full)
+	}
+	h.press("?")
+	// A binding re-enabled by mistake is still refused, with a reason.
+	h.m.keys.New.SetEnabled(true)
+	h.press("n")
+	if h.m.form != nil {
+		t.Fatal("a re-enabled binding opened a form")
+	}
+	h.mustShow("This session is read-only.")
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}

@@ -1,0 +1,257 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
+)
+
+func TestLoadErrorThenRetry(t *testing.T) {
+	h := newHarness(t, withFaults(emulator.Faults{FailRate: 1}))
+	h.waitIdle()
+	h.mustShow("Could not load the groups:", "(injected fault).", "Press r to retry")
+	if h.m.loaded || len(h.m.groups) != 0 {
+		t.Fatal("a failed load counts as loaded")
+	}
+	// Actions need groups: nothing opens.
+	h.press("d", "a")
+	if h.m.form != nil {
+		t.Fatal("a form opened without groups")
+	}
+	h.emu.SetFaults(emulator.Faults{})
+	h.press("r")
+	h.waitIdle()
+	if len(h.listed()) != 6 {
+		t.Fatalf("r did not load the groups:\n%s", h.screen())
+	}
+	h.mustNotShow("Could not load the groups")
+	// The locations failed with the groups: r fetched them again, so the
+	// list names them and the create form (which needs them) opens.
+	if row := h.rowOf("default"); !strings.Contains(row, "fra Frankfurt, Germany") {
+		t.Errorf("locations not reloaded: %q", row)
+	}
+	h.press("n")
+	if h.m.form == nil {
+		t.Fatalf("the create form did not open after the retry:\n%s", h.screen())
+	}
+}
+
+func TestRefreshFailureKeepsTheRows(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("legacy")
+	h.emu.SetFaults(emulator.Faults{FailRate: 1})
+	h.press("r")
+	h.waitIdle()
+	if len(h.listed()) != 6 || h.m.currentName() != "legacy" {
+		t.Fatalf("a failed refresh lost the rows or the cursor:\n%s", h.screen())
+	}
+	header := strings.SplitN(h.screen(), "\n", 2)[0]
+	if !strings.Contains(header, "stale") {
+		t.Fatalf("header does not say stale: %q", header)
+	}
+	h.mustShow("Refresh failed; showing the last loaded groups.", "injected fault")
+	h.emu.SetFaults(emulator.Faults{})
+	h.press("r")
+	h.waitIdle()
+	if header := strings.SplitN(h.screen(), "\n", 2)[0]; strings.Contains(header, "stale") {
+		t.Fatalf("still stale after a good refresh: %q", header)
+	}
+}
+
+func TestUnauthorizedSaysHowToLogIn(t *testing.T) {
+	for _, size := range [][2]int{{100, 30}, {80, 24}, {60, 15}} {
+		h := newHarness(t, remote(), withToken("not-the-token"), withSize(size[0], size[1]))
+		h.waitIdle()
+		// The error state says it in full, wrapped to the width.
+		flat := strings.Join(strings.Fields(h.screen()), " ")
+		for _, want := range []string{"Could not load the groups", "refused the token", "Run `turso auth login`", "set TURSO_API_TOKEN"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%dx%d: %q not on screen:\n%s", size[0], size[1], want, h.screen())
+			}
+		}
+	}
+}
+
+// evil is text a hostile or broken API might send: SGR, an OSC 52
+// clipboard write, BEL, a C1 CSI and a bidi override.
+const evil = "ev\x1b[31mil\x1b]52;c;ZXZpbA==\x07\u009b2J\u202eok"
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// hostileAPI answers every read with evil names and every write with an
+// evil error, except token creation, which answers an evil token.
+func hostileAPI(http.Handler) http.Handler {
+	e := jsonString(evil)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		get := r.Method == http.MethodGet
+		switch {
+		case get && strings.HasSuffix(r.URL.Path, "/groups"):
+			fmt.Fprintf(w, `{"groups":[{"name":%s,"uuid":%s,"version":%s,"primary":"fra","locations":["fra",%s],"status":{"locations":[{"name":%s,"status":%s}]}},
+				{"name":"plain","primary":%s,"locations":[%s,"lhr"],"archived":true}]}`, e, e, e, e, e, e, e, e)
+		case get && strings.HasSuffix(r.URL.Path, "/databases"):
+			fmt.Fprintf(w, `{"databases":[{"Name":%s,"DbId":"x","Hostname":%s,"group":%s,"primaryRegion":%s}]}`, e, e, e, e)
+		case get && r.URL.Path == "/v1/locations":
+			fmt.Fprintf(w, `{"locations":{"fra":%s,%s:%s,"lhr":"London"}}`, e, e, e)
+		case get && r.URL.Path == "/v1/organizations":
+			fmt.Fprintf(w, `[{"name":%s,"slug":%s,"type":"team","plan_id":%s},{"name":"demo","slug":"demo","type":"personal"}]`, e, e, e)
+		case get && r.URL.Path == "/v1/user":
+			fmt.Fprintf(w, `{"user":{"username":%s}}`, e)
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/auth/tokens"):
+			fmt.Fprintf(w, `{"jwt":%s}`, e)
+		default:
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, `{"error":%s}`, e)
+		}
+	})
+}
+
+// assertInert fails if View() holds anything a terminal would act on: with
+// the ASCII profile there is no styling, so no ESC at all.
+func (h *harness) assertInert(step string) {
+	h.t.Helper()
+	v := h.m.View()
+	for _, r := range v {
+		if r == '\n' {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' {
+			h.t.Fatalf("after %s, View() holds %U:\n%q", step, r, v)
+		}
+	}
+	if !utf8.ValidString(v) {
+		h.t.Fatalf("after %s, View() is not valid UTF-8: %q", step, v)
+	}
+}
+
+func TestHostileTextIsInert(t *testing.T) {
+	h := newHarness(t, withHandler(hostileAPI), withSize(160, 40))
+	h.assertInert("the first load")
+	if len(h.m.groups) != 2 {
+		t.Fatalf("the hostile groups did not load:\n%s", h.screen())
+	}
+	h.mustShow("ev�[31mil") // shown, as text
+	steps := []struct {
+		name string
+		keys []string
+	}{
+		{"the detail", []string{"enter"}},
+		{"scrolling the detail", []string{"j", "j"}},
+		{"remove location (select)", []string{"esc", "g", "x"}},
+		{"remove location (confirm)", []string{"enter"}},
+		{"remove location (error)", []string{"y"}},
+		{"add location", []string{"esc", "a"}},
+		{"add location (error)", []string{"enter"}},
+		{"delete", []string{"esc", "d"}},
+		{"delete (error)", nil},
+		{"token form", []string{"esc", "t"}},
+		{"token dialog", []string{"enter", "enter"}},
+		{"transfer", []string{"esc", "m"}},
+		{"transfer (confirm)", []string{"enter"}},
+		{"transfer (error)", []string{"y"}},
+		{"protect (error)", []string{"esc", "p"}},
+		{"unarchive (error)", []string{"G", "u"}},
+		{"filter", []string{"/", "e", "v"}},
+		{"help", []string{"esc", "?"}},
+		{"create", []string{"esc", "n"}},
+		{"create (confirm)", []string{"enter", "enter", "enter"}},
+		{"switch org", []string{"esc", "o"}},
+		{"switched org", []string{"/", "ev", "enter"}},
+		{"the list at 100x30", []string{"esc"}},
+	}
+	for _, s := range steps {
+		if s.name == "delete (error)" {
+			h.typeText(h.m.form.group)
+			h.press("enter")
+		}
+		for _, k := range s.keys {
+			h.press(k)
+			h.assertInert(s.name + " (" + k + ")")
+		}
+		if s.name == "token dialog" && h.m.tokenDialog == nil {
+			t.Fatalf("no token dialog:\n%s", h.screen())
+		}
+		if s.name == "switched org" && h.m.client.Org() != evil {
+			t.Fatalf("did not switch to the hostile organization (%q):\n%s", h.m.client.Org(), h.screen())
+		}
+	}
+	h.resize(100, 30)
+	h.assertInert("resizing")
+	h.press("enter")
+	h.assertInert("the detail in the hostile organization")
+}
+
+// View never draws outside the terminal, whatever the size and screen.
+func TestViewFitsEverySize(t *testing.T) {
+	// Each screen, and what it shows at 100x30 once set up.
+	screens := map[string]struct {
+		setup func(h *harness)
+		shows string
+	}{
+		"list":    {func(h *harness) {}, "6 groups"},
+		"detail":  {func(h *harness) { h.selectGroup("edge-cache"); h.press("enter") }, "cache-global"},
+		"create":  {func(h *harness) { h.press("n") }, "New group"},
+		"token":   {func(h *harness) { h.press("t", "enter", "enter") }, "This token is shown once"},
+		"help":    {func(h *harness) { h.press("?") }, "Press any key to close"},
+		"notice":  {func(h *harness) { h.selectGroup("billing"); h.press("d") }, "Delete protection is on"},
+		"filter":  {func(h *harness) { h.press("/"); h.typeText("e") }, "/e"},
+		"remove":  {func(h *harness) { h.selectGroup("edge-cache"); h.press("x", "enter") }, "Remove sin from edge-cache?"},
+		"error":   {func(h *harness) { h.emu.SetFaults(emulator.Faults{FailRate: 1}); h.run(h.m.switchOrg("acme")) }, "Could not load the groups"},
+		"loading": {func(h *harness) { h.m.switchOrg("acme") }, "Loading the groups of acme"},
+	}
+	// Every height, except for the forms with long selects, which huh
+	// lays out again on every resize (about a millisecond each, ten
+	// under -race): for them, every height around the minimum and one
+	// in four above it.
+	heights := func(name string) []int {
+		var hs []int
+		for hh := 1; hh <= 60; hh++ {
+			if name != "create" && name != "remove" || hh <= minHeight+2 || hh%4 == 0 {
+				hs = append(hs, hh)
+			}
+		}
+		return hs
+	}
+	for name, sc := range screens {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			sc.setup(h)
+			h.mustShow(sc.shows)
+			for w := 1; w <= 200; w += 7 {
+				for _, hh := range heights(name) {
+					h.resize(w, hh)
+					v := h.m.View()
+					lines := strings.Split(v, "\n")
+					if len(lines) > hh {
+						t.Fatalf("%dx%d: %d lines", w, hh, len(lines))
+					}
+					for i, l := range lines {
+						if lw := ansi.StringWidth(l); lw > w {
+							t.Fatalf("%dx%d: line %d is %d wide: %q", w, hh, i+1, lw, l)
+						}
+					}
+					small := w < minWidth || hh < minHeight
+					first := ansi.Strip(lines[0])
+					msg := fmt.Sprintf("Terminal too small: %dx%d.", w, hh)
+					switch {
+					case small && (first == "" || !strings.HasPrefix(msg, first)):
+						t.Fatalf("%dx%d: first line %q, want the start of %q", w, hh, first, msg)
+					case !small && strings.Contains(v, "Terminal too small"):
+						t.Fatalf("%dx%d: says too small", w, hh)
+					}
+				}
+			}
+		})
+	}
+}

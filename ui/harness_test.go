@@ -1,0 +1,451 @@
+package ui
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
+)
+
+// The tests drive the root model directly: a key or message goes to
+// Update, and the commands it returns run at once, in the test's
+// goroutine, their messages fed back until nothing is left. Timers (the
+// spinner's next frame, cursor blinks, toast expiry, periodic refresh)
+// are not run: they would only make the screen depend on the clock.
+
+const (
+	apiToken   = "t"
+	testWidth  = 100
+	testHeight = 30
+)
+
+// fixedNow is the dashboard's clock in every test.
+var fixedNow = time.Date(2025, time.June, 2, 10, 0, 0, 0, time.UTC)
+
+// asciiRenderer draws without colours or attributes: goldens and
+// assertions see plain text, and any ESC in View() is a leak.
+func asciiRenderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	r.SetHasDarkBackground(true)
+	return r
+}
+
+// reqLog counts the requests that reach the API.
+type reqLog struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (l *reqLog) add(r *http.Request) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paths = append(l.paths, r.Method+" "+r.URL.Path)
+}
+
+func (l *reqLog) snapshot() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.paths...)
+}
+
+func (l *reqLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.paths = nil
+}
+
+// harness is one dashboard against its own local API.
+type harness struct {
+	t      testing.TB
+	m      *Model
+	store  *emulator.Store
+	emu    *emulator.Server
+	srv    *httptest.Server
+	reqs   *reqLog
+	w, h   int
+	quits  int      // tea.QuitMsg seen
+	copied []string // what Options.Copy was asked to copy
+	// unknown records commands that did not finish within the short
+	// timeout given to commands the harness does not know.
+	unknown []string
+}
+
+type harnessConfig struct {
+	seed       string
+	seedGroups int
+	org        string
+	token      string // the client's token; the server accepts apiToken
+	local      bool
+	readOnly   bool
+	faults     emulator.Faults
+	handler    func(next http.Handler) http.Handler // wraps the emulator
+	w, h       int
+	noLoad     bool // do not run Init
+}
+
+type option func(*harnessConfig)
+
+func withSeed(seed string, n int) option {
+	return func(c *harnessConfig) { c.seed, c.seedGroups = seed, n }
+}
+func withToken(tok string) option         { return func(c *harnessConfig) { c.token = tok } }
+func remote() option                      { return func(c *harnessConfig) { c.local = false } }
+func readOnly() option                    { return func(c *harnessConfig) { c.readOnly = true } }
+func withFaults(f emulator.Faults) option { return func(c *harnessConfig) { c.faults = f } }
+func withSize(w, h int) option            { return func(c *harnessConfig) { c.w, c.h = w, h } }
+func withoutInit() option                 { return func(c *harnessConfig) { c.noLoad = true } }
+func withHandler(wrap func(next http.Handler) http.Handler) option {
+	return func(c *harnessConfig) { c.handler = wrap }
+}
+
+// newHarness starts a local API on loopback, builds the dashboard for it,
+// sizes it and runs its first load.
+func newHarness(t testing.TB, opts ...option) *harness {
+	t.Helper()
+	cfg := harnessConfig{seed: "demo", org: "demo", token: apiToken, local: true, w: testWidth, h: testHeight}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	store, err := emulator.NewMemoryStore(cfg.seed, cfg.seedGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, store: store, emu: emu, reqs: &reqLog{}, w: cfg.w, h: cfg.h}
+	var handler http.Handler = emu
+	if cfg.handler != nil {
+		handler = cfg.handler(emu)
+	}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.reqs.add(r)
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(h.srv.Close)
+	client, err := api.New(api.Options{
+		BaseURL: h.srv.URL, Token: cfg.token, Org: cfg.org, ReadOnly: cfg.readOnly,
+		// Retries stay on, but fast: a fault test must not wait out
+		// the real backoff.
+		MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Timeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{
+		Client:   client,
+		APIURL:   h.srv.URL,
+		Local:    cfg.local,
+		User:     "demo",
+		ReadOnly: cfg.readOnly,
+		Renderer: asciiRenderer(),
+		Now:      func() time.Time { return fixedNow },
+		Copy: func(s string) error {
+			h.copied = append(h.copied, s)
+			return nil
+		},
+	}
+	h.m = New(o)
+	t.Cleanup(h.m.Close)
+	h.send(tea.WindowSizeMsg{Width: h.w, Height: h.h})
+	if !cfg.noLoad {
+		h.run(h.m.Init())
+	}
+	return h
+}
+
+// send gives msg to the model and runs what it returns.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.m.Update(msg)
+	h.run(cmd)
+}
+
+// run executes cmd and every command its messages lead to, breadth first,
+// feeding each message back to the model.
+func (h *harness) run(cmd tea.Cmd) {
+	h.t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			h.t.Fatal("commands keep producing commands: an endless loop?")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg, ok := h.exec(c)
+		if !ok {
+			continue
+		}
+		queue = append(queue, h.deliver(msg)...)
+	}
+}
+
+// deliver feeds one message to the model, expanding batches and answering
+// the requests meant for the program; it returns the commands to run next.
+func (h *harness) deliver(msg tea.Msg) []tea.Cmd {
+	h.t.Helper()
+	switch msg := msg.(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		return msg
+	case tea.QuitMsg:
+		h.quits++
+		return nil
+	case cursor.BlinkMsg:
+		// Only reachable if a blink ran; blinking makes goldens flaky.
+		return nil
+	}
+	v := reflect.ValueOf(msg)
+	if v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		// tea.Sequence's message: its commands, in order.
+		cmds := make([]tea.Cmd, v.Len())
+		for i := range cmds {
+			cmds[i] = v.Index(i).Interface().(tea.Cmd)
+		}
+		return cmds
+	}
+	if fmt.Sprintf("%T", msg) == "tea.windowSizeMsg" {
+		// tea.WindowSize(): the program answers with the terminal's size.
+		_, cmd := h.m.Update(tea.WindowSizeMsg{Width: h.w, Height: h.h})
+		return []tea.Cmd{cmd}
+	}
+	_, cmd := h.m.Update(msg)
+	return []tea.Cmd{cmd}
+}
+
+// cmdName is the function behind a command, e.g.
+// "github.com/charmbracelet/bubbletea.Tick.func1".
+func cmdName(c tea.Cmd) string {
+	f := runtime.FuncForPC(reflect.ValueOf(c).Pointer())
+	if f == nil {
+		return "?"
+	}
+	return f.Name()
+}
+
+// timers are commands that only wait for the clock.
+var timers = []string{
+	"github.com/charmbracelet/bubbletea.Tick.",
+	"github.com/charmbracelet/bubbletea.Every.",
+	"github.com/charmbracelet/bubbles/cursor.(*Model).BlinkCmd.",
+}
+
+// apiCmds are this package's commands that call the API: they must finish.
+var apiCmds = []string{
+	"/ui.loadGroupsCmd.", "/ui.loadLocationsCmd.", "/ui.validateTokenCmd.", "/ui.loadOrgsCmd.",
+	"/ui.(*Model).startOp.", "/ui.(*Model).updateTokenDialog.",
+}
+
+// exec runs one command. Timers are dropped without running; the API
+// commands run to completion; anything else gets a short while and is
+// dropped (and noted) if it does not return.
+func (h *harness) exec(c tea.Cmd) (tea.Msg, bool) {
+	h.t.Helper()
+	name := cmdName(c)
+	for _, p := range timers {
+		if strings.HasPrefix(name, p) {
+			return nil, false
+		}
+	}
+	limit := 200 * time.Millisecond
+	for _, p := range apiCmds {
+		if strings.Contains(name, p) {
+			limit = 15 * time.Second
+		}
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- c() }()
+	select {
+	case msg := <-done:
+		return msg, true
+	case <-time.After(limit):
+		if limit > time.Second {
+			h.t.Fatalf("API command %s did not finish in %s", name, limit)
+		}
+		h.unknown = append(h.unknown, name)
+		h.t.Logf("dropped %s: it did not return within %s", name, limit)
+		return nil, false
+	}
+}
+
+// keyMsg turns a key name into the message a terminal would send.
+func keyMsg(k string) tea.KeyMsg {
+	named := map[string]tea.KeyType{
+		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
+		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+		"backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU,
+		"home": tea.KeyHome, "end": tea.KeyEnd, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
+		"space": tea.KeySpace,
+	}
+	if t, ok := named[k]; ok {
+		if t == tea.KeySpace {
+			return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+		}
+		return tea.KeyMsg{Type: t}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// press sends each key in turn.
+func (h *harness) press(keys ...string) {
+	h.t.Helper()
+	for _, k := range keys {
+		h.send(keyMsg(k))
+	}
+}
+
+// typeText sends s as typed: one message of runes, as a terminal delivers
+// quick typing.
+func (h *harness) typeText(s string) {
+	h.t.Helper()
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+}
+
+// resize changes the terminal size.
+func (h *harness) resize(w, hh int) {
+	h.t.Helper()
+	h.w, h.h = w, hh
+	h.send(tea.WindowSizeMsg{Width: w, Height: hh})
+}
+
+// waitIdle asserts that nothing is in flight: the driver runs commands to
+// completion, so anything still pending is a request whose answer the
+// model lost.
+func (h *harness) waitIdle() {
+	h.t.Helper()
+	if h.m.loading || len(h.m.pending) > 0 {
+		h.t.Fatalf("still busy: loading=%v pending=%v\n%s", h.m.loading, h.m.pending, h.screen())
+	}
+}
+
+// screen is what the terminal shows, without styling.
+func (h *harness) screen() string { return ansi.Strip(h.m.View()) }
+
+// mustShow fails unless every s is on screen.
+func (h *harness) mustShow(ss ...string) {
+	h.t.Helper()
+	scr := h.screen()
+	for _, s := range ss {
+		if !strings.Contains(scr, s) {
+			h.t.Fatalf("screen does not show %q:\n%s", s, scr)
+		}
+	}
+}
+
+// mustNotShow fails if any s is on screen.
+func (h *harness) mustNotShow(ss ...string) {
+	h.t.Helper()
+	scr := h.screen()
+	for _, s := range ss {
+		if strings.Contains(scr, s) {
+			h.t.Fatalf("screen shows %q:\n%s", s, scr)
+		}
+	}
+}
+
+// rowOf is the list row of the named group, "" when it is not shown.
+func (h *harness) rowOf(name string) string {
+	for _, line := range strings.Split(h.screen(), "\n") {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), ">"))
+		if len(f) > 0 && f[0] == name {
+			return line
+		}
+	}
+	return ""
+}
+
+// listed is the group names in list order, as the model shows them.
+func (h *harness) listed() []string {
+	var names []string
+	for _, i := range h.m.list.visible {
+		names = append(names, h.m.groups[i].Name)
+	}
+	return names
+}
+
+// selectGroup moves the cursor to the named group.
+func (h *harness) selectGroup(name string) {
+	h.t.Helper()
+	h.press("g")
+	for i := 0; i < len(h.m.list.visible); i++ {
+		if h.m.currentName() == name {
+			return
+		}
+		h.press("j")
+	}
+	h.t.Fatalf("group %s is not in the list: %v", name, h.listed())
+}
+
+// serverGroup reads a group from the API's state.
+func (h *harness) serverGroup(org, name string) (api.Group, bool) {
+	return h.store.Group(org, name)
+}
+
+// --- goldens -------------------------------------------------------------
+
+// updating reports whether -update was given (go test ./ui -update):
+// the flag is x/exp/golden's, which teatest brings in.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// requireGolden compares out with testdata/<name>.golden.
+func requireGolden(t testing.TB, name string, out string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if updating() {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -run %s -update to create it)", err, t.Name())
+	}
+	if string(want) == out {
+		return
+	}
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(out, "\n")
+	var diff strings.Builder
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var a, b string
+		if i < len(wl) {
+			a = wl[i]
+		}
+		if i < len(gl) {
+			b = gl[i]
+		}
+		if a != b {
+			fmt.Fprintf(&diff, "line %d:\n  want %q\n  got  %q\n", i+1, a, b)
+		}
+	}
+	t.Fatalf("%s differs from the golden file (-update rewrites it):\n%s\ngot:\n%s", path, diff.String(), out)
+}
