@@ -27,7 +27,7 @@ func describe(err error) string {
 	case api.IsUnauthorized(err):
 		return fmt.Sprintf("The API refused the token (%s). Run `turso auth login`, or set TURSO_API_TOKEN to a valid Platform API token.", text.Sanitize(serverMessage(err)))
 	case api.IsPlanLimit(err):
-		return text.Sanitize(serverMessage(err)) + ". Upgrade the organization's plan, or delete a group first."
+		return capitalize(text.Sanitize(serverMessage(err))) + ". Upgrade the organization's plan, or delete a group first."
 	case api.IsRateLimited(err) && errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
 		return fmt.Sprintf("The API is limiting requests (%s); try again in %s.", text.Sanitize(serverMessage(err)), apiErr.RetryAfter)
 	case api.IsRateLimited(err):

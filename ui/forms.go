@@ -51,6 +51,17 @@ type formValues struct {
 	Typed      string
 }
 
+// extensions is what the create form's choices amount to.
+func (v *formValues) extensions() api.Extensions {
+	switch v.ExtMode {
+	case extAll:
+		return api.AllExtensions
+	case extChoose:
+		return api.Extensions{Names: slices.Clone(v.Extensions)}
+	}
+	return api.Extensions{}
+}
+
 // formState is the open form: which action, for which group, its values,
 // and the error of the last attempt shown above it.
 type formState struct {
@@ -102,17 +113,13 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 			Options(huh.NewOption("None", extNone), huh.NewOption("All of them", extAll), huh.NewOption("Choose…", extChoose)).
 			Value(&v.ExtMode)
 		pick := huh.NewMultiSelect[string]().Key("extensions").Title("Choose extensions").
-			Options(huh.NewOptions(api.ExtensionNames...)...).Value(&v.Extensions).Height(len(api.ExtensionNames) + 1).
-			Validate(func(s []string) error {
-				if len(s) == 0 {
-					return fmt.Errorf("choose at least one, or go back and pick None")
-				}
-				return nil
-			})
+			Description("space toggles; choosing none means no extensions").
+			Options(huh.NewOptions(api.ExtensionNames...)...).Value(&v.Extensions).Height(len(api.ExtensionNames) + 1)
 		confirm := huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Create").Negative("Cancel").
 			TitleFunc(func() string {
 				return fmt.Sprintf("Create %s at %s?", orDash(text.Sanitize(v.Name)), orDash(text.Sanitize(v.Location)))
-			}, []any{&v.Name, &v.Location})
+			}, []any{&v.Name, &v.Location}).
+			DescriptionFunc(func() string { return "Extensions: " + v.extensions().String() }, []any{&v.ExtMode, &v.Extensions})
 		groups = append(groups,
 			huh.NewGroup(name, loc, ext),
 			huh.NewGroup(pick).WithHideFunc(func() bool { return v.ExtMode != extChoose }),
@@ -358,11 +365,8 @@ func (m *Model) submit(fs *formState) tea.Cmd {
 			return nil
 		}
 		req := api.CreateGroupRequest{Name: v.Name, Location: v.Location}
-		switch v.ExtMode {
-		case extAll:
-			req.Extensions = &api.AllExtensions
-		case extChoose:
-			req.Extensions = &api.Extensions{Names: slices.Clone(v.Extensions)}
+		if ext := v.extensions(); !ext.IsZero() {
+			req.Extensions = &ext
 		}
 		return m.startOp("Creating "+v.Name, opCreate, v.Name, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.CreateGroup(ctx, req)

@@ -255,9 +255,17 @@ func padLeft(s string, w int) string {
 // listSummary is the line above the list: counts, filter and sort.
 func (m *Model) listSummary() string {
 	l := &m.list
-	s := fmt.Sprintf("%d groups", len(m.groups))
+	s := plural(len(m.groups), "group")
 	if l.query != "" {
-		s = fmt.Sprintf("%d of %d groups match %q", len(l.visible), len(m.groups), text.Sanitize(l.query))
+		s = fmt.Sprintf("%d of %s match %q", len(l.visible), plural(len(m.groups), "group"), text.Sanitize(l.query))
 	}
 	return s + " · sorted by " + l.sort.String()
+}
+
+// plural is "1 group", "2 groups".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -236,3 +236,11 @@ func TestDetail(t *testing.T) {
 		t.Errorf("back on the list, cursor on %s", h.m.currentName())
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 groups", 1: "1 group", 2: "2 groups"} {
+		if got := plural(n, "group"); got != want {
+			t.Errorf("plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

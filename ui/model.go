@@ -185,6 +185,8 @@ func (m *Model) applyReadOnly() {
 	for _, b := range m.mutationBindings() {
 		b.SetEnabled(false)
 	}
+	// No token can be created, so there is none to copy.
+	m.keys.Copy.SetEnabled(false)
 }
 
 // checkTokenExpiry turns a known expiry into a warning.

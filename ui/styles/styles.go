@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Palette is the semantic colours; each adapts to light and dark backgrounds.
@@ -162,6 +163,12 @@ func (s Styles) Huh() *huh.Theme {
 	t.Focused.FocusedButton = t.Focused.FocusedButton.Background(p.Accent)
 	t.Focused.TextInput.Prompt = t.Focused.TextInput.Prompt.Foreground(p.Accent)
 	t.Focused.TextInput.Cursor = t.Focused.TextInput.Cursor.Foreground(p.Accent)
+	if s.R.ColorProfile() == termenv.Ascii {
+		// Without colour huh's buttons look alike; bracket the chosen one
+		// (the other gets spaces, so nothing shifts when it changes).
+		t.Focused.FocusedButton = t.Focused.FocusedButton.Transform(func(b string) string { return "[" + b + "]" })
+		t.Focused.BlurredButton = t.Focused.BlurredButton.Transform(func(b string) string { return " " + b + " " })
+	}
 	t.Blurred = t.Focused
 	t.Blurred.Base = t.Focused.Base.BorderStyle(lipgloss.HiddenBorder())
 	t.Blurred.Card = t.Blurred.Base
