@@ -574,3 +574,31 @@ func equalJSON(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+// The expiration starts empty (never): typing a duration is not appended
+// to a pre-filled value, and leaving it empty mints a token without exp.
+func TestTokenExpirationStartsEmpty(t *testing.T) {
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("t")
+	h.typeText("7d")
+	h.press("enter")
+	h.mustNotShow("invalid expiration")
+	h.pick("Full access")
+	h.waitIdle()
+	claims, err := h.store.VerifyGroupToken("demo", "default", h.m.tokenDialog.token)
+	if err != nil || claims["exp"] == nil {
+		t.Fatalf("typed 7d: claims %v, %v", claims, err)
+	}
+	h.press("esc")
+
+	h.press("t")
+	h.press("enter")
+	h.pick("Full access")
+	h.waitIdle()
+	claims, err = h.store.VerifyGroupToken("demo", "default", h.m.tokenDialog.token)
+	if err != nil || claims["exp"] != nil {
+		t.Fatalf("empty expiration: claims %v, %v; want no exp", claims, err)
+	}
+	h.mustShow("never expires")
+}

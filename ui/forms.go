@@ -150,8 +150,8 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 				Description("The replicas of every database of the group in that location are removed at once.")))
 	case formToken:
 		groups = append(groups, huh.NewGroup(
-			huh.NewInput().Key("expiration").Title("Expiration").Value(&v.Expiration).
-				Description("never, or a duration such as 7d, 2w or 12h").Validate(api.ValidateExpiration),
+			huh.NewInput().Key("expiration").Title("Expiration").Value(&v.Expiration).Placeholder("never").
+				Description("empty for never, or a duration such as 7d, 2w or 12h").Validate(api.ValidateExpiration),
 			huh.NewSelect[string]().Key("access").Title("Access").Value(&v.Access).Options(
 				huh.NewOption("Full access (read and write)", string(api.FullAccess)),
 				huh.NewOption("Read only", string(api.ReadOnly))),
@@ -302,7 +302,7 @@ func (m *Model) startForm(kind formKind) tea.Cmd {
 	fs.group = g.Name
 	switch kind {
 	case formToken:
-		fs.values.Expiration = "never"
+		// Empty means never; a pre-filled "never" would be typed onto.
 		fs.values.Access = string(api.FullAccess)
 	case formDelete:
 		if g.DeleteProtection {
