@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
@@ -24,6 +25,7 @@ import (
 	"github.com/seed372e9e9a/turso-groups/config"
 	"github.com/seed372e9e9a/turso-groups/ui"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/serve"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
 
@@ -99,7 +101,7 @@ Environment:
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newLocalAPICmd(), newVersionCmd(), config.NewCommand(nil))
+	root.AddCommand(newLocalAPICmd(), newServeCmd(), newVersionCmd(), config.NewCommand(nil))
 	return root
 }
 
@@ -198,60 +200,167 @@ the data file (mode 0600) unless --token sets one.`,
 	return cmd
 }
 
-// runDashboard opens the dashboard with the resolved settings: on the
-// embedded local API (started on loopback, its state on disk) or on the
-// Platform API the settings name.
+// session is what the dashboard needs from the settings: the API client
+// and the base options, with the embedded local API started if asked for.
+type session struct {
+	client *api.Client
+	opts   ui.Options
+	logger *slog.Logger
+	// secrets are the tokens in play, for the log redaction.
+	secrets []string
+	close   func()
+}
+
+// prepare resolves everything the dashboard needs from s: on the embedded
+// local API (started on loopback, its state on disk) or on the Platform
+// API the settings name.
+func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
+	km := keys.Default()
+	if err := km.Rebind(s.Keys); err != nil {
+		return nil, usageError{fmt.Errorf("%s: keys: %w", s.ConfigFile, err)}
+	}
+	if c := km.Conflicts(); len(c) > 0 {
+		return nil, usageError{fmt.Errorf("%s: keys: %s", s.ConfigFile, strings.Join(c, "; "))}
+	}
+	palette, err := styles.DefaultPalette().WithOverrides(s.Theme.Colors)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("%s: theme: %w", s.ConfigFile, err)}
+	}
+	se := &session{
+		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh},
+		secrets: []string{s.Token},
+		close:   func() {},
+	}
+	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org}
+	if s.Local {
+		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("start the local API: %w", err)
+		}
+		se.close = func() { srv.Shutdown(2 * time.Second) }
+		se.secrets = append(se.secrets, srv.Token)
+		clientOpts.BaseURL, clientOpts.Token = srv.URL, srv.Token
+		se.opts.Local, se.opts.LocalHint, se.opts.User, se.opts.APIURL = true, s.LocalHint(), emulator.DemoUser, srv.URL
+	} else {
+		clientOpts.BaseURL, clientOpts.Token = s.APIURL, s.Token
+		se.opts.APIURL = s.APIURL
+		if exp, ok := config.TokenExpiry(s.Token); ok {
+			se.opts.TokenExpiry = exp
+		}
+	}
+	// Every token in play is kept out of the logs, the local API's
+	// random one included.
+	se.logger = slog.New(config.NewRedactingHandler(logger.Handler(), se.secrets...))
+	clientOpts.Logger = se.logger
+	client, err := api.New(clientOpts)
+	if err != nil {
+		se.close()
+		return nil, usageError{err}
+	}
+	se.client = client
+	se.opts.Client = client
+	return se, nil
+}
+
+// runDashboard opens the dashboard in this terminal.
 func runDashboard(ctx context.Context, s *config.Settings) error {
 	logger, closeLog, err := config.NewLogger(s)
 	if err != nil {
 		return err
 	}
 	defer closeLog.Close()
-
-	km := keys.Default()
-	if err := km.Rebind(s.Keys); err != nil {
-		return usageError{fmt.Errorf("%s: keys: %w", s.ConfigFile, err)}
-	}
-	if c := km.Conflicts(); len(c) > 0 {
-		return usageError{fmt.Errorf("%s: keys: %s", s.ConfigFile, strings.Join(c, "; "))}
-	}
-	palette, err := styles.DefaultPalette().WithOverrides(s.Theme.Colors)
+	se, err := prepare(s, logger)
 	if err != nil {
-		return usageError{fmt.Errorf("%s: theme: %w", s.ConfigFile, err)}
+		return err
 	}
+	defer se.close()
+	se.opts.Renderer = ui.Renderer(os.Stdout, s.NoColor, s.Theme.Mode)
+	se.logger.Info("dashboard starting", "local", s.Local, "org", s.Org, "api", se.opts.APIURL, "read_only", s.ReadOnly)
+	return ui.Run(ctx, se.opts)
+}
 
-	opts := ui.Options{
-		ReadOnly: s.ReadOnly,
-		Palette:  palette,
-		Keys:     km,
-		Refresh:  s.Refresh,
-		Renderer: ui.Renderer(os.Stdout, s.NoColor, s.Theme.Mode),
+func newServeCmd() *cobra.Command {
+	var (
+		cfg      serve.Config
+		connRate float64
+		apiFlags *config.Flags
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the dashboard over SSH to authorized keys",
+		Long: `Serve the dashboard over SSH, so a team shares one dashboard without a
+token on their laptops:
+
+  turso-groups serve --authorized-keys ~/.config/turso-groups/authorized_keys
+  ssh -p 23234 dash.example.com
+
+Only public keys are accepted: keys in --authorized-keys get the full
+dashboard, keys in --read-only-keys may only look (enforced in the API
+client, not only hidden). Without a key file the server refuses to start.
+Key files are re-read when they change, or on SIGHUP; a revoked key's
+sessions end. The API settings (--token, --org, --local, profiles, ...)
+are those of the dashboard. SIGINT or SIGTERM says goodbye to every
+session, then stops.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.MaxSessions < 1 {
+				return usageError{fmt.Errorf("--max-sessions must be at least 1, not %d", cfg.MaxSessions)}
+			}
+			if cfg.IdleTimeout < 0 || connRate <= 0 || cfg.ConnBurst < 1 {
+				return usageError{fmt.Errorf("--idle-timeout must not be negative, --conn-rate must be positive and --conn-burst at least 1")}
+			}
+			cfg.ConnRate = rate.Limit(connRate)
+			s, err := config.Resolve(apiFlags, nil)
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("host-key") {
+				dir, err := config.DataDir()
+				if err != nil {
+					return fmt.Errorf("find the data directory (use --host-key): %w", err)
+				}
+				cfg.HostKeyPath = filepath.Join(dir, "ssh_host_ed25519")
+			}
+			// The server logs to stderr: sessions, refusals. Never a token.
+			base := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			se, err := prepare(s, base)
+			if err != nil {
+				return err
+			}
+			defer se.close()
+			cfg.Client, cfg.UI, cfg.Logger = se.client, se.opts, se.logger
+			srv, err := serve.New(cfg)
+			if err != nil {
+				return usageError{err}
+			}
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			go func() {
+				for range hup {
+					srv.Reload()
+				}
+			}()
+			errc := make(chan error, 1)
+			go func() { errc <- srv.ListenAndServe() }()
+			fmt.Fprintf(cmd.OutOrStdout(), "Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", cfg.Listen, cfg.HostKeyPath)
+			select {
+			case err := <-errc:
+				return err
+			case <-cmd.Context().Done():
+			}
+			return srv.Shutdown(5 * time.Second)
+		},
 	}
-	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org, Logger: logger}
-	if s.Local {
-		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger})
-		if err != nil {
-			return fmt.Errorf("start the local API: %w", err)
-		}
-		defer srv.Shutdown(2 * time.Second)
-		// The in-process API's token is a fresh random one; keep it out of
-		// the debug log like any other.
-		logger = slog.New(config.NewRedactingHandler(logger.Handler(), srv.Token))
-		clientOpts.Logger = logger
-		clientOpts.BaseURL, clientOpts.Token = srv.URL, srv.Token
-		opts.Local, opts.LocalHint, opts.User, opts.APIURL = true, s.LocalHint(), emulator.DemoUser, srv.URL
-	} else {
-		clientOpts.BaseURL, clientOpts.Token = s.APIURL, s.Token
-		opts.APIURL = s.APIURL
-		if exp, ok := config.TokenExpiry(s.Token); ok {
-			opts.TokenExpiry = exp
-		}
-	}
-	client, err := api.New(clientOpts)
-	if err != nil {
-		return usageError{err}
-	}
-	opts.Client = client
-	logger.Info("dashboard starting", "local", s.Local, "org", s.Org, "api", opts.APIURL, "read_only", s.ReadOnly)
-	return ui.Run(ctx, opts)
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", ":23234", "address to listen on")
+	f.StringVar(&cfg.HostKeyPath, "host-key", "", "the server's host key, created (ed25519, 0600) if missing (default <data dir>/turso-groups/ssh_host_ed25519)")
+	f.StringVar(&cfg.AuthorizedKeys, "authorized-keys", "", "authorized_keys file of the keys with full access")
+	f.StringVar(&cfg.ReadOnlyKeys, "read-only-keys", "", "authorized_keys file of the keys that may only look")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most sessions at once; more are refused politely")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long (0: never)")
+	f.Float64Var(&connRate, "conn-rate", 2, "new connections per second allowed from one address")
+	f.IntVar(&cfg.ConnBurst, "conn-burst", 20, "burst of new connections allowed from one address")
+	apiFlags = config.BindFlags(f)
+	return cmd
 }

@@ -147,6 +147,14 @@ func (c *Client) Org() string { return c.org }
 // BaseURL is the API's base URL, without a version prefix.
 func (c *Client) BaseURL() string { return c.base.String() }
 
+// ReadOnlyCopy returns a client like c that refuses every mutation before
+// it is sent, sharing c's connection pool.
+func (c *Client) ReadOnlyCopy() *Client {
+	cc := *c
+	cc.opts.ReadOnly = true
+	return &cc
+}
+
 // WithOrg returns a client for another organization that shares this one's
 // connection pool and settings.
 func (c *Client) WithOrg(org string) *Client {

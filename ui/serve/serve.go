@@ -1,0 +1,426 @@
+// Package serve serves the dashboard over SSH with wish, to authorized
+// keys only: each session gets its own Bubble Tea program and renderer,
+// while all share the server's API clients (one full, one read-only).
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui"
+)
+
+// Config is what the server needs.
+type Config struct {
+	// Listen is the address, e.g. ":23234".
+	Listen string
+	// HostKeyPath is the server's ed25519 key, created (0600) on first start.
+	HostKeyPath string
+	// AuthorizedKeys lists the keys with full access; ReadOnlyKeys those
+	// that may only look. At least one must be given.
+	AuthorizedKeys, ReadOnlyKeys string
+	// MaxSessions caps the sessions at once; others are refused politely.
+	MaxSessions int
+	// IdleTimeout closes a connection with no traffic for that long.
+	IdleTimeout time.Duration
+	// ConnRate and ConnBurst limit new connections per remote IP.
+	ConnRate  rate.Limit
+	ConnBurst int
+	// Client acts for full-access sessions; read-only sessions get a copy
+	// that refuses every mutation before it is sent.
+	Client *api.Client
+	// UI is the base of every session's dashboard options (keys, palette,
+	// refresh, local badge); the server fills in the rest per session.
+	UI ui.Options
+	// Logger receives one line per session and per refusal; never a token.
+	Logger *slog.Logger
+}
+
+// Server is a running SSH server for the dashboard.
+type Server struct {
+	cfg      Config
+	ssh      *ssh.Server
+	keys     *keyring
+	full, ro *api.Client
+	log      *slog.Logger
+
+	// ctx ends every session when the server shuts down.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	active   atomic.Int64
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	closing  bool
+	limiter  *ipLimiter
+}
+
+// session is one live dashboard.
+type session struct {
+	program     *tea.Program
+	fingerprint string
+	role        Role
+	user        string
+	remote      string
+	// why says, once the program ends, why the server ended it.
+	why atomic.Value
+	// done releases the session's context and requests in flight.
+	done func()
+}
+
+type ctxKey struct{ name string }
+
+// sessionKey holds the *session that identify made, for program.
+var sessionKey = &ctxKey{"session"}
+
+// New prepares the server: host key (created if missing), key files and
+// the middleware chain. It does not listen yet.
+func New(cfg Config) (*Server, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("serve: no API client")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = 50
+	}
+	if cfg.ConnRate <= 0 {
+		cfg.ConnRate, cfg.ConnBurst = 2, 20
+	}
+	keys, err := newKeyring(cfg.AuthorizedKeys, cfg.ReadOnlyKeys)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HostKeyPath == "" {
+		return nil, errors.New("serve: no host key path")
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.HostKeyPath), 0o700); err != nil {
+		return nil, fmt.Errorf("host key directory: %w", err)
+	}
+	roOpts := cfg.Client
+	s := &Server{
+		cfg:      cfg,
+		keys:     keys,
+		full:     cfg.Client,
+		ro:       readOnlyClient(roOpts),
+		log:      cfg.Logger,
+		sessions: map[*session]struct{}{},
+		limiter:  newIPLimiter(cfg.ConnRate, cfg.ConnBurst),
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	srv, err := wish.NewServer(
+		wish.WithAddress(cfg.Listen),
+		wish.WithHostKeyPath(cfg.HostKeyPath),
+		// Only public keys: no password, no keyboard-interactive, and no
+		// "anyone" (wish accepts everyone when no auth handler is set).
+		wish.WithPublicKeyAuth(s.authorize),
+		wish.WithIdleTimeout(cfg.IdleTimeout),
+		ssh.AllocatePty(),
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.requirePTY,
+			s.limitSessions,
+			s.identify,
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	srv.ConnCallback = s.admit
+	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "reason", err.Error())
+	}
+	s.ssh = srv
+	if err := checkHostKey(cfg.HostKeyPath); err != nil {
+		return nil, err
+	}
+	full, ro := keys.count()
+	s.log.Info("ssh server ready", "listen", cfg.Listen, "full_access_keys", full, "read_only_keys", ro, "max_sessions", cfg.MaxSessions)
+	return s, nil
+}
+
+// readOnlyClient is c's twin that refuses mutations: read-only keys are
+// held to it in the API layer, whatever their dashboard shows.
+func readOnlyClient(c *api.Client) *api.Client { return c.ReadOnlyCopy() }
+
+// checkHostKey makes sure the host key is private.
+func checkHostKey(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("host key: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("permissions %#o for host key %s are too open (chmod 600 %s)", fi.Mode().Perm(), path, path)
+	}
+	return nil
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.ssh.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on the configured address.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+	}
+	return s.Serve(ln)
+}
+
+// authorize is the public-key callback. It only answers whether the key
+// may log in: it stores nothing, because a client may offer keys it does
+// not hold (GHSA-pchf-49fh-w34r); who the session is comes from the key
+// that actually authenticated, in identify.
+func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
+	s.reloadIfChanged()
+	ok := s.keys.role(key) != RoleNone
+	if !ok {
+		s.log.Info("key refused", "fingerprint", gossh.FingerprintSHA256(key), "user", ctx.User(), "remote", ctx.RemoteAddr().String())
+	}
+	return ok
+}
+
+// identify derives the session's role from the key it authenticated with,
+// logs the session, and after its dashboard has ended (and the client's
+// screen is back to normal) tells the user why, if the server ended it.
+func (s *Server) identify(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		key := sess.PublicKey()
+		role := s.keys.role(key)
+		remote := sess.RemoteAddr().String()
+		if key == nil || role == RoleNone {
+			s.log.Info("session refused", "user", sess.User(), "remote", remote, "reason", "key no longer authorized")
+			wish.Fatalln(sess, "turso-groups: this key is not authorized.")
+			return
+		}
+		if s.cfg.UI.ReadOnly {
+			role = RoleReadOnly
+		}
+		se := &session{fingerprint: gossh.FingerprintSHA256(key), role: role, user: sess.User(), remote: remote}
+		sess.Context().SetValue(sessionKey, se)
+		start := time.Now()
+		s.log.Info("session start", "fingerprint", se.fingerprint, "user", se.user, "remote", remote, "role", role.String())
+		next(sess)
+		if why, ok := se.why.Load().(string); ok {
+			wish.Println(sess, why+"\r")
+		}
+		// Shutdown waits for this: the goodbye is written first.
+		s.unregister(se)
+		s.log.Info("session end", "fingerprint", se.fingerprint, "user", se.user, "remote", remote, "duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// limitSessions refuses a session beyond MaxSessions, politely.
+func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
+			s.active.Add(-1)
+			s.log.Info("session refused", "user", sess.User(), "remote", sess.RemoteAddr().String(), "reason", "max sessions")
+			wish.Fatalln(sess, fmt.Sprintf("turso-groups: the server already has its maximum of %d sessions. Please try again later.", s.cfg.MaxSessions))
+			return
+		}
+		defer s.active.Add(-1)
+		next(sess)
+	}
+}
+
+// requirePTY explains, in one line, that the dashboard needs a terminal.
+func (s *Server) requirePTY(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if _, _, ok := sess.Pty(); !ok {
+			s.log.Info("session refused", "user", sess.User(), "remote", sess.RemoteAddr().String(), "reason", "no pty")
+			wish.Fatalln(sess, "turso-groups is a terminal dashboard: connect with a terminal (ssh -t), not a command.")
+			return
+		}
+		next(sess)
+	}
+}
+
+// program builds the session's dashboard: its own renderer (colour profile
+// and background of this client), its own program, the shared client of
+// its role, and a context that ends with the session or the server.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	se, ok := sess.Context().Value(sessionKey).(*session)
+	if !ok {
+		return nil
+	}
+	opts := s.cfg.UI
+	opts.Renderer = bm.MakeRenderer(sess)
+	opts.Client = s.full
+	if se.role != RoleFull {
+		opts.Client, opts.ReadOnly = s.ro, true
+	}
+	ctx, cancel := context.WithCancel(sess.Context())
+	stop := context.AfterFunc(s.ctx, cancel)
+	m := ui.New(withContext(opts, ctx))
+	// The server process handles signals (goodbye, then stop); a program
+	// listening too would be interrupted by the server's own Ctrl+C.
+	se.program = tea.NewProgram(m, append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())...)
+	se.done = func() { stop(); cancel(); m.Close() }
+	if !s.register(se) {
+		se.done()
+		se.why.Store("turso-groups: the server is shutting down. Goodbye.")
+		return nil
+	}
+	return se.program
+}
+
+func (s *Server) register(se *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions[se] = struct{}{}
+	return true
+}
+
+func (s *Server) unregister(se *session) {
+	if se.done != nil {
+		se.done()
+	}
+	s.mu.Lock()
+	delete(s.sessions, se)
+	s.mu.Unlock()
+}
+
+func withContext(o ui.Options, ctx context.Context) ui.Options {
+	o.Context = ctx
+	return o
+}
+
+// admit limits new connections per remote IP, before any SSH handshake.
+func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
+	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
+	if err != nil {
+		host = conn.RemoteAddr().String()
+	}
+	if !s.limiter.allow(host) {
+		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "reason", "rate limit")
+		return nil
+	}
+	return conn
+}
+
+// Reload re-reads the key files (SIGHUP) and ends the sessions of keys
+// that lost their access or changed role.
+func (s *Server) Reload() error {
+	if err := s.keys.reload(); err != nil {
+		s.log.Error("key files not reloaded; the previous keys stay in force", "err", err.Error())
+		return err
+	}
+	full, ro := s.keys.count()
+	s.log.Info("key files reloaded", "full_access_keys", full, "read_only_keys", ro)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for se := range s.sessions {
+		now := s.keys.roleByFingerprint(se.fingerprint)
+		if s.cfg.UI.ReadOnly && now != RoleNone {
+			now = RoleReadOnly
+		}
+		if now != se.role {
+			se.why.Store("turso-groups: the access of this key changed; please reconnect.")
+			s.log.Info("session ended", "fingerprint", se.fingerprint, "user", se.user, "remote", se.remote, "reason", "key revoked or role changed")
+			se.program.Quit()
+		}
+	}
+	return nil
+}
+
+func (s *Server) reloadIfChanged() {
+	if s.keys.changed() {
+		_ = s.Reload()
+	}
+}
+
+// Sessions is the number of live dashboards.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Shutdown says goodbye to every live session, waits up to grace for them
+// to end, then closes the server.
+func (s *Server) Shutdown(grace time.Duration) error {
+	s.mu.Lock()
+	s.closing = true
+	for se := range s.sessions {
+		se.why.Store("turso-groups: the server is shutting down. Goodbye.")
+		se.program.Quit()
+	}
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	// Programs quit on their own; each session prints its goodbye once
+	// its screen is restored. Only stragglers are cut off, by cancelling
+	// the server's context (and their requests with it).
+	for s.Sessions() > 0 && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.cancel()
+	// Sessions have ended (or grace ran out): closing is now prompt.
+	err := s.ssh.Shutdown(ctx)
+	if err != nil {
+		err = s.ssh.Close()
+	}
+	if errors.Is(err, ssh.ErrServerClosed) {
+		err = nil
+	}
+	s.log.Info("ssh server stopped")
+	return err
+}
+
+// ipLimiter is a token bucket per remote IP, bounded in size.
+type ipLimiter struct {
+	mu    sync.Mutex
+	r     rate.Limit
+	burst int
+	ips   map[string]*rate.Limiter
+}
+
+const maxTrackedIPs = 10000
+
+func newIPLimiter(r rate.Limit, burst int) *ipLimiter {
+	return &ipLimiter{r: r, burst: max(burst, 1), ips: map[string]*rate.Limiter{}}
+}
+
+func (l *ipLimiter) allow(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.ips[ip]
+	if !ok {
+		if len(l.ips) >= maxTrackedIPs {
+			// Forget everyone rather than grow without bound; a full
+			// bucket for all is the lesser harm.
+			clear(l.ips)
+		}
+		lim = rate.NewLimiter(l.r, l.burst)
+		l.ips[ip] = lim
+	}
+	return lim.Allow()
+}
