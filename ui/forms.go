@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -40,6 +41,10 @@ const (
 // apart from any huh.Form, so that a form rebuilt after a failed request
 // (huh forms cannot be reset) shows everything the user had entered.
 type formValues struct {
+	// mu guards the values read by the forms' TitleFunc and
+	// DescriptionFunc, which huh runs in a command's goroutine while the
+	// fields go on writing them: see bind and locked.
+	mu         sync.Mutex
 	Name       string
 	Location   string
 	ExtMode    string
@@ -49,6 +54,35 @@ type formValues struct {
 	Access     string
 	Org        string
 	Typed      string
+}
+
+// bind is a field's accessor of *p that writes under v's lock.
+func bind[T any](v *formValues, p *T) huh.Accessor[T] { return lockedAccessor[T]{mu: &v.mu, p: p} }
+
+type lockedAccessor[T any] struct {
+	mu *sync.Mutex
+	p  *T
+}
+
+func (a lockedAccessor[T]) Get() T {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return *a.p
+}
+
+func (a lockedAccessor[T]) Set(x T) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	*a.p = x
+}
+
+// locked is f run under v's lock, for a TitleFunc or DescriptionFunc.
+func (v *formValues) locked(f func() string) func() string {
+	return func() string {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		return f()
+	}
 }
 
 // extensions is what the create form's choices amount to.
@@ -95,9 +129,9 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 	g, _ := m.groupByName(fs.group)
 	switch fs.kind {
 	case formCreate:
-		name := huh.NewInput().Key("name").Title("Name").Value(&v.Name).CharLimit(api.MaxGroupNameLen+8).
+		name := huh.NewInput().Key("name").Title("Name").Accessor(bind(v, &v.Name)).CharLimit(api.MaxGroupNameLen+8).
 			Placeholder("e.g. orders").Validate(api.ValidateGroupName).
-			DescriptionFunc(func() string {
+			DescriptionFunc(v.locked(func() string {
 				if v.Name == "" {
 					return "lowercase letters, digits and hyphens; 1 to 32 characters"
 				}
@@ -105,21 +139,21 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 					return "✗ " + strings.TrimPrefix(err.Error(), "invalid group name: ")
 				}
 				return "✓ " + v.Name + " is a valid name"
-			}, &v.Name)
+			}), &v.Name)
 		loc := huh.NewSelect[string]().Key("location").Title("Primary location").
-			Options(m.locationOptions(nil)...).Value(&v.Location).Height(8)
+			Options(m.locationOptions(nil)...).Accessor(bind(v, &v.Location)).Height(8)
 		ext := huh.NewSelect[string]().Key("extmode").Title("Extensions").
 			Description("SQLite extensions enabled for new databases of the group").
 			Options(huh.NewOption("None", extNone), huh.NewOption("All of them", extAll), huh.NewOption("Choose…", extChoose)).
-			Value(&v.ExtMode)
+			Accessor(bind(v, &v.ExtMode))
 		pick := huh.NewMultiSelect[string]().Key("extensions").Title("Choose extensions").
 			Description("space toggles; choosing none means no extensions").
-			Options(huh.NewOptions(api.ExtensionNames...)...).Value(&v.Extensions).Height(len(api.ExtensionNames) + 1)
+			Options(huh.NewOptions(api.ExtensionNames...)...).Accessor(bind(v, &v.Extensions)).Height(len(api.ExtensionNames) + 1)
 		confirm := huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Create").Negative("Cancel").
-			TitleFunc(func() string {
+			TitleFunc(v.locked(func() string {
 				return fmt.Sprintf("Create %s at %s?", orDash(text.Sanitize(v.Name)), orDash(text.Sanitize(v.Location)))
-			}, []any{&v.Name, &v.Location}).
-			DescriptionFunc(func() string { return "Extensions: " + v.extensions().String() }, []any{&v.ExtMode, &v.Extensions})
+			}), []any{&v.Name, &v.Location}).
+			DescriptionFunc(v.locked(func() string { return "Extensions: " + v.extensions().String() }), []any{&v.ExtMode, &v.Extensions})
 		groups = append(groups,
 			huh.NewGroup(name, loc, ext),
 			huh.NewGroup(pick).WithHideFunc(func() bool { return v.ExtMode != extChoose }),
@@ -144,9 +178,9 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 		}
 		groups = append(groups,
 			huh.NewGroup(huh.NewSelect[string]().Key("location").Title("Remove a location from "+text.Sanitize(g.Name)).
-				Description("The primary location ("+text.Sanitize(g.Primary)+") always stays").Options(opts...).Value(&v.Location)),
+				Description("The primary location ("+text.Sanitize(g.Primary)+") always stays").Options(opts...).Accessor(bind(v, &v.Location))),
 			huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Remove").Negative("Cancel").
-				TitleFunc(func() string { return "Remove " + text.Sanitize(v.Location) + " from " + text.Sanitize(g.Name) + "?" }, &v.Location).
+				TitleFunc(v.locked(func() string { return "Remove " + text.Sanitize(v.Location) + " from " + text.Sanitize(g.Name) + "?" }), &v.Location).
 				Description("The replicas of every database of the group in that location are removed at once.")))
 	case formToken:
 		groups = append(groups, huh.NewGroup(
@@ -172,9 +206,9 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 			return m.showToast(toastInfo, "You have no other organization to transfer "+text.Sanitize(g.Name)+" to.")
 		}
 		groups = append(groups,
-			huh.NewGroup(huh.NewSelect[string]().Key("org").Title("Transfer "+text.Sanitize(g.Name)+" to").Options(opts...).Value(&v.Org)),
+			huh.NewGroup(huh.NewSelect[string]().Key("org").Title("Transfer "+text.Sanitize(g.Name)+" to").Options(opts...).Accessor(bind(v, &v.Org))),
 			huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Transfer").Negative("Cancel").
-				TitleFunc(func() string { return "Transfer " + text.Sanitize(g.Name) + " to " + text.Sanitize(v.Org) + "?" }, &v.Org).
+				TitleFunc(v.locked(func() string { return "Transfer " + text.Sanitize(g.Name) + " to " + text.Sanitize(v.Org) + "?" }), &v.Org).
 				Description("Its databases move too. Existing URLs and tokens keep working for now,\nbut applications should switch to the new ones soon.")))
 	case formUpdate:
 		groups = append(groups, huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).

@@ -83,6 +83,8 @@ type session struct {
 	why atomic.Value
 	// done releases the session's context and requests in flight.
 	done func()
+	// client is the API client the session's dashboard was given.
+	client *api.Client
 }
 
 type ctxKey struct{ name string }
@@ -274,6 +276,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if se.role != RoleFull {
 		opts.Client, opts.ReadOnly = s.ro, true
 	}
+	se.client = opts.Client
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.ctx, cancel)
 	m := ui.New(withContext(opts, ctx))
@@ -383,8 +386,12 @@ func (s *Server) Shutdown(grace time.Duration) error {
 		time.Sleep(20 * time.Millisecond)
 	}
 	s.cancel()
-	// Sessions have ended (or grace ran out): closing is now prompt.
-	err := s.ssh.Shutdown(ctx)
+	// Sessions have ended (or grace ran out): closing is now prompt. Their
+	// clients hang up at once; an authenticated connection without a
+	// session (ssh -N, a library client) is not waited for beyond a moment.
+	drain, cancelDrain := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancelDrain()
+	err := s.ssh.Shutdown(drain)
 	if err != nil {
 		err = s.ssh.Close()
 	}
