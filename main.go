@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -341,9 +342,15 @@ session, then stops.`,
 					srv.Reload()
 				}
 			}()
+			// Bind before announcing: a port already in use is an error
+			// now, not after "Serving" was printed.
+			ln, err := net.Listen("tcp", cfg.Listen)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+			}
 			errc := make(chan error, 1)
-			go func() { errc <- srv.ListenAndServe() }()
-			fmt.Fprintf(cmd.OutOrStdout(), "Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", cfg.Listen, cfg.HostKeyPath)
+			go func() { errc <- srv.Serve(ln) }()
+			fmt.Fprintf(cmd.OutOrStdout(), "Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", ln.Addr(), cfg.HostKeyPath)
 			select {
 			case err := <-errc:
 				return err

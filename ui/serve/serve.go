@@ -135,7 +135,9 @@ func New(cfg Config) (*Server, error) {
 		// "anyone" (wish accepts everyone when no auth handler is set).
 		wish.WithPublicKeyAuth(s.authorize),
 		wish.WithIdleTimeout(cfg.IdleTimeout),
-		ssh.AllocatePty(),
+		// No server-side PTY (ssh.AllocatePty): with one, the ssh library
+		// drains the window-change channel itself to resize it, racing
+		// wish for every event, and the program never sees the resize.
 		wish.WithMiddleware(
 			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
 			s.requirePTY,
