@@ -113,8 +113,10 @@ func (m *Model) viewList(w, h int) string {
 	var top string
 	switch {
 	case l.filtering:
-		l.filter.Width = max(w-4, 10)
-		top = " " + l.filter.View()
+		// The count stays in sight while typing: it is the feedback.
+		summary := st.Muted.Render(m.listSummary())
+		l.filter.Width = max(w-6-lipgloss.Width(summary), 10)
+		top = " " + l.filter.View() + "  " + summary
 	default:
 		top = " " + st.Muted.Render(m.listSummary())
 	}
