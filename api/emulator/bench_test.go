@@ -1,63 +1,210 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
+
+// benchSizes are the state sizes every benchmark runs at, so that the growth
+// with size is visible: each synthetic group has three databases, so 10,000
+// groups are 30,000 databases and a state file of about 10 MB.
+var benchSizes = []int{10, 1000, 10000}
+
+// benchServer serves a file-backed store seeded with n synthetic groups (no
+// demo groups), as `turso-groups local-api --seed empty --seed-groups n`
+// does. The store is opened before the timer starts.
+func benchServer(b *testing.B, n int) (*Server, *Store) {
+	b.Helper()
+	st, err := OpenStore(filepath.Join(b.TempDir(), "state.json"), SeedEmpty, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	srv, err := New(st, Options{Token: testToken})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, st
+}
+
+// serve runs one request through the handler (no network) and fails the
+// benchmark unless it answers want.
+func serve(b *testing.B, srv *Server, method, path, body string, want int) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("%s %s: status %d, want %d: %s", method, path, rec.Code, want, rec.Body.String())
+	}
+}
+
+// benchEach runs fn as a sub-benchmark at every size.
+func benchEach(b *testing.B, fn func(b *testing.B, srv *Server, n int)) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			srv, _ := benchServer(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			fn(b, srv, n)
+		})
+	}
+}
 
 // BenchmarkListGroups measures GET /v1/groups through the handler, which is
 // what a dashboard refresh costs.
 func BenchmarkListGroups(b *testing.B) {
-	for _, n := range []int{10, 1000, 10000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			st, err := NewMemoryStore(SeedEmpty, n)
-			if err != nil {
-				b.Fatal(err)
+	benchEach(b, func(b *testing.B, srv *Server, _ int) {
+		for b.Loop() {
+			serve(b, srv, "GET", "/v1/groups", "", 200)
+		}
+	})
+}
+
+// BenchmarkGetGroup measures GET /v1/groups/{group}.
+func BenchmarkGetGroup(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server, n int) {
+		i := 0
+		for b.Loop() {
+			i++
+			serve(b, srv, "GET", fmt.Sprintf("/v1/groups/load-%05d", 1+i%n), "", 200)
+		}
+	})
+}
+
+// BenchmarkListDatabases measures GET /v1/databases: three per group.
+func BenchmarkListDatabases(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server, _ int) {
+		for b.Loop() {
+			serve(b, srv, "GET", "/v1/databases", "", 200)
+		}
+	})
+}
+
+// BenchmarkTokenMint measures POST /v1/groups/{group}/auth/tokens: a read
+// of the group's key and an HS256 signature.
+func BenchmarkTokenMint(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server, n int) {
+		i := 0
+		for b.Loop() {
+			i++
+			serve(b, srv, "POST", fmt.Sprintf("/v1/groups/load-%05d/auth/tokens?expiration=1d", 1+i%n), "", 200)
+		}
+	})
+}
+
+// BenchmarkCreateGroupFile measures one acknowledged, persisted create at a
+// time: each waits for its own flush (temp file, fsync, rename, directory
+// fsync), so this is the latency of a lone write.
+func BenchmarkCreateGroupFile(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server, _ int) {
+		i := 0
+		for b.Loop() {
+			i++
+			serve(b, srv, "POST", "/v1/groups", fmt.Sprintf(`{"name":"bench-%d","location":"lhr"}`, i), 200)
+		}
+	})
+}
+
+// BenchmarkAddLocationFile measures one acknowledged, persisted location
+// change at a time: odd operations add "ams" to a group, even ones remove
+// it again, so every operation is a real write of the same size.
+func BenchmarkAddLocationFile(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server, n int) {
+		i := 0
+		for b.Loop() {
+			g := fmt.Sprintf("/v1/groups/load-%05d/locations/ams", 1+(i/2)%n)
+			if i%2 == 0 {
+				serve(b, srv, "POST", g, "", 200)
+			} else {
+				serve(b, srv, "DELETE", g, "", 200)
 			}
-			srv, err := New(st, Options{Token: testToken})
+			i++
+		}
+	})
+}
+
+// BenchmarkCreateGroupFileParallel measures creates from 16 concurrent
+// clients per CPU: the throughput of writes when they can share flushes
+// (ns/op is wall time per acknowledged create across all clients).
+func BenchmarkCreateGroupFileParallel(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server, _ int) {
+		var next atomic.Int64
+		b.SetParallelism(16)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := next.Add(1)
+				serve(b, srv, "POST", "/v1/groups", fmt.Sprintf(`{"name":"par-%d","location":"lhr"}`, i), 200)
+			}
+		})
+	})
+}
+
+// BenchmarkEncodeState measures encoding the whole state for one flush:
+// "json" is encoding/json over the file form, as every write did before
+// group commit; "cached" is appendState with the records' cached encodings
+// warm, as a flush does once the first one has encoded every record.
+func BenchmarkEncodeState(b *testing.B) {
+	for _, n := range benchSizes {
+		s, err := buildSeed(SeedEmpty, n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("json/%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				data, err := json.Marshal(s.toFile())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(len(data)))
+			}
+		})
+		b.Run(fmt.Sprintf("cached/%d", n), func(b *testing.B) {
+			buf, err := appendState(nil, s)
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			b.ResetTimer()
 			for b.Loop() {
-				req := httptest.NewRequest("GET", "/v1/groups", nil)
-				req.Header.Set("Authorization", "Bearer "+testToken)
-				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, req)
-				if rec.Code != 200 {
-					b.Fatalf("status %d", rec.Code)
+				if buf, err = appendState(buf[:0], s); err != nil {
+					b.Fatal(err)
 				}
+				b.SetBytes(int64(len(buf)))
 			}
 		})
 	}
 }
 
-// BenchmarkCreateGroupFile measures an acknowledged, persisted create: the
-// whole file is rewritten and fsynced, so it grows with the state size.
-func BenchmarkCreateGroupFile(b *testing.B) {
-	for _, n := range []int{10, 1000} {
+// BenchmarkWriteFileAtomic measures the disk part of a flush: temp file,
+// write, fsync, rename, directory fsync, for a state file of each size.
+func BenchmarkWriteFileAtomic(b *testing.B) {
+	for _, n := range benchSizes {
+		s, err := buildSeed(SeedEmpty, n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := appendState(nil, s)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			st, err := OpenStore(filepath.Join(b.TempDir(), "state.json"), SeedEmpty, n)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			srv, err := New(st, Options{Token: testToken})
-			if err != nil {
-				b.Fatal(err)
-			}
-			i := 0
+			path := filepath.Join(b.TempDir(), "state.json")
+			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				i++
-				req := httptest.NewRequest("POST", "/v1/groups", strings.NewReader(fmt.Sprintf(`{"name":"bench-%d","location":"lhr"}`, i)))
-				req.Header.Set("Authorization", "Bearer "+testToken)
-				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, req)
-				if rec.Code != 200 {
-					b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+				if err := writeFileAtomic(path, data); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})

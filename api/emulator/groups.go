@@ -34,6 +34,11 @@ type groupFunc func(st *state, o *orgRec, g *groupRec) (any, error)
 // withGroup resolves the request's org and {group}, runs fn under the read
 // lock, or under the write lock with persistence when write is set, and
 // answers 200 with fn's result.
+//
+// A write fn gets its own copy of the group (records are immutable once
+// stored; see state), which it may change freely. If fn leaves the group
+// where it was (it did not delete, rename or move it), the changed copy
+// replaces the stored group.
 func (s *Server) withGroup(w http.ResponseWriter, r *http.Request, write bool, fn groupFunc) {
 	var out any
 	run := func(st *state) error {
@@ -45,8 +50,19 @@ func (s *Server) withGroup(w http.ResponseWriter, r *http.Request, write bool, f
 		if err != nil {
 			return err
 		}
-		out, err = fn(st, o, g)
-		return err
+		if !write {
+			out, err = fn(st, o, g)
+			return err
+		}
+		stored := g
+		g = g.clone()
+		if out, err = fn(st, o, g); err != nil {
+			return err
+		}
+		if o.Groups[stored.Name] == stored {
+			o.putGroup(g)
+		}
+		return nil
 	}
 	var err error
 	if write {
@@ -69,16 +85,19 @@ func groupBody(g *groupRec) map[string]api.Group { return map[string]api.Group{"
 var empty = struct{}{}
 
 func (s *Server) handleListGroups(w http.ResponseWriter, r *http.Request) {
-	var out []api.Group
+	var items [][]byte
 	err := s.store.view(func(st *state) error {
 		o, err := requestOrg(st, r)
 		if err != nil {
 			return err
 		}
-		gs := o.sortedGroups()
-		out = make([]api.Group, 0, len(gs))
-		for _, g := range gs {
-			out = append(out, g.apiGroup())
+		items = make([][]byte, 0, len(o.groupList))
+		for _, g := range o.groupList {
+			b, err := g.apiJSON()
+			if err != nil {
+				return fmt.Errorf("encoding group %s: %w", g.Name, err)
+			}
+			items = append(items, b)
 		}
 		return nil
 	})
@@ -86,7 +105,7 @@ func (s *Server) handleListGroups(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string][]api.Group{"groups": out})
+	writeList(w, "groups", items)
 }
 
 // createGroupBody accepts both the spec's lowercase keys and the CLI's
@@ -152,8 +171,8 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 		if o.atGroupLimit() {
 			return errPlanLimit
 		}
-		o.Groups[g.Name] = g
-		out = groupBody(g) // inside the lock: g is shared once inserted
+		o.putGroup(g)
+		out = groupBody(g)
 		return nil
 	})
 	if err != nil {
@@ -197,11 +216,9 @@ func (s *Server) handleDeleteGroup(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		out := groupBody(g)
-		delete(o.Groups, g.Name)
-		for name, d := range o.Databases {
-			if d.Group == g.Name {
-				delete(o.Databases, name)
-			}
+		o.dropGroup(g.Name)
+		for _, d := range o.sortedDatabases(g.Name) {
+			o.dropDB(d.Name)
 		}
 		return out, nil
 	})
@@ -264,21 +281,17 @@ func (s *Server) handleTransfer(w http.ResponseWriter, r *http.Request) {
 		if to.atGroupLimit() {
 			return nil, errPlanLimit
 		}
-		var moving []*dbRec
-		for _, d := range o.Databases {
-			if d.Group != g.Name {
-				continue
-			}
+		moving := o.sortedDatabases(g.Name)
+		for _, d := range moving {
 			if _, taken := to.Databases[d.Name]; taken {
 				return nil, errConflict("database %s already exists in organization %s", d.Name, to.Slug)
 			}
-			moving = append(moving, d)
 		}
-		delete(o.Groups, g.Name)
-		to.Groups[g.Name] = g
+		o.dropGroup(g.Name)
+		to.putGroup(g)
 		for _, d := range moving {
-			delete(o.Databases, d.Name)
-			to.Databases[d.Name] = d
+			o.dropDB(d.Name)
+			to.putDB(d)
 		}
 		return g.apiGroup(), nil
 	})
@@ -374,14 +387,12 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		if _, taken := o.Groups[body.Name]; taken {
 			return nil, errConflict("group already exists")
 		}
-		delete(o.Groups, g.Name)
-		for _, d := range o.Databases {
-			if d.Group == g.Name {
-				d.Group = body.Name
-			}
+		o.dropGroup(g.Name)
+		for _, d := range o.sortedDatabases(g.Name) {
+			o.putDB(d.inGroup(body.Name))
 		}
 		g.Name = body.Name
-		o.Groups[g.Name] = g
+		o.putGroup(g)
 		return groupBody(g), nil
 	})
 }

@@ -235,6 +235,30 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(data, '\n'))
 }
 
+// writeList answers 200 with {"<key>":[items...]}: what writeJSON makes of
+// a map holding a slice of the values the items encode, assembled from
+// already encoded items (a test checks it is the same).
+func writeList(w http.ResponseWriter, key string, items [][]byte) {
+	n := len(key) + 8
+	for _, it := range items {
+		n += len(it) + 1
+	}
+	body := make([]byte, 0, n)
+	body = append(body, `{"`...)
+	body = append(body, key...)
+	body = append(body, `":[`...)
+	for i, it := range items {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, it...)
+	}
+	body = append(body, "]}\n"...)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
 // readBody decodes a JSON request body into v whatever the Content-Type
 // (the npm client sends text/plain). An empty body leaves v as it is, since
 // several POSTs need none. Keys match case-insensitively (encoding/json's

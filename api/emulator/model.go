@@ -4,10 +4,16 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/seed372e9e9a/turso-groups/api"
@@ -22,6 +28,12 @@ const signingKeyLen = 32
 
 // state is everything the emulator knows, in memory. Maps make lookups cheap;
 // the file form (fileState) uses sorted slices so the file is stable.
+//
+// Records (groupRec, dbRec) are immutable once they are in a state: a
+// write replaces a record with a changed copy (putGroup, putDB) and never
+// changes one in place. That lets the committed state readers see and the
+// writers' state (see Store) share every record they have in common, and
+// lets a record cache its own file encoding.
 type state struct {
 	Generation uint64
 	User       userRec
@@ -48,6 +60,15 @@ type orgRec struct {
 	Overages     bool
 	Groups       map[string]*groupRec
 	Databases    map[string]*dbRec
+
+	// groupList and dbList are the values of Groups and Databases sorted by
+	// name, kept up to date by the setters so that neither a listing nor a
+	// flush sorts (or looks up) 10,000 names each time.
+	groupList []*groupRec
+	dbList    []*dbRec
+	// jr records every change made through the setters; set only on the
+	// writers' copy of the state, nil elsewhere.
+	jr *journal
 }
 
 // groupRec is a group as stored, with what the API never shows (extensions,
@@ -62,6 +83,13 @@ type groupRec struct {
 	Extensions       api.Extensions `json:"extensions"`
 	SigningKey       []byte         `json:"signing_key"` // base64 in the file
 	CreatedAt        time.Time      `json:"created_at"`
+
+	// enc caches the record's JSON, so that a flush re-encodes only the
+	// records that changed. Records are immutable, so it never goes stale;
+	// clone clears it. Only the flusher touches it, under Store.wmu.
+	enc []byte
+	// api caches the record's API JSON for readers; see apiCache.
+	api *apiCache
 }
 
 // dbRec is a database; its hostname and regions are derived from its org and
@@ -71,6 +99,55 @@ type dbRec struct {
 	ID        string    `json:"id"`
 	Group     string    `json:"group"`
 	CreatedAt time.Time `json:"created_at"`
+
+	enc []byte    // cached JSON, as groupRec.enc
+	api *apiCache // cached API JSON, valid for one org and group record
+}
+
+// apiCache holds a record's API JSON, so that listing 10,000 groups copies
+// bytes instead of encoding each group again. Readers fill it on first use
+// and may race to do so; they compute the same bytes, and the atomic makes
+// the race harmless. A database's API JSON shows its org's slug and its
+// group's locations, so it is kept with the org slug and the group record
+// it was made from, and made again when either changed (group records are
+// immutable, so a different pointer is the only way a group changes).
+//
+// Every record in a state has its own apiCache: reindex and the setters
+// give one to records that have none, before any reader can see them, and
+// clone and inGroup drop the one they copied.
+type apiCache struct{ p atomic.Pointer[apiCached] }
+
+type apiCached struct {
+	slug string
+	g    *groupRec
+	b    []byte
+}
+
+// apiJSON returns json.Marshal(g.apiGroup()), cached.
+func (g *groupRec) apiJSON() ([]byte, error) {
+	if c := g.api.p.Load(); c != nil {
+		return c.b, nil
+	}
+	b, err := json.Marshal(g.apiGroup())
+	if err != nil {
+		return nil, err
+	}
+	g.api.p.Store(&apiCached{b: b})
+	return b, nil
+}
+
+// dbJSON returns json.Marshal(o.apiDatabase(d)), cached.
+func (o *orgRec) dbJSON(d *dbRec) ([]byte, error) {
+	g := o.Groups[d.Group]
+	if c := d.api.p.Load(); c != nil && c.slug == o.Slug && c.g == g {
+		return c.b, nil
+	}
+	b, err := json.Marshal(o.apiDatabase(d))
+	if err != nil {
+		return nil, err
+	}
+	d.api.p.Store(&apiCached{slug: o.Slug, g: g, b: b})
+	return b, nil
 }
 
 // fileState is the JSON file. Version and Generation come first so that a
@@ -202,30 +279,291 @@ func (o *orgRec) apiDatabase(d *dbRec) api.Database {
 	return out
 }
 
-// sortedGroups returns the org's groups sorted by name.
+// sortedGroups returns the org's groups sorted by name, in a new slice.
 func (o *orgRec) sortedGroups() []*groupRec {
-	gs := make([]*groupRec, 0, len(o.Groups))
-	for _, g := range o.Groups {
-		gs = append(gs, g)
-	}
-	sort.Slice(gs, func(i, j int) bool { return gs[i].Name < gs[j].Name })
-	return gs
+	return slices.Clone(o.groupList)
 }
 
 // sortedDatabases returns the org's databases sorted by name, only those of
-// group when group is not empty.
+// group when group is not empty, in a new slice.
 func (o *orgRec) sortedDatabases(group string) []*dbRec {
-	ds := make([]*dbRec, 0, len(o.Databases))
-	for _, d := range o.Databases {
-		if group == "" || d.Group == group {
+	if group == "" {
+		return slices.Clone(o.dbList)
+	}
+	var ds []*dbRec
+	for _, d := range o.dbList {
+		if d.Group == group {
 			ds = append(ds, d)
 		}
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i].Name < ds[j].Name })
 	return ds
 }
 
-// toFile converts the state to its file form.
+// reindex rebuilds the sorted lists from the maps, after the maps were
+// filled directly (seeding, loading).
+func (o *orgRec) reindex() {
+	for _, g := range o.Groups {
+		if g.api == nil {
+			g.api = new(apiCache)
+		}
+	}
+	for _, d := range o.Databases {
+		if d.api == nil {
+			d.api = new(apiCache)
+		}
+	}
+	o.groupList = slices.SortedFunc(maps.Values(o.Groups), func(a, b *groupRec) int { return strings.Compare(a.Name, b.Name) })
+	o.dbList = slices.SortedFunc(maps.Values(o.Databases), func(a, b *dbRec) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// change is one entry of the journal: the value of one map key before and
+// after a write. A nil record means the key was (or became) absent.
+type change struct {
+	org, name  string
+	oldG, newG *groupRec
+	oldD, newD *dbRec
+	isDB       bool
+}
+
+// journal lists the changes writers made, in order, so that they can be
+// replayed on the committed state once durable, or undone if not.
+type journal struct {
+	changes []change
+}
+
+func (j *journal) record(c change) {
+	if j != nil {
+		j.changes = append(j.changes, c)
+	}
+}
+
+// take returns the recorded changes and starts an empty list.
+func (j *journal) take() []change {
+	c := j.changes
+	j.changes = nil
+	return c
+}
+
+// putGroup sets g under its name, replacing any group of that name. g must
+// not be changed afterwards (see state).
+func (o *orgRec) putGroup(g *groupRec) {
+	o.jr.record(change{org: o.Slug, name: g.Name, oldG: o.Groups[g.Name], newG: g})
+	o.setGroup(g.Name, g)
+}
+
+// dropGroup removes the group called name, if any; not its databases.
+func (o *orgRec) dropGroup(name string) {
+	o.jr.record(change{org: o.Slug, name: name, oldG: o.Groups[name]})
+	o.setGroup(name, nil)
+}
+
+// putDB sets d under its name, replacing any database of that name.
+func (o *orgRec) putDB(d *dbRec) {
+	o.jr.record(change{org: o.Slug, name: d.Name, oldD: o.Databases[d.Name], newD: d, isDB: true})
+	o.setDB(d.Name, d)
+}
+
+// dropDB removes the database called name, if any.
+func (o *orgRec) dropDB(name string) {
+	o.jr.record(change{org: o.Slug, name: name, oldD: o.Databases[name], isDB: true})
+	o.setDB(name, nil)
+}
+
+// setGroup sets (g != nil) or removes (g == nil) a key without journaling,
+// keeping groupList sorted.
+func (o *orgRec) setGroup(name string, g *groupRec) {
+	if g != nil {
+		if g.api == nil {
+			g.api = new(apiCache)
+		}
+		o.Groups[name] = g
+	} else {
+		delete(o.Groups, name)
+	}
+	o.groupList = setSorted(o.groupList, name, g, func(g *groupRec) string { return g.Name })
+}
+
+// setDB is setGroup for databases.
+func (o *orgRec) setDB(name string, d *dbRec) {
+	if d != nil {
+		if d.api == nil {
+			d.api = new(apiCache)
+		}
+		o.Databases[name] = d
+	} else {
+		delete(o.Databases, name)
+	}
+	o.dbList = setSorted(o.dbList, name, d, func(d *dbRec) string { return d.Name })
+}
+
+// setSorted puts v (nil: nothing) where the element called name is or
+// belongs in list, which is sorted by name.
+func setSorted[T any](list []*T, name string, v *T, nameOf func(*T) string) []*T {
+	i, found := slices.BinarySearchFunc(list, name, func(e *T, name string) int { return strings.Compare(nameOf(e), name) })
+	switch {
+	case found && v != nil:
+		list[i] = v
+	case found:
+		list = slices.Delete(list, i, i+1)
+	case v != nil:
+		list = slices.Insert(list, i, v)
+	}
+	return list
+}
+
+// redo applies changes, in order, to s; undo takes them back, in reverse
+// order. Neither journals. Every change names an organization of s: writes
+// never add or remove organizations.
+func (s *state) redo(changes []change) {
+	for _, c := range changes {
+		o := s.Orgs[c.org]
+		if c.isDB {
+			o.setDB(c.name, c.newD)
+		} else {
+			o.setGroup(c.name, c.newG)
+		}
+	}
+}
+
+func (s *state) undo(changes []change) {
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		o := s.Orgs[c.org]
+		if c.isDB {
+			o.setDB(c.name, c.oldD)
+		} else {
+			o.setGroup(c.name, c.oldG)
+		}
+	}
+}
+
+// cloneWith returns a copy of s whose maps and name lists are its own but
+// whose records are shared (they are immutable), journaling into jr.
+func (s *state) cloneWith(jr *journal) *state {
+	c := &state{Generation: s.Generation, User: s.User, Orgs: make(map[string]*orgRec, len(s.Orgs))}
+	for slug, o := range s.Orgs {
+		co := *o
+		co.Groups = maps.Clone(o.Groups)
+		co.Databases = maps.Clone(o.Databases)
+		co.groupList = slices.Clone(o.groupList)
+		co.dbList = slices.Clone(o.dbList)
+		co.jr = jr
+		c.Orgs[slug] = &co
+	}
+	return c
+}
+
+// clone returns a copy of g that a write may change before putGroup.
+func (g *groupRec) clone() *groupRec {
+	c := *g
+	c.Locations = slices.Clone(g.Locations)
+	c.enc, c.api = nil, nil
+	return &c
+}
+
+// inGroup returns a copy of d that belongs to group.
+func (d *dbRec) inGroup(group string) *dbRec {
+	c := *d
+	c.Group = group
+	c.enc, c.api = nil, nil
+	return &c
+}
+
+// encoded returns g's JSON as the state file holds it, cached.
+func (g *groupRec) encoded() ([]byte, error) {
+	if g.enc == nil {
+		b, err := json.Marshal(g)
+		if err != nil {
+			return nil, err
+		}
+		g.enc = b
+	}
+	return g.enc, nil
+}
+
+// encoded returns d's JSON as the state file holds it, cached.
+func (d *dbRec) encoded() ([]byte, error) {
+	if d.enc == nil {
+		b, err := json.Marshal(d)
+		if err != nil {
+			return nil, err
+		}
+		d.enc = b
+	}
+	return d.enc, nil
+}
+
+// orgHead is orgFile without its groups and databases, in the same order.
+type orgHead struct {
+	ID           string `json:"id"`
+	Slug         string `json:"slug"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	PlanID       string `json:"plan_id"`
+	PlanTimeline string `json:"plan_timeline"`
+	Overages     bool   `json:"overages"`
+}
+
+// appendState appends the state file form of s to buf: exactly the bytes of
+// json.Marshal(s.toFile()) (a test checks), but from each record's cached
+// encoding, so that a flush at 10,000 groups costs a copy of the cached
+// bytes rather than encoding 40,000 records with reflection.
+func appendState(buf []byte, s *state) ([]byte, error) {
+	buf = append(buf, generationPrefix...)
+	buf = strconv.AppendUint(buf, s.Generation, 10)
+	buf = append(buf, `,"user":`...)
+	u, err := json.Marshal(s.User)
+	if err != nil {
+		return nil, err
+	}
+	buf = append(buf, u...)
+	buf = append(buf, `,"organizations":`...)
+	if len(s.Orgs) == 0 {
+		return append(buf, "null}"...), nil
+	}
+	buf = append(buf, '[')
+	for i, slug := range slices.Sorted(maps.Keys(s.Orgs)) {
+		o := s.Orgs[slug]
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		h, err := json.Marshal(orgHead{
+			ID: o.ID, Slug: o.Slug, Name: o.Name, Type: o.Type,
+			PlanID: o.PlanID, PlanTimeline: o.PlanTimeline, Overages: o.Overages,
+		})
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, h[:len(h)-1]...) // without its closing brace
+		buf = append(buf, `,"groups":[`...)
+		for j, g := range o.groupList {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			enc, err := g.encoded()
+			if err != nil {
+				return nil, err
+			}
+			buf = append(buf, enc...)
+		}
+		buf = append(buf, `],"databases":[`...)
+		for j, d := range o.dbList {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			enc, err := d.encoded()
+			if err != nil {
+				return nil, err
+			}
+			buf = append(buf, enc...)
+		}
+		buf = append(buf, "]}"...)
+	}
+	return append(buf, "]}"...), nil
+}
+
+// toFile converts the state to its file form. The store writes it with
+// appendState; toFile is the reference that appendState must agree with.
 func (st *state) toFile() *fileState {
 	f := &fileState{Version: stateVersion, Generation: st.Generation, User: st.User}
 	slugs := make([]string, 0, len(st.Orgs))
@@ -304,6 +642,7 @@ func (f *fileState) fromFile() (*state, error) {
 			}
 			o.Databases[d.Name] = &d
 		}
+		o.reindex()
 		st.Orgs[o.Slug] = o
 	}
 	return st, nil

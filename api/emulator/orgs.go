@@ -1,10 +1,9 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
-
-	"github.com/seed372e9e9a/turso-groups/api"
 )
 
 // orgJSON is an Organization as the spec describes it; ID is only sent by
@@ -225,16 +224,24 @@ func (s *Server) handleSubscription(w http.ResponseWriter, r *http.Request) {
 // one group's (?group=). No pagination: even 30,000 databases are one body.
 func (s *Server) handleDatabases(w http.ResponseWriter, r *http.Request) {
 	group := r.URL.Query().Get("group")
-	var out []api.Database
+	var items [][]byte
 	err := s.store.view(func(st *state) error {
 		o, err := requestOrg(st, r)
 		if err != nil {
 			return err
 		}
-		ds := o.sortedDatabases(group)
-		out = make([]api.Database, 0, len(ds))
-		for _, d := range ds {
-			out = append(out, o.apiDatabase(d))
+		if group == "" {
+			items = make([][]byte, 0, len(o.dbList))
+		}
+		for _, d := range o.dbList {
+			if group != "" && d.Group != group {
+				continue
+			}
+			b, err := o.dbJSON(d)
+			if err != nil {
+				return fmt.Errorf("encoding database %s: %w", d.Name, err)
+			}
+			items = append(items, b)
 		}
 		return nil
 	})
@@ -242,5 +249,5 @@ func (s *Server) handleDatabases(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"databases": out})
+	writeList(w, "databases", items)
 }

@@ -80,6 +80,9 @@ func buildSeed(seed string, n int) (*state, error) {
 	if err := addSyntheticGroups(personal, n); err != nil {
 		return nil, err
 	}
+	for _, o := range st.Orgs {
+		o.reindex()
+	}
 	return st, nil
 }
 
