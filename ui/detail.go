@@ -10,12 +10,23 @@ import (
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
-// detailLines renders every field of g, its locations and its databases,
-// one string per screen line, each at most width cells.
-func (m *Model) detailLines(g api.Group, width int, withActions bool) []string {
+// detailDoc is the detail of a group as screen lines, each at most width
+// cells: every field, the locations and the actions are drawn up front
+// (a handful of lines), but a database row only when it is in the
+// window asked for, since a group can hold thousands of databases.
+type detailDoc struct {
+	head []string       // fields and locations, then the databases' title
+	dbs  []api.Database // one row each, drawn on demand
+	tail []string       // the actions
+	// row widths of the databases table
+	width, nameW, hostW int
+}
+
+// detailDoc builds the detail of g for a width of width cells.
+func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 	st := m.st
-	var lines []string
-	add := func(s string) { lines = append(lines, text.Truncate(s, width)) }
+	d := detailDoc{width: width}
+	add := func(s string) { d.head = append(d.head, text.Truncate(s, width)) }
 	field := func(label, value string) {
 		add(st.Label.Render(text.Pad(label, 18)) + st.Value.Render(value))
 	}
@@ -39,18 +50,12 @@ func (m *Model) detailLines(g api.Group, width int, withActions bool) []string {
 	if len(locs) == 0 && g.Primary != "" {
 		locs = []string{g.Primary}
 	}
-	status := map[string]string{}
-	if g.Status != nil {
-		for _, s := range g.Status.Locations {
-			status[s.Name] = s.Status
-		}
-	}
 	for _, l := range locs {
 		line := "  " + m.locationLabel(l)
 		if l == g.Primary {
 			line += st.Success.Render("  ★ primary")
 		}
-		if s := status[l]; s != "" && s != "up" {
+		if s := locationStatus(g, l); s != "" && s != "up" {
 			line += "  " + st.Error.Render(text.Sanitize(s))
 		}
 		add(line)
@@ -64,20 +69,58 @@ func (m *Model) detailLines(g api.Group, width int, withActions bool) []string {
 		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  none"))
 	default:
 		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  "+strconv.Itoa(len(dbs))))
-		nameW, hostW := 20, max(width-20-12-6, 10)
-		add(st.ColumnHeader.Render("  " + text.Pad("NAME", nameW) + " " + text.Pad("HOSTNAME", hostW) + " REGION"))
-		for _, d := range dbs {
-			add("  " + text.Pad(text.Sanitize(d.Name), nameW) + " " + text.Pad(text.Sanitize(d.Hostname), hostW) + " " + text.Sanitize(d.PrimaryRegion))
-		}
+		d.nameW, d.hostW = 20, max(width-20-12-6, 10)
+		add(st.ColumnHeader.Render("  " + text.Pad("NAME", d.nameW) + " " + text.Pad("HOSTNAME", d.hostW) + " REGION"))
+		d.dbs = dbs
 	}
 	if withActions && !m.opts.ReadOnly {
-		add("")
-		add(st.PanelTitle.Render("Actions"))
+		d.tail = append(d.tail, "", text.Truncate(st.PanelTitle.Render("Actions"), width))
 		for _, line := range wrapWords(m.actionsFor(g), width-2) {
-			add("  " + line)
+			d.tail = append(d.tail, text.Truncate("  "+line, width))
 		}
 	}
-	return lines
+	return d
+}
+
+// len is the number of lines of the whole detail.
+func (d *detailDoc) len() int { return len(d.head) + len(d.dbs) + len(d.tail) }
+
+// lines draws lines [from, to) of the detail: work proportional to the
+// window, whatever the number of databases.
+func (d *detailDoc) lines(from, to int) []string {
+	from, to = max(from, 0), min(to, d.len())
+	if from >= to {
+		return nil
+	}
+	out := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		switch j := i - len(d.head); {
+		case j < 0:
+			out = append(out, d.head[i])
+		case j < len(d.dbs):
+			db := &d.dbs[j]
+			out = append(out, text.Truncate("  "+text.Pad(text.Sanitize(db.Name), d.nameW)+" "+text.Pad(text.Sanitize(db.Hostname), d.hostW)+" "+text.Sanitize(db.PrimaryRegion), d.width))
+		default:
+			out = append(out, d.tail[j-len(d.dbs)])
+		}
+	}
+	return out
+}
+
+// locationStatus is the health the API reports for location l of g, ""
+// when it reports none.
+func locationStatus(g api.Group, l string) string {
+	if g.Status == nil {
+		return ""
+	}
+	// The last entry wins, as it would in a map built from the list.
+	s := ""
+	for _, ls := range g.Status.Locations {
+		if ls.Name == l {
+			s = ls.Status
+		}
+	}
+	return s
 }
 
 // actionsFor lists the actions that apply to g, with their keys.
@@ -155,10 +198,9 @@ func (m *Model) renderDetail(width, height int) string {
 	if !ok {
 		return m.st.Empty.Render("This group is no longer in " + m.orgLabel() + ". Press esc to go back.")
 	}
-	lines := m.detailLines(g, width, true)
+	d := m.detailDoc(g, width, true)
 	// View stays pure: the scroll is clamped here for drawing, and in
 	// Update (scrollDetail) for keeping.
-	scroll := min(m.detailScroll, max(len(lines)-height, 0))
-	end := min(scroll+height, len(lines))
-	return strings.Join(lines[scroll:end], "\n")
+	scroll := min(m.detailScroll, max(d.len()-height, 0))
+	return strings.Join(d.lines(scroll, scroll+height), "\n")
 }

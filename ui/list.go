@@ -1,8 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,6 +40,10 @@ type listState struct {
 	cursor    int
 	offset    int
 	height    int // rows the last layout gave the list
+	// search holds, for each group, the lowercased text the filter
+	// matches (name, primary, locations), built on the first filtered
+	// keystroke after a load, so that a keystroke lowercases nothing.
+	search []string
 }
 
 func newListState(st styles.Styles) listState {
@@ -62,7 +67,13 @@ func (l *listState) current() (int, bool) {
 	return l.visible[l.cursor], true
 }
 
-// resort sorts all groups by the current mode.
+// dataChanged forgets what was derived from the previous groups; resort
+// and refilter must follow.
+func (l *listState) dataChanged() { l.search = nil }
+
+// resort sorts all groups by the current mode. Group names are unique, so
+// the order is total; the index breaks ties anyway, for a stable result
+// whatever the data.
 func (l *listState) resort(groups []api.Group, dbs map[string][]api.Database) {
 	if cap(l.order) < len(groups) {
 		l.order = make([]int, len(groups))
@@ -71,24 +82,35 @@ func (l *listState) resort(groups []api.Group, dbs map[string][]api.Database) {
 	for i := range l.order {
 		l.order[i] = i
 	}
-	less := func(a, b int) bool { return groups[a].Name < groups[b].Name }
-	switch l.sort {
-	case sortLocation:
-		less = func(a, b int) bool {
-			if pa, pb := groups[a].Primary, groups[b].Primary; pa != pb {
-				return pa < pb
-			}
-			return groups[a].Name < groups[b].Name
+	byName := func(a, b int) int {
+		if c := strings.Compare(groups[a].Name, groups[b].Name); c != 0 {
+			return c
 		}
-	case sortDatabases:
-		less = func(a, b int) bool {
-			if na, nb := len(dbs[groups[a].Name]), len(dbs[groups[b].Name]); na != nb {
-				return na > nb
-			}
-			return groups[a].Name < groups[b].Name
-		}
+		return cmp.Compare(a, b)
 	}
-	sort.SliceStable(l.order, func(i, j int) bool { return less(l.order[i], l.order[j]) })
+	switch l.sort {
+	case sortName:
+		slices.SortFunc(l.order, byName)
+	case sortLocation:
+		slices.SortFunc(l.order, func(a, b int) int {
+			if c := strings.Compare(groups[a].Primary, groups[b].Primary); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+	case sortDatabases:
+		// One map lookup per group, not two per comparison.
+		n := make([]int, len(groups))
+		for i := range groups {
+			n[i] = len(dbs[groups[i].Name])
+		}
+		slices.SortFunc(l.order, func(a, b int) int {
+			if c := cmp.Compare(n[b], n[a]); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+	}
 }
 
 // refilter applies the query to the sorted order, keeping the cursor on
@@ -96,9 +118,19 @@ func (l *listState) resort(groups []api.Group, dbs map[string][]api.Database) {
 func (l *listState) refilter(groups []api.Group, keep string) {
 	q := strings.ToLower(strings.TrimSpace(l.query))
 	l.visible = l.visible[:0]
-	for _, i := range l.order {
-		if q == "" || matches(groups[i], q) {
-			l.visible = append(l.visible, i)
+	if q == "" {
+		l.visible = append(l.visible, l.order...)
+	} else {
+		if len(l.search) != len(groups) {
+			l.search = make([]string, len(groups))
+			for i := range groups {
+				l.search[i] = searchText(groups[i])
+			}
+		}
+		for _, i := range l.order {
+			if strings.Contains(l.search[i], q) {
+				l.visible = append(l.visible, i)
+			}
 		}
 	}
 	l.cursor = 0
@@ -113,17 +145,20 @@ func (l *listState) refilter(groups []api.Group, keep string) {
 	l.clamp()
 }
 
-// matches is a case-insensitive substring match on the name and locations.
-func matches(g api.Group, q string) bool {
-	if strings.Contains(strings.ToLower(g.Name), q) || strings.Contains(strings.ToLower(g.Primary), q) {
-		return true
-	}
+// searchText is what the filter matches in g, lowercased: the name and
+// the locations, separated by a NUL, which the filter's input drops (as
+// every control character), so a match never spans two of them.
+func searchText(g api.Group) string {
+	var b strings.Builder
+	b.Grow(len(g.Name) + len(g.Primary) + 16*len(g.Locations))
+	b.WriteString(strings.ToLower(g.Name))
+	b.WriteByte(0)
+	b.WriteString(strings.ToLower(g.Primary))
 	for _, l := range g.Locations {
-		if strings.Contains(strings.ToLower(l), q) {
-			return true
-		}
+		b.WriteByte(0)
+		b.WriteString(strings.ToLower(l))
 	}
-	return false
+	return b.String()
 }
 
 func (l *listState) move(delta int) {

@@ -54,6 +54,12 @@ type Options struct {
 	// Copy writes s to the terminal's clipboard (OSC 52); nil uses the
 	// renderer's output.
 	Copy func(s string) error
+	// Cache shares loaded data with the other dashboards given the same
+	// cache (the SSH server's sessions): concurrent loads of an
+	// organization make one set of requests, a recent load is reused, and
+	// all hold the same group list rather than a copy each. Nil loads
+	// for this dashboard alone.
+	Cache *Cache
 }
 
 type screen int
@@ -218,9 +224,9 @@ func roundDuration(d time.Duration) string {
 // Init starts the first load: at most four requests, whatever the number
 // of groups (validate, groups, databases, locations).
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.spinner.Tick, m.reload(), loadLocationsCmd(m.ctx, m.client), textinput.Blink}
+	cmds := []tea.Cmd{m.spinner.Tick, m.reload(), loadLocationsCmd(m.ctx, m.client, m.opts.Cache), textinput.Blink}
 	if !m.opts.Local {
-		cmds = append(cmds, validateTokenCmd(m.ctx, m.client, m.gen))
+		cmds = append(cmds, validateTokenCmd(m.ctx, m.client, m.opts.Cache, m.gen))
 	}
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.gen, m.opts.Refresh))
@@ -233,7 +239,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) reload() tea.Cmd {
 	m.loadSeq++
 	m.loading = true
-	return loadGroupsCmd(m.ctx, m.client, m.loadSeq, m.gen)
+	return loadGroupsCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen)
 }
 
 // busy reports whether the spinner should turn.

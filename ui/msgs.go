@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -18,6 +17,10 @@ type groupsLoadedMsg struct {
 	dbs      []api.Database
 	err      error // the groups could not be loaded
 	dbErr    error // only the databases could not be loaded
+	// data is the load indexed, off the update loop; loadGroupsCmd always
+	// sets it, and it may be shared with other dashboards (Options.Cache),
+	// so it is never changed. Nil means: index groups and dbs.
+	data *groupData
 }
 
 // locationsLoadedMsg carries the location list.
@@ -79,32 +82,26 @@ const (
 )
 
 // loadGroupsCmd fetches the groups and, in parallel, all the databases of
-// the organization: two requests, whatever the number of groups.
-func loadGroupsCmd(ctx context.Context, c *api.Client, seq, gen int) tea.Cmd {
+// the organization: two requests, whatever the number of groups. With a
+// cache, dashboards loading the same organization at once share those two
+// requests, and a load younger than the cache's TTL is reused.
+func loadGroupsCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
 	return func() tea.Msg {
-		msg := groupsLoadedMsg{seq: seq, gen: gen}
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			msg.dbs, msg.dbErr = c.ListDatabases(ctx)
-		}()
-		msg.groups, msg.err = c.ListGroups(ctx)
-		wg.Wait()
-		return msg
+		d := cache.loadGroups(ctx, c)
+		return groupsLoadedMsg{seq: seq, gen: gen, groups: d.groups, err: d.err, dbErr: d.dbErr, data: d}
 	}
 }
 
-func loadLocationsCmd(ctx context.Context, c *api.Client) tea.Cmd {
+func loadLocationsCmd(ctx context.Context, c *api.Client, cache *Cache) tea.Cmd {
 	return func() tea.Msg {
-		locs, err := c.ListLocations(ctx)
+		locs, err := cache.loadLocations(ctx, c)
 		return locationsLoadedMsg{locs: locs, err: err}
 	}
 }
 
-func validateTokenCmd(ctx context.Context, c *api.Client, gen int) tea.Cmd {
+func validateTokenCmd(ctx context.Context, c *api.Client, cache *Cache, gen int) tea.Cmd {
 	return func() tea.Msg {
-		exp, err := c.ValidateToken(ctx)
+		exp, err := cache.validateToken(ctx, c)
 		return tokenValidatedMsg{gen: gen, exp: exp, err: err}
 	}
 }

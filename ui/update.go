@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -166,7 +166,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if len(m.locs) == 0 {
 			// The first load of the locations failed; the create form
 			// waits for them and tells the user that r reloads.
-			cmds = append(cmds, loadLocationsCmd(m.ctx, m.client))
+			cmds = append(cmds, loadLocationsCmd(m.ctx, m.client, m.opts.Cache))
 		}
 		return tea.Batch(cmds...)
 	case key.Matches(msg, k.SwitchOrg):
@@ -248,8 +248,8 @@ func (m *Model) scrollDetail(d int) {
 	if !ok {
 		return
 	}
-	lines := len(m.detailLines(g, max(m.width-2, 10), true))
-	m.detailScroll = min(max(m.detailScroll+d, 0), max(lines-m.bodyHeight(), 0))
+	doc := m.detailDoc(g, max(m.width-2, 10), true)
+	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyHeight(), 0))
 }
 
 // actionKey starts the action bound to msg, if any applies.
@@ -393,16 +393,13 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.loaded, m.loadErr, m.stale = true, nil, nil
-	dbs := make(map[string][]api.Database, len(msg.groups))
-	for _, d := range msg.dbs {
-		dbs[d.Group] = append(dbs[d.Group], d)
-	}
-	for _, list := range dbs {
-		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	d := msg.data // indexed in the command; maybe shared, so read-only
+	if d == nil {
+		d = newGroupData(msg.groups, msg.dbs, nil, msg.dbErr)
 	}
 	m.dbsKnown = msg.dbErr == nil
-	m.dbs = dbs
-	m.setGroups(msg.groups)
+	m.dbs = d.dbs
+	m.setGroupsIndexed(d.groups, d.byName)
 	if msg.dbErr != nil {
 		return m.showToast(toastError, "Could not load the databases: "+describe(msg.dbErr))
 	}
@@ -410,13 +407,13 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 }
 
 // setGroups replaces the group list, keeping the cursor on the same group.
-func (m *Model) setGroups(groups []api.Group) {
+func (m *Model) setGroups(groups []api.Group) { m.setGroupsIndexed(groups, indexByName(groups)) }
+
+// setGroupsIndexed is setGroups with the index by name already built.
+func (m *Model) setGroupsIndexed(groups []api.Group, byName map[string]int) {
 	keep := m.currentName()
-	m.groups = groups
-	m.byName = make(map[string]int, len(groups))
-	for i, g := range groups {
-		m.byName[g.Name] = i
-	}
+	m.groups, m.byName = groups, byName
+	m.list.dataChanged()
 	m.list.resort(m.groups, m.dbs)
 	m.list.refilter(m.groups, keep)
 }
@@ -439,6 +436,7 @@ func (m *Model) removeGroup(name string) {
 		return
 	}
 	groups := slices.Delete(slices.Clone(m.groups), i, i+1)
+	m.dbs = maps.Clone(m.dbs) // maybe shared with other dashboards
 	delete(m.dbs, name)
 	m.setGroups(groups)
 }
@@ -448,10 +446,12 @@ func (m *Model) removeGroup(name string) {
 func (m *Model) startOp(label string, kind opKind, group string, fs *formState, fn func(ctx context.Context, r *opDoneMsg)) tea.Cmd {
 	m.nextOp++
 	id, gen, ctx := m.nextOp, m.gen, m.ctx
+	cache, client := m.opts.Cache, m.client
 	m.pending[id] = label
 	return tea.Batch(m.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
 		fn(ctx, &r)
+		cache.changed(client, kind)
 		return r
 	})
 }

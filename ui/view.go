@@ -140,8 +140,8 @@ func (m *Model) viewList(w, h int) string {
 	}
 	panel := ""
 	if i, ok := l.current(); ok {
-		lines := m.detailLines(m.groups[i], w-listW-4, false)
-		panel = st.Panel.Width(w - listW - 2).Height(h - 3).Render(strings.Join(lines[:min(len(lines), h-3)], "\n"))
+		d := m.detailDoc(m.groups[i], w-listW-4, false)
+		panel = st.Panel.Width(w - listW - 2).Height(h - 3).Render(strings.Join(d.lines(0, h-3), "\n"))
 	}
 	return top + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, fitHeight(list, h-1), " ", panel)
 }
@@ -244,8 +244,14 @@ func (m *Model) viewFooter(w int) string {
 		}
 		status = m.spinner.View() + " " + pendingSummary(labels)
 	case m.toast.text != "":
-		style := map[toastKind]func(...string) string{toastInfo: st.Info.Render, toastSuccess: st.Success.Render, toastError: st.Error.Render}[m.toast.kind]
-		status = style(m.toast.text)
+		style := st.Info
+		switch m.toast.kind {
+		case toastSuccess:
+			style = st.Success
+		case toastError:
+			style = st.Error
+		}
+		status = style.Render(m.toast.text)
 	case m.loading && m.loaded:
 		status = m.spinner.View() + st.Muted.Render(" Refreshing…")
 	}

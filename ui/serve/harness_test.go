@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -110,6 +111,7 @@ type fixture struct {
 	client   *api.Client
 	requests atomic.Int64 // every request that reached the API
 	writes   atomic.Int64 // those that were not GET or HEAD
+	paths    syncBuffer   // "METHOD path" of each request, a line each
 	full, ro testKey
 	fullPath string
 	roPath   string
@@ -134,6 +136,7 @@ func newFixture(t *testing.T, token string) *fixture {
 	}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.requests.Add(1)
+		fmt.Fprintf(&f.paths, "%s %s\n", r.Method, r.URL.Path)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			f.writes.Add(1)
 		}
@@ -218,6 +221,17 @@ func (f *fixture) groupNames() []string {
 		names = append(names, g.Name)
 	}
 	return names
+}
+
+// requestsTo counts the requests so far whose path ends with suffix.
+func (f *fixture) requestsTo(suffix string) int {
+	n := 0
+	for line := range strings.SplitSeq(f.paths.String(), "\n") {
+		if line != "" && strings.HasSuffix(line, suffix) {
+			n++
+		}
+	}
+	return n
 }
 
 // waitLog waits for a log line that contains every one of parts.

@@ -1,6 +1,8 @@
 // Package serve serves the dashboard over SSH with wish, to authorized
 // keys only: each session gets its own Bubble Tea program and renderer,
-// while all share the server's API clients (one full, one read-only).
+// while all share the server's API clients (one full, one read-only) and
+// what they load (a ui.Cache): sessions opening at once make one set of
+// requests and hold one copy of the groups, not one each.
 package serve
 
 import (
@@ -48,7 +50,14 @@ type Config struct {
 	Client *api.Client
 	// UI is the base of every session's dashboard options (keys, palette,
 	// refresh, local badge); the server fills in the rest per session.
+	// UI.Cache, if set, is the cache the sessions share; otherwise the
+	// server makes one.
 	UI ui.Options
+	// CacheTTL is how long the sessions reuse a load of an organization
+	// that another session made (ui.DefaultCacheTTL if zero); concurrent
+	// loads are shared whatever it is. Negative turns the sharing off:
+	// every session loads and holds its own copy.
+	CacheTTL time.Duration
 	// Logger receives one line per session and per refusal; never a token.
 	Logger *slog.Logger
 }
@@ -106,6 +115,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.ConnRate <= 0 {
 		cfg.ConnRate, cfg.ConnBurst = 2, 20
+	}
+	if cfg.UI.Cache == nil && cfg.CacheTTL >= 0 {
+		cfg.UI.Cache = ui.NewCache(cfg.CacheTTL)
 	}
 	keys, err := newKeyring(cfg.AuthorizedKeys, cfg.ReadOnlyKeys)
 	if err != nil {

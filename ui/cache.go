@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+)
+
+// groupData is one load of an organization's groups and databases, with
+// the indexes the dashboard needs, built once off the update loop. It is
+// immutable once built: dashboards that share it (Options.Cache) hold the
+// same slices and maps, and replace them (copy on write) rather than
+// change them.
+type groupData struct {
+	groups []api.Group
+	byName map[string]int            // group name -> index in groups
+	dbs    map[string][]api.Database // group name -> its databases, by name
+	err    error                     // the groups could not be loaded
+	dbErr  error                     // only the databases could not be loaded
+}
+
+// newGroupData indexes a load. The databases are grouped by group and
+// sorted by name in one backing array; each group's slice is capped at its
+// length, so that an append to it cannot reach a neighbour's.
+func newGroupData(groups []api.Group, dbs []api.Database, err, dbErr error) *groupData {
+	d := &groupData{groups: groups, err: err, dbErr: dbErr}
+	if err != nil {
+		return d
+	}
+	d.byName = indexByName(groups)
+	sorted := slices.Clone(dbs)
+	slices.SortFunc(sorted, func(a, b api.Database) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Name, b.Name))
+	})
+	d.dbs = make(map[string][]api.Database, len(groups))
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j].Group == sorted[i].Group {
+			j++
+		}
+		d.dbs[sorted[i].Group] = sorted[i:j:j]
+		i = j
+	}
+	return d
+}
+
+// indexByName maps each group's name to its index.
+func indexByName(groups []api.Group) map[string]int {
+	byName := make(map[string]int, len(groups))
+	for i, g := range groups {
+		byName[g.Name] = i
+	}
+	return byName
+}
+
+// DefaultCacheTTL is how long a Cache reuses a load.
+const DefaultCacheTTL = 3 * time.Second
+
+// locationsTTL is how long a Cache reuses the location list, which
+// changes when Turso opens a region.
+const locationsTTL = 10 * time.Minute
+
+// Cache shares what dashboards load between the dashboards of one process
+// (the sessions of the SSH server), keyed by API base URL and
+// organization: a load of what another dashboard is already loading joins
+// it (one request for all), and a load younger than the TTL is reused
+// instead of fetched again. Every dashboard then holds the same immutable
+// group list and indexes, not a copy. A dashboard's own change to an
+// organization (a create, a delete, ...) invalidates that organization's
+// entry, so the next load of any dashboard fetches it again.
+//
+// The clients of a Cache must all use the same token: a load made with
+// one client's token is shown to dashboards of another.
+type Cache struct {
+	ttl time.Duration
+	now func() time.Time
+
+	mu      sync.Mutex
+	entries map[cacheKey]*cacheEntry
+}
+
+// NewCache returns a cache that reuses loads for ttl (DefaultCacheTTL if
+// zero or negative). Concurrent loads are shared whatever the TTL.
+func NewCache(ttl time.Duration) *Cache {
+	if ttl <= 0 {
+		ttl = DefaultCacheTTL
+	}
+	return &Cache{ttl: ttl, now: time.Now, entries: map[cacheKey]*cacheEntry{}}
+}
+
+type cacheKind int
+
+const (
+	cacheGroups cacheKind = iota
+	cacheLocations
+	cacheToken
+)
+
+type cacheKey struct {
+	kind      cacheKind
+	base, org string
+}
+
+// cacheEntry is the latest load of a key.
+type cacheEntry struct {
+	// gen counts invalidations: a load started before the latest one is
+	// neither joined nor reused.
+	gen uint64
+	cur *flight
+}
+
+// flight is one load, in progress or done.
+type flight struct {
+	gen     uint64
+	started time.Time
+	done    chan struct{} // closed when val and keep are set
+	val     any
+	keep    bool // reusable until the TTL (no error)
+	// waiters still waiting; when the last gives up, the load is cancelled.
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// do returns the value for key: that of a load in flight, or of a
+// reusable load younger than ttl, or of a new load by fetch. fetch runs
+// in its own goroutine, with a context that ends only when every dashboard
+// waiting for it has given up; it reports whether its value may be reused
+// (false for an error). If ctx ends first, do returns ok false.
+func (c *Cache) do(ctx context.Context, key cacheKey, ttl time.Duration, fetch func(context.Context) (val any, keep bool)) (val any, ok bool) {
+	c.mu.Lock()
+	e := c.entries[key]
+	if e == nil {
+		e = &cacheEntry{}
+		c.entries[key] = e
+	}
+	f := e.cur
+	if f == nil || f.gen != e.gen || f.isDone() && (!f.keep || c.now().Sub(f.started) >= ttl) {
+		fctx, cancel := context.WithCancel(context.Background())
+		f = &flight{gen: e.gen, started: c.now(), done: make(chan struct{}), cancel: cancel}
+		e.cur = f
+		go func() {
+			defer cancel()
+			v, keep := fetch(fctx)
+			c.mu.Lock()
+			f.val, f.keep = v, keep
+			close(f.done)
+			c.mu.Unlock()
+		}()
+	}
+	f.waiters++
+	c.mu.Unlock()
+
+	select {
+	case <-f.done:
+		return f.val, true
+	case <-ctx.Done():
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f.isDone() {
+		return f.val, true
+	}
+	f.waiters--
+	if f.waiters == 0 {
+		// Nobody wants it any more: stop it, and let the next load start
+		// afresh rather than join a cancelled one.
+		f.cancel()
+		if e.cur == f {
+			e.cur = nil
+		}
+	}
+	return nil, false
+}
+
+func (f *flight) isDone() bool {
+	select {
+	case <-f.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// changed records that a mutation of kind was sent for client's
+// organization, whether or not it succeeded (a timeout may still have
+// changed something): what is cached of that organization is dropped, so
+// the next load fetches it again, and a load in flight (which may predate
+// the change) is no longer joined. A transfer changes two organizations:
+// every organization of that API is dropped.
+func (c *Cache) changed(client *api.Client, kind opKind) {
+	if c == nil || kind == opToken || kind == opRotate {
+		return // tokens are not part of what is cached
+	}
+	base, org := client.BaseURL(), client.Org()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key, e := range c.entries {
+		if key.kind == cacheGroups && key.base == base && (key.org == org || kind == opTransfer) {
+			e.gen++
+			e.cur = nil
+		}
+	}
+}
+
+// loadGroups is the groups and databases of client's organization, built
+// into a groupData; shared through the cache when there is one.
+func (c *Cache) loadGroups(ctx context.Context, client *api.Client) *groupData {
+	if c == nil {
+		return fetchGroups(ctx, client)
+	}
+	key := cacheKey{kind: cacheGroups, base: client.BaseURL(), org: client.Org()}
+	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
+		d := fetchGroups(ctx, client)
+		return d, d.err == nil && d.dbErr == nil
+	})
+	if !ok {
+		return &groupData{err: ctx.Err()}
+	}
+	return v.(*groupData)
+}
+
+// fetchGroups fetches the groups and, in parallel, all the databases of
+// the organization: two requests, whatever the number of groups.
+func fetchGroups(ctx context.Context, client *api.Client) *groupData {
+	var (
+		dbs   []api.Database
+		dbErr error
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() { dbs, dbErr = client.ListDatabases(ctx) })
+	groups, err := client.ListGroups(ctx)
+	wg.Wait()
+	return newGroupData(groups, dbs, err, dbErr)
+}
+
+type locationsResult struct {
+	locs []api.Location
+	err  error
+}
+
+// loadLocations is the location list, shared through the cache when
+// there is one. The list is the same for every organization.
+func (c *Cache) loadLocations(ctx context.Context, client *api.Client) ([]api.Location, error) {
+	if c == nil {
+		return client.ListLocations(ctx)
+	}
+	key := cacheKey{kind: cacheLocations, base: client.BaseURL()}
+	v, ok := c.do(ctx, key, max(c.ttl, locationsTTL), func(ctx context.Context) (any, bool) {
+		locs, err := client.ListLocations(ctx)
+		return locationsResult{locs, err}, err == nil
+	})
+	if !ok {
+		return nil, ctx.Err()
+	}
+	r := v.(locationsResult)
+	return r.locs, r.err
+}
+
+type tokenResult struct {
+	exp time.Time
+	err error
+}
+
+// validateToken asks the API when the token expires; concurrent
+// dashboards share one request.
+func (c *Cache) validateToken(ctx context.Context, client *api.Client) (time.Time, error) {
+	if c == nil {
+		return client.ValidateToken(ctx)
+	}
+	key := cacheKey{kind: cacheToken, base: client.BaseURL()}
+	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
+		exp, err := client.ValidateToken(ctx)
+		return tokenResult{exp, err}, err == nil
+	})
+	if !ok {
+		return time.Time{}, ctx.Err()
+	}
+	r := v.(tokenResult)
+	return r.exp, r.err
+}

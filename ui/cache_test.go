@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unsafe"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
+)
+
+// twin is a second dashboard on h's API, sharing cache with h's (which
+// gets the cache too); neither has loaded yet.
+func twin(t *testing.T, h *harness, cache *Cache) *harness {
+	t.Helper()
+	h.m.opts.Cache = cache
+	o := h.m.opts
+	o.Copy = nil
+	b := &harness{t: t, store: h.store, emu: h.emu, srv: h.srv, reqs: h.reqs, w: h.w, h: h.h}
+	b.m = New(o)
+	t.Cleanup(b.m.Close)
+	b.send(tea.WindowSizeMsg{Width: b.w, Height: b.h})
+	return b
+}
+
+// countReqs counts the requests whose "METHOD path" ends with suffix.
+func countReqs(h *harness, suffix string) int {
+	n := 0
+	for _, p := range h.reqs.snapshot() {
+		if strings.HasSuffix(p, suffix) {
+			n++
+		}
+	}
+	return n
+}
+
+// loadTogether runs the dashboards' Init at the same time, as sessions
+// opening at once do, then feeds each its messages.
+func loadTogether(hs ...*harness) {
+	cmds := make([]tea.Cmd, len(hs))
+	for i, h := range hs {
+		cmds[i] = h.m.Init()
+	}
+	msgs := make([][]tea.Msg, len(hs))
+	var wg sync.WaitGroup
+	for i := range hs {
+		wg.Go(func() {
+			// The batch's API commands run concurrently, as the program
+			// runs them; timers and blinks are left out.
+			batch := cmds[i]().(tea.BatchMsg)
+			out := make([]tea.Msg, len(batch))
+			var inner sync.WaitGroup
+			for j, c := range batch {
+				// (Names by substring: inlining prefixes the caller's.)
+				if name := cmdName(c); strings.Contains(name, "loadGroupsCmd") || strings.Contains(name, "loadLocationsCmd") {
+					inner.Go(func() { out[j] = c() })
+				}
+			}
+			inner.Wait()
+			msgs[i] = out
+		})
+	}
+	wg.Wait()
+	for i, h := range hs {
+		for _, msg := range msgs[i] {
+			if msg != nil {
+				h.send(msg)
+			}
+		}
+	}
+}
+
+func sameSlice[T any](a, b []T) bool { return unsafe.SliceData(a) == unsafe.SliceData(b) }
+
+func sameMap(a, b any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// Two dashboards opening at once with one cache make one groups request
+// and one databases request between them, and hold the same data, not a
+// copy each; their lists, cursors and filters stay their own.
+func TestCacheSharesConcurrentLoads(t *testing.T) {
+	// The latency keeps the first load in flight while the second starts.
+	a := newHarness(t, withoutInit(), withFaults(emulator.Faults{Latency: 100 * time.Millisecond}))
+	b := twin(t, a, NewCache(time.Minute))
+	loadTogether(a, b)
+	for _, h := range []*harness{a, b} {
+		h.mustShow("6 groups", "analytics", "staging")
+		h.waitIdle()
+	}
+	for path, want := range map[string]int{"/groups": 1, "/databases": 1, "/v1/locations": 1} {
+		if n := countReqs(a, path); n != want {
+			t.Errorf("%d requests to …%s, want %d: %v", n, path, want, a.reqs.snapshot())
+		}
+	}
+	if !sameSlice(a.m.groups, b.m.groups) {
+		t.Error("the dashboards hold two copies of the groups")
+	}
+	if !sameMap(a.m.byName, b.m.byName) || !sameMap(a.m.dbs, b.m.dbs) {
+		t.Error("the dashboards hold two copies of the indexes")
+	}
+	if !sameSlice(a.m.dbs["analytics"], b.m.dbs["analytics"]) || len(a.m.dbs["analytics"]) != 3 {
+		t.Errorf("databases of analytics: %v and %v", a.m.dbs["analytics"], b.m.dbs["analytics"])
+	}
+	if !sameSlice(a.m.locs, b.m.locs) || len(a.m.locs) == 0 {
+		t.Error("the dashboards hold two copies of the locations")
+	}
+
+	// Per-dashboard state stays per dashboard.
+	a.press("j", "j", "s")
+	b.press("/")
+	b.typeText("edge")
+	b.press("enter")
+	if a.m.currentName() == b.m.currentName() || sameSlice(a.m.list.visible, b.m.list.visible) {
+		t.Errorf("cursor/visible shared: a on %s, b on %s", a.m.currentName(), b.m.currentName())
+	}
+	a.mustShow("6 groups · sorted by location")
+	a.mustNotShow("match")
+	b.mustShow(`1 of 6 groups match "edge"`, "sorted by name")
+}
+
+// A load younger than the TTL is reused; an older one is fetched again.
+func TestCacheReusesAFreshLoad(t *testing.T) {
+	a := newHarness(t, withoutInit())
+	cache := NewCache(time.Minute)
+	now := time.Now()
+	var clock atomic.Int64
+	cache.now = func() time.Time { return now.Add(time.Duration(clock.Load())) }
+	b := twin(t, a, cache)
+	a.run(a.m.Init())
+	b.run(b.m.Init())
+	if n := countReqs(a, "/groups"); n != 1 {
+		t.Fatalf("%d groups requests for two dashboards within the TTL, want 1", n)
+	}
+	clock.Store(int64(time.Minute))
+	b.press("r")
+	b.waitIdle()
+	if n := countReqs(a, "/groups"); n != 2 {
+		t.Fatalf("%d groups requests after the TTL, want 2", n)
+	}
+	if sameSlice(a.m.groups, b.m.groups) {
+		t.Fatal("b's new load is a's old one")
+	}
+	a.press("r")
+	a.waitIdle()
+	if n := countReqs(a, "/groups"); n != 2 || !sameSlice(a.m.groups, b.m.groups) {
+		t.Fatalf("a's refresh made a request (%d in all) rather than reuse b's fresh load", n)
+	}
+}
+
+// A dashboard's change reaches the other at its next refresh: the change
+// drops the cached load, even within the TTL. The changing dashboard
+// copies what it changes: the other's data is untouched until it reloads.
+func TestCacheChangeIsSeenByTheOther(t *testing.T) {
+	a := newHarness(t, withoutInit())
+	b := twin(t, a, NewCache(time.Hour))
+	a.run(a.m.Init())
+	b.run(b.m.Init())
+	shared := b.m.dbs
+
+	a.selectGroup("staging")
+	a.press("d")
+	a.typeText("staging")
+	a.press("enter")
+	a.waitIdle()
+	a.mustShow("5 groups", "Deleted staging")
+	if _, ok := b.m.dbs["staging"]; !ok || !sameMap(b.m.dbs, shared) {
+		t.Fatal("a's delete changed b's databases in place")
+	}
+	b.mustShow("6 groups", "staging")
+
+	a.selectGroup("analytics")
+	a.press("p")
+	a.waitIdle()
+	a.mustShow("Delete protection is on for analytics")
+	if strings.Contains(b.rowOf("analytics"), "protected") {
+		t.Fatal("a's change reached b before its refresh")
+	}
+	groups := countReqs(a, "/groups")
+	b.press("r")
+	b.waitIdle()
+	b.mustShow("5 groups")
+	if b.rowOf("staging") != "" || !strings.Contains(b.rowOf("analytics"), "protected") {
+		t.Fatalf("b's refresh does not show a's changes:\n%s", b.screen())
+	}
+	if countReqs(a, "/groups") != groups+1 {
+		t.Errorf("b's refresh after a change made %d groups requests, want 1", countReqs(a, "/groups")-groups)
+	}
+}
+
+// A dashboard that gives up (its session ended) leaves a shared load to
+// the others; when all have given up, the load is cancelled, and the next
+// load starts afresh rather than join it.
+func TestCacheWaitersGiveUp(t *testing.T) {
+	c := NewCache(time.Minute)
+	key := cacheKey{kind: cacheGroups, base: "http://x", org: "o"}
+	release := make(chan struct{})
+	var fetches atomic.Int32
+	cancelled := make(chan struct{})
+	fetch := func(ctx context.Context) (any, bool) {
+		fetches.Add(1)
+		select {
+		case <-release:
+			return "data", true
+		case <-ctx.Done():
+			close(cancelled)
+			return nil, false
+		}
+	}
+	ctxA, cancelA := context.WithCancel(context.Background())
+	type res struct {
+		v  any
+		ok bool
+	}
+	ra, rb := make(chan res, 1), make(chan res, 1)
+	go func() { v, ok := c.do(ctxA, key, time.Minute, fetch); ra <- res{v, ok} }()
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waiters := func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if e := c.entries[key]; e != nil && e.cur != nil {
+			return e.cur.waiters
+		}
+		return 0
+	}
+	waitFor("a waits", func() bool { return waiters() == 1 })
+	go func() { v, ok := c.do(context.Background(), key, time.Minute, fetch); rb <- res{v, ok} }()
+	waitFor("b joins", func() bool { return waiters() == 2 })
+	cancelA()
+	if r := <-ra; r.ok {
+		t.Fatalf("a gave up but got %v", r.v)
+	}
+	close(release)
+	if r := <-rb; !r.ok || r.v != "data" || fetches.Load() != 1 {
+		t.Fatalf("b got %v, %v after %d fetches; want the one shared load", r.v, r.ok, fetches.Load())
+	}
+
+	// All give up: the load is cancelled.
+	key.org = "p"
+	release = make(chan struct{})
+	ctxC, cancelC := context.WithCancel(context.Background())
+	go func() { v, ok := c.do(ctxC, key, time.Minute, fetch); ra <- res{v, ok} }()
+	waitFor("c waits", func() bool { return waiters() == 1 })
+	cancelC()
+	<-ra
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the load went on with nobody waiting")
+	}
+	close(release)
+	v, ok := c.do(context.Background(), key, time.Minute, fetch)
+	if !ok || v != "data" || fetches.Load() != 3 {
+		t.Fatalf("after a cancelled load: %v, %v, %d fetches", v, ok, fetches.Load())
+	}
+}
