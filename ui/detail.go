@@ -63,6 +63,8 @@ func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 	add("")
 	dbs := m.dbs[g.Name]
 	switch {
+	case !m.dbsKnown && m.dbsLoading:
+		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  loading…"))
 	case !m.dbsKnown:
 		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  (could not be loaded)"))
 	case len(dbs) == 0:

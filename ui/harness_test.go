@@ -256,7 +256,7 @@ var timers = []string{
 
 // apiCmds are this package's commands that call the API: they must finish.
 var apiCmds = []string{
-	"/ui.loadGroupsCmd.", "/ui.loadLocationsCmd.", "/ui.validateTokenCmd.", "/ui.loadOrgsCmd.",
+	"/ui.loadGroupListCmd.", "/ui.loadDatabasesCmd.", "/ui.loadLocationsCmd.", "/ui.validateTokenCmd.", "/ui.loadOrgsCmd.",
 	"/ui.(*Model).startOp.", "/ui.(*Model).updateTokenDialog.",
 }
 

@@ -247,8 +247,11 @@ func (m *Model) renderRow(g api.Group, c columns, width int, selected bool) stri
 		}
 	}
 	dbs := "?"
-	if m.dbsKnown {
+	switch {
+	case m.dbsKnown:
 		dbs = strconv.Itoa(len(m.dbs[g.Name]))
+	case m.dbsLoading:
+		dbs = "…"
 	}
 	var flags string
 	switch {

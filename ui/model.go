@@ -104,12 +104,17 @@ type Model struct {
 	byName   map[string]int
 	dbs      map[string][]api.Database
 	dbsKnown bool
-	loading  bool
-	loaded   bool
-	loadErr  error
-	stale    error
-	loadSeq  int
-	gen      int
+	// dbsLoading: the databases of the latest load have not arrived yet.
+	dbsLoading bool
+	loading    bool
+	loaded     bool
+	loadErr    error
+	stale      error
+	// dbsErr holds a failed databases load until its groups are in: it is
+	// told then, unless the groups failed too and say so themselves.
+	dbsErr  error
+	loadSeq int
+	gen     int
 
 	list         listState
 	screen       screen
@@ -224,7 +229,7 @@ func roundDuration(d time.Duration) string {
 // Init starts the first load: at most four requests, whatever the number
 // of groups (validate, groups, databases, locations).
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.spinner.Tick, m.reload(), loadLocationsCmd(m.ctx, m.client, m.opts.Cache), textinput.Blink}
+	cmds := append(m.reload(), m.spinner.Tick, loadLocationsCmd(m.ctx, m.client, m.opts.Cache), textinput.Blink)
 	if !m.opts.Local {
 		cmds = append(cmds, validateTokenCmd(m.ctx, m.client, m.opts.Cache, m.gen))
 	}
@@ -234,16 +239,19 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// reload starts a load of the groups and databases; an earlier load still
-// in flight is superseded.
-func (m *Model) reload() tea.Cmd {
+// reload starts a load of the groups and of the databases, two commands
+// to run side by side; an earlier load still in flight is superseded.
+func (m *Model) reload() []tea.Cmd {
 	m.loadSeq++
-	m.loading = true
-	return loadGroupsCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen)
+	m.loading, m.dbsLoading, m.dbsErr = true, true, nil
+	return []tea.Cmd{
+		loadGroupListCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen),
+		loadDatabasesCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen),
+	}
 }
 
 // busy reports whether the spinner should turn.
-func (m *Model) busy() bool { return m.loading || len(m.pending) > 0 }
+func (m *Model) busy() bool { return m.loading || m.dbsLoading || len(m.pending) > 0 }
 
 // Quit cancels everything in flight; the program then exits.
 func (m *Model) quit() tea.Cmd {

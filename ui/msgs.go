@@ -17,10 +17,19 @@ type groupsLoadedMsg struct {
 	dbs      []api.Database
 	err      error // the groups could not be loaded
 	dbErr    error // only the databases could not be loaded
-	// data is the load indexed, off the update loop; loadGroupsCmd always
+	// data is the load indexed, off the update loop; loadGroupListCmd always
 	// sets it, and it may be shared with other dashboards (Options.Cache),
 	// so it is never changed. Nil means: index groups and dbs.
 	data *groupData
+	// dbsApart says the databases come in their own databasesLoadedMsg.
+	dbsApart bool
+}
+
+// databasesLoadedMsg carries the databases of a load (same seq and gen as
+// its groupsLoadedMsg), which may arrive before or after the groups.
+type databasesLoadedMsg struct {
+	seq, gen int
+	data     *dbData
 }
 
 // locationsLoadedMsg carries the location list.
@@ -81,14 +90,24 @@ const (
 	opUpdate
 )
 
-// loadGroupsCmd fetches the groups and, in parallel, all the databases of
-// the organization: two requests, whatever the number of groups. With a
-// cache, dashboards loading the same organization at once share those two
-// requests, and a load younger than the cache's TTL is reused.
-func loadGroupsCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
+// loadGroupListCmd fetches the groups of the organization: one request,
+// whatever their number. It runs beside loadDatabasesCmd and each answers
+// with its own message, so the list is drawn as soon as the groups are in
+// and the databases (the larger answer) fill in after. With a cache,
+// dashboards loading the same organization at once share the request, and
+// a load younger than the cache's TTL is reused.
+func loadGroupListCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
 	return func() tea.Msg {
-		d := cache.loadGroups(ctx, c)
-		return groupsLoadedMsg{seq: seq, gen: gen, groups: d.groups, err: d.err, dbErr: d.dbErr, data: d}
+		d := cache.loadGroupList(ctx, c)
+		return groupsLoadedMsg{seq: seq, gen: gen, groups: d.groups, err: d.err, data: d, dbsApart: true}
+	}
+}
+
+// loadDatabasesCmd fetches every database of the organization in one
+// request (the API pages only if it hands back a cursor).
+func loadDatabasesCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
+	return func() tea.Msg {
+		return databasesLoadedMsg{seq: seq, gen: gen, data: cache.loadDatabases(ctx, c)}
 	}
 }
 

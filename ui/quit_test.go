@@ -113,14 +113,14 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 		}
 		for _, c := range batch {
 			name := cmdName(c)
-			if strings.Contains(name, "loadGroupsCmd") || strings.Contains(name, "startOp") {
+			if strings.Contains(name, "loadGroupListCmd") || strings.Contains(name, "loadDatabasesCmd") || strings.Contains(name, "startOp") {
 				started++
 				go func() { results <- c() }()
 			}
 		}
 	}
-	if started != 2 {
-		t.Fatalf("started %d API commands, want 2", started)
+	if started != 3 {
+		t.Fatalf("started %d API commands, want 3 (groups, databases, protection)", started)
 	}
 	// Wait until the three requests (groups, databases, protection) are
 	// at the server.
@@ -144,6 +144,8 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 			switch msg := msg.(type) {
 			case groupsLoadedMsg:
 				err = msg.err
+			case databasesLoadedMsg:
+				err = msg.data.err
 			case opDoneMsg:
 				err = msg.err
 			}

@@ -38,6 +38,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case groupsLoadedMsg:
 		return m, m.onGroupsLoaded(msg)
+	case databasesLoadedMsg:
+		return m, m.onDatabasesLoaded(msg)
 	case locationsLoadedMsg:
 		if msg.err != nil {
 			return m, m.showToast(toastError, "Could not load the locations: "+describe(msg.err))
@@ -80,8 +82,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		cmds := []tea.Cmd{refreshAfter(m.gen, m.opts.Refresh)}
-		if !m.loading {
-			cmds = append(cmds, m.reload())
+		if !m.loading && !m.dbsLoading {
+			cmds = append(cmds, m.reload()...)
 		}
 		return m, tea.Batch(cmds...)
 	case clearToastMsg:
@@ -162,7 +164,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.loading {
 			return nil
 		}
-		cmds := []tea.Cmd{m.reload(), m.spinner.Tick}
+		cmds := append(m.reload(), m.spinner.Tick)
 		if len(m.locs) == 0 {
 			// The first load of the locations failed; the create form
 			// waits for them and tells the user that r reloads.
@@ -385,6 +387,9 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 	}
 	m.loading = false
 	if msg.err != nil {
+		// A databases error of the same load is not told apart: the
+		// groups' error says the API failed.
+		m.dbsErr = nil
 		if m.loaded {
 			m.stale = msg.err
 			return m.showToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(msg.err))
@@ -397,6 +402,17 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 	if d == nil {
 		d = newGroupData(msg.groups, msg.dbs, nil, msg.dbErr)
 	}
+	if msg.dbsApart {
+		// The databases arrive on their own; until then a refresh keeps
+		// the last ones, and a first load shows their count as pending.
+		m.setGroupsIndexed(d.groups, d.byName)
+		if err := m.dbsErr; err != nil {
+			m.dbsErr = nil
+			return m.dbsErrorToast(err)
+		}
+		return nil
+	}
+	m.dbsLoading = false
 	m.dbsKnown = msg.dbErr == nil
 	m.dbs = d.dbs
 	m.setGroupsIndexed(d.groups, d.byName)
@@ -404,6 +420,40 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		return m.showToast(toastError, "Could not load the databases: "+describe(msg.dbErr))
 	}
 	return nil
+}
+
+// onDatabasesLoaded applies the databases of a load, unless superseded.
+// A failed load keeps the last databases on screen when there were some.
+func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
+	if msg.gen != m.gen || msg.seq != m.loadSeq {
+		return nil
+	}
+	m.dbsLoading = false
+	if err := msg.data.err; err != nil {
+		switch {
+		case m.loading:
+			m.dbsErr = err // told when the groups are in
+			return nil
+		case m.loadErr != nil || m.stale != nil:
+			return nil // the groups of this load failed and said so
+		}
+		return m.dbsErrorToast(err)
+	}
+	m.dbs, m.dbsKnown = msg.data.dbs, true
+	if m.list.sort == sortDatabases {
+		keep := m.currentName()
+		m.list.resort(m.groups, m.dbs)
+		m.list.refilter(m.groups, keep)
+	}
+	return nil
+}
+
+// dbsErrorToast tells that the databases could not be loaded.
+func (m *Model) dbsErrorToast(err error) tea.Cmd {
+	if m.dbsKnown {
+		return m.showToast(toastError, "Could not refresh the databases; showing the last loaded. "+describe(err))
+	}
+	return m.showToast(toastError, "Could not load the databases: "+describe(err))
 }
 
 // setGroups replaces the group list, keeping the cursor on the same group.
@@ -580,7 +630,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.list.resort(nil, nil)
 	m.list.refilter(nil, "")
 	m.createDraft = nil
-	cmds := []tea.Cmd{m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+".")}
+	cmds := append(m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.gen, m.opts.Refresh))
 	}

@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+)
+
+// initMsgs runs the first load's commands and returns their messages by
+// kind, so a test can deliver them in the order it wants. dbs runs in the
+// background: the test may hold its request at the server.
+func initMsgs(t *testing.T, h *harness) (groups, locs tea.Msg, dbs chan tea.Msg) {
+	t.Helper()
+	batch, ok := h.m.Init()().(tea.BatchMsg)
+	if !ok {
+		t.Fatal("Init did not return a batch")
+	}
+	dbs = make(chan tea.Msg, 1)
+	for _, c := range batch {
+		switch name := cmdName(c); {
+		case strings.Contains(name, "loadGroupListCmd"):
+			groups = c()
+		case strings.Contains(name, "loadDatabasesCmd"):
+			go func() { dbs <- c() }()
+		case strings.Contains(name, "loadLocationsCmd"):
+			locs = c()
+		}
+	}
+	if groups == nil || locs == nil {
+		t.Fatal("Init has no groups or locations command")
+	}
+	return groups, locs, dbs
+}
+
+// holdDatabases keeps every databases request waiting until release is
+// closed; fail makes it answer 400 with a message instead.
+func holdDatabases(release chan struct{}, fail bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/databases") {
+				<-release
+				if fail {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusBadRequest)
+					fmt.Fprint(w, `{"error":"databases are on holiday"}`)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// The list is drawn from the groups alone: at 10,000 groups the databases
+// are three times the data, and the list must not wait for them.
+func TestGroupsShowBeforeDatabases(t *testing.T) {
+	release := make(chan struct{})
+	h := newHarness(t, withoutInit(), withSize(200, 40), withHandler(holdDatabases(release, false)))
+	groups, locs, dbs := initMsgs(t, h)
+	h.send(groups)
+	h.send(locs)
+
+	if got := h.listed(); len(got) != 6 {
+		t.Fatalf("listed %v before the databases, want the 6 groups", got)
+	}
+	if row := h.rowOf("analytics"); !strings.Contains(row, " … ") {
+		t.Fatalf("the DBS column does not say pending: %q", row)
+	}
+	h.selectGroup("analytics")
+	h.mustShow("Databases  loading…")
+	if !h.m.busy() {
+		t.Error("the spinner stops while the databases load")
+	}
+
+	close(release)
+	h.send(<-dbs)
+	if row := h.rowOf("analytics"); strings.Contains(row, " … ") || !strings.Contains(row, " 3 ") {
+		t.Fatalf("the DBS column did not fill in: %q", row)
+	}
+	h.mustNotShow("loading…")
+	if h.m.busy() {
+		t.Error("still busy after both answers")
+	}
+}
+
+// Sorted by databases, the order follows the counts once they arrive.
+func TestDatabasesArrivingResort(t *testing.T) {
+	release := make(chan struct{})
+	h := newHarness(t, withoutInit(), withHandler(holdDatabases(release, false)))
+	h.m.list.sort = sortDatabases
+	groups, locs, dbs := initMsgs(t, h)
+	h.send(groups)
+	h.send(locs)
+	close(release)
+	h.send(<-dbs)
+	got := h.listed()
+	for i := 1; i < len(got); i++ {
+		a, b := len(h.m.dbs[got[i-1]]), len(h.m.dbs[got[i]])
+		if a < b {
+			t.Fatalf("sorted by databases, %s (%d) comes before %s (%d): %v", got[i-1], a, got[i], b, got)
+		}
+	}
+}
+
+// A databases error is told once, with the server's words, whichever
+// answer comes first; when the groups failed too, their error says it.
+func TestDatabasesErrorIsTold(t *testing.T) {
+	for _, dbsFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dbsFirst=%v", dbsFirst), func(t *testing.T) {
+			release := make(chan struct{})
+			close(release)
+			h := newHarness(t, withoutInit(), withHandler(holdDatabases(release, true)))
+			groups, locs, dbs := initMsgs(t, h)
+			d := <-dbs
+			if dbsFirst {
+				h.send(d)
+				h.send(groups)
+			} else {
+				h.send(groups)
+				h.send(d)
+			}
+			h.send(locs)
+			h.mustShow("Could not load the databases: Databases are on holiday")
+			if len(h.listed()) != 6 {
+				t.Fatalf("the groups are not listed:\n%s", h.screen())
+			}
+			if row := h.rowOf("analytics"); !strings.Contains(row, "?") {
+				t.Fatalf("the DBS column does not say unknown: %q", row)
+			}
+		})
+	}
+}
+
+// groupDatabases groups shuffled databases by group, each group's sorted
+// by name, with slices capped so an append cannot reach a neighbour.
+func TestGroupDatabases(t *testing.T) {
+	var dbs []api.Database
+	for g := range 50 {
+		for d := range g % 7 {
+			dbs = append(dbs, api.Database{Name: fmt.Sprintf("db-%02d", d), Group: fmt.Sprintf("g%02d", g)})
+		}
+	}
+	want := slices.Clone(dbs)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(dbs), func(i, j int) { dbs[i], dbs[j] = dbs[j], dbs[i] })
+
+	out := groupDatabases(dbs, 50)
+	var got []api.Database
+	for g := range 50 {
+		s := out[fmt.Sprintf("g%02d", g)]
+		if cap(s) != len(s) {
+			t.Fatalf("group g%02d: cap %d > len %d", g, cap(s), len(s))
+		}
+		got = append(got, s...)
+	}
+	if !slices.EqualFunc(got, want, func(a, b api.Database) bool { return a.Name == b.Name && a.Group == b.Group }) {
+		t.Fatalf("grouped:\n%v\nwant:\n%v", got, want)
+	}
+	if len(out) != 42 { // every group but the 8 with g%7 == 0
+		t.Fatalf("%d groups have databases, want 42", len(out))
+	}
+}
