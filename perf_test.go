@@ -159,7 +159,10 @@ type perfRun struct {
 func runDashboardOnce(t *testing.T, url string, total int) perfRun {
 	t.Helper()
 	home := t.TempDir()
-	cmd := exec.Command(binary, "--api-url", url, "--token", perfToken, "--org", "demo")
+	args := []string{"--api-url", url, "--token", perfToken, "--org", "demo"}
+	// PERF_DASH_ARGS adds flags, e.g. --debug with PERF_DASH_ENV's
+	// XDG_STATE_HOME to keep the request timings.
+	cmd := exec.Command(binary, append(args, strings.Fields(os.Getenv("PERF_DASH_ARGS"))...)...)
 	cmd.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH")}
 	// PERF_DASH_ENV adds variables to the dashboard's environment, for
 	// experiments: PERF_DASH_ENV="GOGC=200 GOMEMLIMIT=40MiB".

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/seed372e9e9a/turso-groups/api"
 )
 
@@ -18,7 +20,9 @@ import (
 //
 //	go test ./api -run '^$' -bench Decode -benchmem
 //
-// "unmarshal" is encoding/json alone on the body; "client" is the whole
+// "unmarshal-stdlib" is encoding/json alone on the body, "unmarshal-jsonv2"
+// the same v1 semantics on the json/v2 engine, which the client uses;
+// "client" is the whole
 // client call (ListGroups, ListDatabases) against a loopback server that
 // answers the prepared body.
 
@@ -65,24 +69,37 @@ func benchBodies(b *testing.B, n int) (groups, dbs []byte) {
 	return groups, dbs
 }
 
+// decoders are the two ways to decode a response body compared here.
+var decoders = []struct {
+	name      string
+	unmarshal func([]byte, any) error
+}{
+	{"stdlib", json.Unmarshal},
+	{"jsonv2", jsonv1.Unmarshal}, // what api.Client uses
+}
+
 func sizeName(n int) string { return "groups=" + strconv.Itoa(n) }
 
 // BenchmarkDecodeGroups decodes the group list.
 func BenchmarkDecodeGroups(b *testing.B) {
 	for _, n := range decodeSizes {
 		body, _ := benchBodies(b, n)
-		b.Run(sizeName(n)+"/unmarshal", func(b *testing.B) {
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				var out struct {
-					Groups []api.Group `json:"groups"`
+		// encoding/json, and the same decoding backed by json/v2 as the
+		// client does it: the bodies alone, without HTTP.
+		for _, dec := range decoders {
+			b.Run(sizeName(n)+"/unmarshal-"+dec.name, func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var out struct {
+						Groups []api.Group `json:"groups"`
+					}
+					if err := dec.unmarshal(body, &out); err != nil || len(out.Groups) != n {
+						b.Fatalf("%d groups, %v", len(out.Groups), err)
+					}
 				}
-				if err := json.Unmarshal(body, &out); err != nil || len(out.Groups) != n {
-					b.Fatalf("%d groups, %v", len(out.Groups), err)
-				}
-			}
-		})
+			})
+		}
 		b.Run(sizeName(n)+"/client", func(b *testing.B) {
 			c := staticClient(b, body)
 			b.SetBytes(int64(len(body)))
@@ -101,18 +118,22 @@ func BenchmarkDecodeGroups(b *testing.B) {
 func BenchmarkDecodeDatabases(b *testing.B) {
 	for _, n := range decodeSizes {
 		_, body := benchBodies(b, n)
-		b.Run(sizeName(n)+"/unmarshal", func(b *testing.B) {
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				var out struct {
-					Databases []api.Database `json:"databases"`
+		// encoding/json, and the same decoding backed by json/v2 as the
+		// client does it: the bodies alone, without HTTP.
+		for _, dec := range decoders {
+			b.Run(sizeName(n)+"/unmarshal-"+dec.name, func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var out struct {
+						Databases []api.Database `json:"databases"`
+					}
+					if err := dec.unmarshal(body, &out); err != nil || len(out.Databases) != 3*n {
+						b.Fatalf("%d databases, %v", len(out.Databases), err)
+					}
 				}
-				if err := json.Unmarshal(body, &out); err != nil || len(out.Databases) != 3*n {
-					b.Fatalf("%d databases, %v", len(out.Databases), err)
-				}
-			}
-		})
+			})
+		}
 		b.Run(sizeName(n)+"/client", func(b *testing.B) {
 			c := staticClient(b, body)
 			b.SetBytes(int64(len(body)))

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+
 	"errors"
 	"fmt"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -213,7 +215,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 				// Rotate and update answer an empty 200 on the real API.
 				return nil
 			}
-			if err := json.Unmarshal(body, out); err != nil {
+			if err := jsonv1.Unmarshal(body, out); err != nil {
 				return fmt.Errorf("%s %s: the API sent a response that is not the JSON expected: %w", cl.method, cl.path, err)
 			}
 			return nil
@@ -262,7 +264,7 @@ func (c *Client) attempt(ctx context.Context, cl call, payload []byte, n int) ([
 		return nil, &transportError{method: cl.method, path: cl.path, err: redactURLError(err)}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
+	body, err := readBody(resp, c.opts.MaxResponseBytes)
 	c.log.Debug("request", "method", cl.method, "path", cl.path, "status", resp.StatusCode, "bytes", len(body), "elapsed", time.Since(start), "attempt", n)
 	if err != nil {
 		return nil, &transportError{method: cl.method, path: cl.path, err: err, afterHeaders: true}
@@ -274,6 +276,21 @@ func (c *Client) attempt(ctx context.Context, cl call, payload []byte, n int) ([
 		return nil, newError(cl.method, cl.path, resp.StatusCode, resp.Header, body)
 	}
 	return body, nil
+}
+
+// readBody reads at most limit+1 bytes of resp's body. With a known length
+// it reads into one buffer of that size: growing one as io.ReadAll does
+// costs twice the memory of a 7 MB database list.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > limit {
+		return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // transportError is a failure to get a whole response: no connection, a

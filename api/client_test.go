@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -394,6 +395,61 @@ func TestResponseSizeLimit(t *testing.T) {
 	c, _ := New(Options{BaseURL: srv.URL, Token: "t", MaxResponseBytes: 1024})
 	if _, err := c.ListGroups(context.Background()); err == nil || !strings.Contains(err.Error(), "larger than 1024 bytes") {
 		t.Errorf("oversized response: %v", err)
+	}
+}
+
+// The size cap holds whether or not the server declares a length, and a
+// declared length is not trusted beyond what arrives.
+func TestResponseSizeLimitWithLength(t *testing.T) {
+	big := `{"groups":[` + strings.Repeat(`{"name":"x"},`, 1000) + `{"name":"y"}]}`
+	cases := map[string]func(w http.ResponseWriter){
+		"declared and sent": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+			io.WriteString(w, big)
+		},
+		"declared huge, sent short": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000")
+			io.WriteString(w, `{"groups":[]}`)
+		},
+	}
+	for name, h := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w) }))
+			t.Cleanup(srv.Close)
+			c, _ := New(Options{BaseURL: srv.URL, Token: "t", MaxResponseBytes: 1024, MaxRetries: -1})
+			_, err := c.ListGroups(context.Background())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if name == "declared and sent" && !strings.Contains(err.Error(), "larger than 1024 bytes") {
+				t.Errorf("oversized response: %v", err)
+			}
+		})
+	}
+	// A right length decodes as before.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := `{"groups":[{"name":"a","primary":"fra"}]}`
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := New(Options{BaseURL: srv.URL, Token: "t"})
+	if gs, err := c.ListGroups(context.Background()); err != nil || len(gs) != 1 || gs[0].Primary != "fra" {
+		t.Fatalf("got %+v, %v", gs, err)
+	}
+}
+
+// Responses decode with encoding/json's rules (the client uses them on the
+// json/v2 engine): keys match case-insensitively, unknown keys are skipped.
+func TestDecodingKeepsEncodingJSONRules(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"Groups":[{"NAME":"a","Primary":"fra","unknown":{"x":[1,2]},"delete_protection":true}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := New(Options{BaseURL: srv.URL, Token: "t"})
+	gs, err := c.ListGroups(context.Background())
+	if err != nil || len(gs) != 1 || gs[0].Name != "a" || gs[0].Primary != "fra" || !gs[0].DeleteProtection {
+		t.Fatalf("got %+v, %v", gs, err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -230,9 +231,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		data = []byte(`{"error":"local API error: encoding the response failed"}`)
 	}
+	data = append(data, '\n')
 	w.Header().Set("Content-Type", "application/json")
+	// A known length lets a client read the body into one buffer of the
+	// right size instead of growing one (the real API sends it too).
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
-	_, _ = w.Write(append(data, '\n'))
+	_, _ = w.Write(data)
 }
 
 // writeList answers 200 with {"<key>":[items...]}: what writeJSON makes of
@@ -255,6 +260,7 @@ func writeList(w http.ResponseWriter, key string, items [][]byte) {
 	}
 	body = append(body, "]}\n"...)
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
