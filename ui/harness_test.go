@@ -99,7 +99,8 @@ type harnessConfig struct {
 	faults     emulator.Faults
 	handler    func(next http.Handler) http.Handler // wraps the emulator
 	w, h       int
-	noLoad     bool // do not run Init
+	noLoad     bool          // do not run Init
+	timeout    time.Duration // the client's per-attempt timeout; 10 s if zero
 }
 
 type option func(*harnessConfig)
@@ -113,6 +114,7 @@ func readOnly() option                    { return func(c *harnessConfig) { c.re
 func withFaults(f emulator.Faults) option { return func(c *harnessConfig) { c.faults = f } }
 func withSize(w, h int) option            { return func(c *harnessConfig) { c.w, c.h = w, h } }
 func withoutInit() option                 { return func(c *harnessConfig) { c.noLoad = true } }
+func withTimeout(d time.Duration) option  { return func(c *harnessConfig) { c.timeout = d } }
 func withHandler(wrap func(next http.Handler) http.Handler) option {
 	return func(c *harnessConfig) { c.handler = wrap }
 }
@@ -143,11 +145,14 @@ func newHarness(t testing.TB, opts ...option) *harness {
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(h.srv.Close)
+	if cfg.timeout == 0 {
+		cfg.timeout = 10 * time.Second
+	}
 	client, err := api.New(api.Options{
 		BaseURL: h.srv.URL, Token: cfg.token, Org: cfg.org, ReadOnly: cfg.readOnly,
 		// Retries stay on, but fast: a fault test must not wait out
 		// the real backoff.
-		MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Timeout: 10 * time.Second,
+		MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Timeout: cfg.timeout,
 	})
 	if err != nil {
 		t.Fatal(err)
