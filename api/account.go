@@ -39,7 +39,7 @@ func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) 
 	var orgs []Organization
 	if len(raw) > 0 && raw[0] == '[' {
 		if err := json.Unmarshal(raw, &orgs); err != nil {
-			return nil, fmt.Errorf("list organizations: the API sent an unexpected answer: %w", err)
+			return nil, fmt.Errorf("list organizations: the API sent an unexpected answer: %w", scrubError(err, c.token))
 		}
 		return orgs, nil
 	}
@@ -48,7 +48,7 @@ func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) 
 	}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &wrapped); err != nil {
-			return nil, fmt.Errorf("list organizations: the API sent an unexpected answer: %w", err)
+			return nil, fmt.Errorf("list organizations: the API sent an unexpected answer: %w", scrubError(err, c.token))
 		}
 	}
 	return wrapped.Organizations, nil

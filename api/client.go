@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -92,10 +93,11 @@ func New(opts Options) (*Client, error) {
 	}
 	base, err := url.Parse(opts.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("API URL %q: %w", opts.BaseURL, err)
+		// A token pasted into the wrong flag must not be printed back.
+		return nil, scrubError(fmt.Errorf("API URL %q: %w", opts.BaseURL, err), opts.Token)
 	}
 	if base.Scheme != "http" && base.Scheme != "https" || base.Host == "" {
-		return nil, fmt.Errorf("API URL %q: want http:// or https:// and a host", opts.BaseURL)
+		return nil, scrubError(fmt.Errorf("API URL %q: want http:// or https:// and a host", opts.BaseURL), opts.Token)
 	}
 	// The npm client wants ".../v1/"; our paths carry their own version.
 	base.Path = strings.TrimSuffix(strings.TrimSuffix(base.Path, "/"), "/v1")
@@ -139,6 +141,11 @@ func New(opts Options) (*Client, error) {
 		log:       log,
 	}, nil
 }
+
+// Redact returns s with the client's token replaced by "[redacted]": for
+// text that may hold it (a panic message, a server's answer) on its way to
+// a screen or a log.
+func (c *Client) Redact(s string) string { return scrub(s, c.token) }
 
 // ReadOnly reports whether the client refuses mutations.
 func (c *Client) ReadOnly() bool { return c.opts.ReadOnly }
@@ -215,10 +222,17 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 				// Rotate and update answer an empty 200 on the real API.
 				return nil
 			}
-			if err := jsonv1.Unmarshal(body, out); err != nil {
-				return fmt.Errorf("%s %s: the API sent a response that is not the JSON expected: %w", cl.method, cl.path, err)
+			derr := jsonv1.Unmarshal(body, out)
+			if derr == nil {
+				return nil
 			}
-			return nil
+			// The decoder's message can quote the body (object keys in
+			// its JSON pointer), and the body can echo the token.
+			err = &decodeError{scrubError(fmt.Errorf("%s %s: the API sent a response that is not the JSON expected: %w", cl.method, cl.path, derr), c.token)}
+			// A retry must not inherit what the garbled answer half filled.
+			if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+				v.Elem().SetZero()
+			}
 		}
 		wait, retry := c.shouldRetry(ctx, cl, err, attempt)
 		if !retry {
@@ -236,7 +250,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 }
 
 // attempt sends one request and reads the whole body within the timeout.
+// Its errors never hold the token, whatever the server or the network
+// layer put in them.
 func (c *Client) attempt(ctx context.Context, cl call, payload []byte, n int) ([]byte, error) {
+	body, err := c.attemptRaw(ctx, cl, payload, n)
+	return body, scrubError(err, c.token)
+}
+
+func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	u := c.base.String() + cl.path
@@ -260,7 +281,9 @@ func (c *Client) attempt(ctx context.Context, cl call, payload []byte, n int) ([
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.log.Debug("request failed", "method", cl.method, "path", cl.path, "attempt", n, "err", redactURLError(err))
+		// net/http quotes a malformed status line or header, which a
+		// server may fill with the token it was sent.
+		c.log.Debug("request failed", "method", cl.method, "path", cl.path, "attempt", n, "err", scrubError(redactURLError(err), c.token))
 		return nil, &transportError{method: cl.method, path: cl.path, err: redactURLError(err)}
 	}
 	defer resp.Body.Close()
@@ -273,7 +296,7 @@ func (c *Client) attempt(ctx context.Context, cl call, payload []byte, n int) ([
 		return nil, fmt.Errorf("%s %s: the response is larger than %d bytes", cl.method, cl.path, c.opts.MaxResponseBytes)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newError(cl.method, cl.path, resp.StatusCode, resp.Header, body)
+		return nil, newError(cl.method, cl.path, resp.StatusCode, resp.Header, body, c.token)
 	}
 	return body, nil
 }
@@ -353,9 +376,20 @@ func (c *Client) shouldRetry(ctx context.Context, cl call, err error, attempt in
 		if cl.idempotent || te.neverSent() {
 			return c.backoff(attempt), true
 		}
+	case errors.As(err, new(*decodeError)) && errors.As(err, new(*jsonv1.SyntaxError)):
+		// A 2xx answer cut short or garbled on the way: asking again is
+		// as safe as the request itself. JSON of the wrong shape is not
+		// retried: the server would send it again.
+		return c.backoff(attempt), cl.idempotent
 	}
 	return 0, false
 }
+
+// decodeError is a 2xx answer whose body is not the JSON expected.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
 
 // backoff is capped exponential backoff with jitter (half fixed, half
 // random), so that many clients that failed together do not retry together.

@@ -224,12 +224,31 @@ func TestTolerantDecoding(t *testing.T) {
 	}
 }
 
+// A 2xx body cut short is retried when the request is idempotent, and
+// the retry's answer is decoded afresh; JSON of the wrong shape is not
+// retried (the server would send it again), nor is a mutation.
 func TestMalformedSuccessBody(t *testing.T) {
-	c, _ := newScripted(t, "acme", reply(200, `{"groups":[{"name":`), reply(200, `{"groups":[{"name":5}]}`))
-	for i := 0; i < 2; i++ {
-		if _, err := c.ListGroups(context.Background()); err == nil || !strings.Contains(err.Error(), "not the JSON expected") {
-			t.Errorf("malformed body %d: %v", i, err)
-		}
+	ctx := context.Background()
+	cut := reply(200, `{"groups":[{"name":"stale","primary":"fra","locations":["lhr"]},{"name":`)
+	c, s := newScripted(t, "acme", cut, reply(200, `{"groups":[{"name":"a"}]}`))
+	gs, err := c.ListGroups(ctx)
+	if err != nil || len(gs) != 1 || gs[0].Name != "a" || gs[0].Primary != "" || len(s.reqs()) != 2 {
+		t.Fatalf("cut body then a good one: %+v, %v, %d requests", gs, err, len(s.reqs()))
+	}
+
+	c, s = newScripted(t, "acme", cut, cut, cut, cut)
+	if _, err := c.ListGroups(ctx); err == nil || !strings.Contains(err.Error(), "not the JSON expected") || len(s.reqs()) != 1+DefaultMaxRetries {
+		t.Errorf("always cut: %v after %d requests", err, len(s.reqs()))
+	}
+
+	c, s = newScripted(t, "acme", reply(200, `{"groups":[{"name":5}]}`))
+	if _, err := c.ListGroups(ctx); err == nil || !strings.Contains(err.Error(), "not the JSON expected") || len(s.reqs()) != 1 {
+		t.Errorf("wrong type: %v after %d requests", err, len(s.reqs()))
+	}
+
+	c, s = newScripted(t, "acme", reply(200, `{"group":{"name":`))
+	if _, err := c.CreateGroup(ctx, CreateGroupRequest{Name: "g", Location: "fra"}); err == nil || len(s.reqs()) != 1 {
+		t.Errorf("create with a cut answer: %v after %d requests", err, len(s.reqs()))
 	}
 }
 
@@ -551,22 +570,112 @@ func TestValidateTokenExpiry(t *testing.T) {
 	}
 }
 
+// echoToken is the token of the tests with servers that repeat it back.
+const echoToken = "tok-SECRET-1234567890"
+
+// A server may repeat the request's Authorization header, or the token in
+// it, anywhere it writes text: the client keeps it out of every error and
+// every log line all the same.
 func TestTokenNeverInErrors(t *testing.T) {
-	// A server that echoes the request's headers in its error.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(400)
-		json.NewEncoder(w).Encode(map[string]string{"error": "bad request"})
-	}))
-	t.Cleanup(srv.Close)
-	var logs bytes.Buffer
-	c, _ := New(Options{BaseURL: srv.URL, Token: "tok-SECRET-123", Logger: newTestLogger(&logs)})
+	hijack := func(raw string) func(w http.ResponseWriter, r *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer conn.Close()
+			buf.WriteString(raw)
+			buf.Flush()
+		}
+	}
+	cases := []struct {
+		name   string
+		status int // of the *Error, or 0 for another kind of failure
+		call   func(c *Client) error
+		handle func(w http.ResponseWriter, r *http.Request)
+	}{
+		{"JSON error", 400, getGroup, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			json.NewEncoder(w).Encode(map[string]string{
+				"error": "bad request; you sent Authorization: " + r.Header.Get("Authorization"),
+				"code":  strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "),
+			})
+		}},
+		{"error as an object", 403, getGroup, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(403)
+			json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"headers": r.Header}})
+		}},
+		// The token straddles the excerpt's cut: scrubbed after cutting,
+		// its first characters would still show.
+		{"plain text across the excerpt's cut", 400, getGroup, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(400)
+			// The message starts "the API answered 400 Bad Request: "; the
+			// cut falls after "tok-SECRET-12".
+			pad := maxErrorExcerpt - len("the API answered 400 Bad Request: ") - len(" Bearer ") - len("tok-SECRET-12")
+			io.WriteString(w, strings.Repeat("x", pad)+" "+r.Header.Get("Authorization")+" "+strings.Repeat("y", 100))
+		}},
+		{"Retry-After and other headers", 429, getGroup, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", r.Header.Get("Authorization"))
+			w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+			w.WriteHeader(429)
+			io.WriteString(w, "slow down, "+r.Header.Get("Authorization"))
+		}},
+		// net/http quotes a status line it cannot parse.
+		{"malformed status line", 0, getGroup, hijack("Bearer " + echoToken + "\r\n\r\n")},
+		{"malformed header line", 0, getGroup, hijack("HTTP/1.1 200 OK\r\n" + echoToken + "\r\n\r\n")},
+		// The decoder names the JSON pointer of a bad value: a key the
+		// server chose.
+		{"the token as a key of a mistyped value", 0, func(c *Client) error { _, err := c.ListLocations(context.Background()); return err },
+			func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, `{"locations":{"`+echoToken+`":5}}`)
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(tc.handle))
+			t.Cleanup(srv.Close)
+			var logs bytes.Buffer
+			c, err := New(Options{BaseURL: srv.URL, Token: echoToken, Logger: newTestLogger(&logs),
+				MaxRetries: 1, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, Timeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tc.call(c)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), "SECRET") || strings.Contains(logs.String(), "SECRET") {
+				t.Errorf("the token leaked:\nerr=%v\nlogs=%s", err, logs.String())
+			}
+			if !strings.Contains(err.Error()+logs.String(), "[redacted]") {
+				t.Errorf("the server's echo is not in the error nor the log, redacted: err=%v logs=%s", err, logs.String())
+			}
+			var apiErr *Error
+			if tc.status != 0 {
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status {
+					t.Fatalf("err = %#v, want an *Error with status %d", err, tc.status)
+				}
+				if strings.Contains(apiErr.Message+apiErr.Code, "SECRET") {
+					t.Errorf("the token is in the *Error: %+v", apiErr)
+				}
+			}
+			if !strings.Contains(logs.String(), "method=GET") {
+				t.Errorf("debug log has no request line: %s", logs.String())
+			}
+		})
+	}
+	// A token given as the API URL by mistake is not printed back.
+	if _, err := New(Options{BaseURL: echoToken, Token: echoToken}); err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("New with the token as the URL: %v", err)
+	}
+}
+
+func getGroup(c *Client) error {
 	_, err := c.GetGroup(context.Background(), "g")
-	if err == nil || strings.Contains(err.Error(), "SECRET") || strings.Contains(logs.String(), "SECRET") {
-		t.Errorf("the token leaked: err=%v logs=%s", err, logs.String())
-	}
-	if !strings.Contains(logs.String(), "status=400") {
-		t.Errorf("debug log has no request line: %s", logs.String())
-	}
+	return err
 }
 
 func FuzzDecodeGroupResponse(f *testing.F) {
@@ -583,7 +692,7 @@ func FuzzDecodeGroupResponse(f *testing.F) {
 		_, _ = decodeGroupEither(b)
 		var env groupEnvelope
 		_ = json.Unmarshal(b, &env)
-		e := newError("GET", "/p", 500, http.Header{"Retry-After": {string(b)}}, b)
+		e := newError("GET", "/p", 500, http.Header{"Retry-After": {string(b)}}, b, "tok-SECRET")
 		if len(e.Message) > maxErrorExcerpt+len("…") {
 			t.Fatalf("error message of %d bytes", len(e.Message))
 		}

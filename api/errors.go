@@ -38,32 +38,82 @@ func (e *Error) Error() string {
 // maxErrorExcerpt bounds how much of a non-JSON error body is kept.
 const maxErrorExcerpt = 200
 
-// newError builds an *Error from a response status and body.
-func newError(method, path string, status int, header http.Header, body []byte) *Error {
+// newError builds an *Error from a response status and body. A server may
+// echo the request, Authorization header included: token is scrubbed from
+// the message and code before they are kept, and before the excerpt is cut,
+// so that not even a prefix of it survives.
+func newError(method, path string, status int, header http.Header, body []byte, token string) *Error {
 	e := &Error{StatusCode: status, Method: method, Path: path}
 	if ra := header.Get("Retry-After"); ra != "" {
 		e.RetryAfter = parseRetryAfter(ra, time.Now())
 	}
 	var wire struct {
-		Error any    `json:"error"`
-		Code  string `json:"code"`
+		Error any `json:"error"`
+		// A code that is not a string (a number, say) must not cost the
+		// message: the whole body would then be shown as raw JSON.
+		Code any `json:"code"`
 	}
 	if err := json.Unmarshal(body, &wire); err == nil {
-		e.Code = wire.Code
-		switch v := wire.Error.(type) {
-		case nil:
-		case string:
-			e.Message = v
-		default:
-			// The CLI treats "error" as any; keep whatever it is, as text.
-			b, _ := json.Marshal(v)
-			e.Message = string(b)
-		}
+		e.Code = jsonText(wire.Code)
+		e.Message = jsonText(wire.Error)
 	} else if s := strings.TrimSpace(string(body)); s != "" {
 		e.Message = fmt.Sprintf("the API answered %d %s: %s", status, http.StatusText(status), s)
 	}
-	e.Message = excerpt(e.Message, maxErrorExcerpt)
+	e.Code = excerpt(scrub(e.Code, token), maxErrorExcerpt)
+	e.Message = excerpt(scrub(e.Message, token), maxErrorExcerpt)
 	return e
+}
+
+// redactedText replaces the token wherever the client would otherwise
+// repeat it.
+const redactedText = "[redacted]"
+
+// minScrubLen is the shortest token scrubbed literally: replacing a
+// one-letter test token everywhere would only garble messages.
+const minScrubLen = 4
+
+// scrub replaces every occurrence of token in s with "[redacted]".
+func scrub(s, token string) string {
+	if len(token) < minScrubLen || !strings.Contains(s, token) {
+		return s
+	}
+	return strings.ReplaceAll(s, token, redactedText)
+}
+
+// scrubbedError is err with the token taken out of its text. It unwraps to
+// err so that errors.Is and errors.As still see what happened; an *Error in
+// the chain has a scrubbed Message of its own.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// scrubError returns err, or a scrubbedError when its text holds token.
+func scrubError(err error, token string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if red := scrub(msg, token); red != msg {
+		return &scrubbedError{msg: red, err: err}
+	}
+	return err
+}
+
+// jsonText is a decoded JSON value as text: a string as it is, null as
+// nothing, anything else (the CLI treats "error" as any) as its JSON.
+func jsonText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // excerpt cuts s to at most n bytes on a rune boundary.

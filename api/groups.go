@@ -139,7 +139,7 @@ func (c *Client) TransferGroup(ctx context.Context, group, toOrg string) (Group,
 	}
 	g, err := decodeGroupEither(raw)
 	if err != nil {
-		return Group{}, fmt.Errorf("transfer group %q to %s: %w", group, toOrg, err)
+		return Group{}, fmt.Errorf("transfer group %q to %s: %w", group, toOrg, scrubError(err, c.token))
 	}
 	if g.Name == "" {
 		g.Name = group

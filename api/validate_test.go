@@ -3,6 +3,8 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -144,4 +146,76 @@ func FuzzValidateGroupName(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzValidateExtensions checks ValidateExtensions against the rule it
+// states, that an accepted set survives the trip through JSON, and that a
+// refusal names what is wrong. list is split on commas into names, and is
+// also decoded as JSON, the way a set arrives from elsewhere.
+func FuzzValidateExtensions(f *testing.F) {
+	for _, s := range []struct {
+		all  bool
+		list string
+	}{
+		{false, ""}, {true, ""}, {false, "vector"}, {false, "vector,uuid"}, {false, "uuid,uuid"}, {true, "uuid"},
+		{false, "vss"}, {false, ","}, {false, "VECTOR"}, {false, "vec\x00tor"}, {false, strings.Join(ExtensionNames, ",")},
+		{false, `"all"`}, {false, `["vector","uuid"]`}, {false, `["vss"]`}, {false, `null`}, {false, `"none"`}, {false, `[1]`},
+	} {
+		f.Add(s.all, s.list)
+	}
+	f.Fuzz(func(t *testing.T, all bool, list string) {
+		var names []string
+		if list != "" {
+			names = strings.Split(list, ",")
+		}
+		checkExtensions(t, Extensions{All: all, Names: names})
+		var e Extensions
+		if json.Unmarshal([]byte(list), &e) == nil {
+			checkExtensions(t, e)
+		}
+	})
+}
+
+// checkExtensions holds e to ValidateExtensions' rule and contract.
+func checkExtensions(t *testing.T, e Extensions) {
+	t.Helper()
+	err := ValidateExtensions(e)
+	// The rule, restated: all alone, or known names each listed once.
+	var bad string
+	found := false
+	seen := map[string]bool{}
+	for _, n := range e.Names {
+		if !found && (!slices.Contains(ExtensionNames, n) || seen[n]) {
+			bad, found = n, true
+		}
+		seen[n] = true
+	}
+	valid := e.All && len(e.Names) == 0 || !e.All && !found
+	if valid != (err == nil) {
+		t.Fatalf("ValidateExtensions(%#v) = %v; the rule says valid=%v", e, err, valid)
+	}
+	if err != nil {
+		if !errors.Is(err, ErrInvalidExtension) {
+			t.Fatalf("ValidateExtensions(%#v) = %v, not ErrInvalidExtension", e, err)
+		}
+		want := fmt.Sprintf("%q", bad)
+		if e.All {
+			want = "all"
+		}
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("ValidateExtensions(%#v) = %q, which does not name %s", e, err, want)
+		}
+		return
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatalf("Marshal(%#v): %v", e, err)
+	}
+	var back Extensions
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("Unmarshal(%s): %v", b, err)
+	}
+	if back.All != e.All || !slices.Equal(back.Names, e.Names) {
+		t.Fatalf("%#v went through JSON as %s and came back %#v", e, b, back)
+	}
 }

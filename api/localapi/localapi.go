@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -72,6 +73,14 @@ func Start(cfg Config) (*Server, error) {
 	}
 	if cfg.SeedGroups < 0 {
 		return nil, fmt.Errorf("--seed-groups must be zero or more, not %d", cfg.SeedGroups)
+	}
+	if err := checkPrivate(cfg.DataFile, "the keys that sign the local API's tokens"); err != nil {
+		return nil, err
+	}
+	if cfg.Token == "" {
+		if err := checkPrivate(cfg.TokenFile, "the local API's token"); err != nil {
+			return nil, err
+		}
 	}
 	var store *emulator.Store
 	var err error
@@ -167,6 +176,24 @@ func (s *Server) Shutdown(grace time.Duration) error {
 		err = cerr
 	}
 	return err
+}
+
+// checkPrivate refuses a file of secrets that others may read, as OpenSSH
+// refuses such a private key: with what it holds, anyone on the machine
+// could use the local API, which listens on loopback for them too. A file
+// that does not exist yet is created private.
+func checkPrivate(path, holds string) error {
+	if path == "" || runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // missing, or an error that opening it reports better
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("permissions %#o for %s are too open: it holds %s, and must be readable by you alone (chmod 600 %s)", perm, path, holds, path)
+	}
+	return nil
 }
 
 // loadOrCreateToken reads the token kept in path, or writes a new random

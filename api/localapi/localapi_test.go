@@ -2,6 +2,7 @@ package localapi
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,4 +100,55 @@ func writeFile(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// A token or state file that others may read is refused, as OpenSSH
+// refuses such a private key, with the command that fixes it; the file is
+// left as it was. Private again, it is used.
+func TestStartRefusesOpenSecretFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	cfg := Config{Listen: "127.0.0.1:0", DataFile: filepath.Join(dir, "local-api.json"), TokenFile: filepath.Join(dir, "local-api.token")}
+	s, err := Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{cfg.TokenFile, cfg.DataFile} {
+		for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
+			if err := os.Chmod(path, mode); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.ReadFile(path)
+			s, err := Start(cfg)
+			if err == nil {
+				s.Shutdown(time.Second)
+				t.Fatalf("%s at %#o: started", path, mode)
+			}
+			want := fmt.Sprintf("permissions %#o for %s are too open", mode, path)
+			if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "chmod 600 "+path) {
+				t.Errorf("%s at %#o: %v; want %q and the chmod", path, mode, err, want)
+			}
+			if after, _ := os.ReadFile(path); string(after) != string(before) {
+				t.Errorf("%s at %#o: the refused start changed it", path, mode)
+			}
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A token given outright does not read the token file.
+	os.Chmod(cfg.TokenFile, 0o644)
+	s, err = Start(Config{Listen: "127.0.0.1:0", DataFile: cfg.DataFile, TokenFile: cfg.TokenFile, Token: "given"})
+	if err != nil {
+		t.Fatalf("with --token, an open token file that is not read: %v", err)
+	}
+	s.Shutdown(time.Second)
+	os.Chmod(cfg.TokenFile, 0o600)
+	s, err = Start(cfg)
+	if err != nil {
+		t.Fatalf("private again: %v", err)
+	}
+	s.Shutdown(time.Second)
 }
