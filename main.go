@@ -124,6 +124,8 @@ func newLocalAPICmd() *cobra.Command {
 		failRate  float64
 		rateLimit float64
 		dropRate  float64
+		malformed float64
+		stallRate float64
 		latency   time.Duration
 		quiet     bool
 	)
@@ -141,15 +143,23 @@ Every write is on disk before it is acknowledged. The token is kept next to
 the data file (mode 0600) unless --token sets one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for name, v := range map[string]float64{"fail-rate": failRate, "rate-limit-rate": rateLimit, "drop-rate": dropRate} {
+			rates := map[string]float64{"fail-rate": failRate, "rate-limit-rate": rateLimit, "drop-rate": dropRate, "malformed-rate": malformed, "stall-rate": stallRate}
+			sum := 0.0
+			for name, v := range rates {
 				if v < 0 || v > 1 {
 					return usageError{fmt.Errorf("--%s must be between 0 and 1, not %g", name, v)}
 				}
+				sum += v
+			}
+			if sum > 1 {
+				// Each rate is a share of the requests: together they
+				// cannot be more than all of them.
+				return usageError{fmt.Errorf("the fault rates add up to %g; together they must be at most 1", sum)}
 			}
 			if latency < 0 {
 				return usageError{fmt.Errorf("--latency must not be negative")}
 			}
-			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate}
+			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate, MalformedRate: malformed, StallRate: stallRate}
 			cfg.SeedExplicit = cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
 			if !cmd.Flags().Changed("data") {
 				f, err := config.LocalAPIFile()
@@ -198,6 +208,8 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&failRate, "fail-rate", 0, "fault injection: fraction of requests answered 500 or 503")
 	f.Float64Var(&rateLimit, "rate-limit-rate", 0, "fault injection: fraction of requests answered 429 with Retry-After")
 	f.Float64Var(&dropRate, "drop-rate", 0, "fault injection: fraction of connections dropped without an answer")
+	f.Float64Var(&malformed, "malformed-rate", 0, "fault injection: fraction of requests answered 200 with JSON cut short")
+	f.Float64Var(&stallRate, "stall-rate", 0, "fault injection: fraction of requests whose answer starts and never finishes")
 	return cmd
 }
 
@@ -253,6 +265,7 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 	// random one included.
 	se.logger = slog.New(config.NewRedactingHandler(logger.Handler(), se.secrets...))
 	clientOpts.Logger = se.logger
+	se.opts.Logger = se.logger
 	client, err := api.New(clientOpts)
 	if err != nil {
 		se.close()

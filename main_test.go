@@ -110,6 +110,8 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"local-api", "--no-such-flag"},
 		{"local-api", "--fail-rate", "2"},
 		{"local-api", "--latency", "soon"},
+		{"local-api", "--malformed-rate", "-0.5"},
+		{"local-api", "--stall-rate", "0.6", "--drop-rate", "0.6"},
 	} {
 		out, err := exec.Command(binary, args...).CombinedOutput()
 		var ee *exec.ExitError

@@ -246,9 +246,10 @@ func (c *Cache) loadGroupList(ctx context.Context, client *api.Client) *groupDat
 	return v.(*groupData)
 }
 
-func fetchGroupList(ctx context.Context, client *api.Client) *groupData {
+func fetchGroupList(ctx context.Context, client *api.Client) (d *groupData) {
+	defer onPanic(client, func(err error) { d = &groupData{err: err} })
 	groups, err := client.ListGroups(ctx)
-	d := &groupData{groups: groups, err: err}
+	d = &groupData{groups: groups, err: err}
 	if err == nil {
 		d.byName = indexByName(groups)
 	}
@@ -265,7 +266,8 @@ type dbData struct {
 // loadDatabases is every database of client's organization (one request),
 // grouped by group; shared through the cache when there is one.
 func (c *Cache) loadDatabases(ctx context.Context, client *api.Client) *dbData {
-	fetch := func(ctx context.Context) *dbData {
+	fetch := func(ctx context.Context) (d *dbData) {
+		defer onPanic(client, func(err error) { d = &dbData{err: err} })
 		dbs, err := client.ListDatabases(ctx)
 		if err != nil {
 			return &dbData{err: err}
@@ -294,12 +296,16 @@ type locationsResult struct {
 // loadLocations is the location list, shared through the cache when
 // there is one. The list is the same for every organization.
 func (c *Cache) loadLocations(ctx context.Context, client *api.Client) ([]api.Location, error) {
-	if c == nil {
+	list := func(ctx context.Context) (locs []api.Location, err error) {
+		defer onPanic(client, func(e error) { locs, err = nil, e })
 		return client.ListLocations(ctx)
+	}
+	if c == nil {
+		return list(ctx)
 	}
 	key := cacheKey{kind: cacheLocations, base: client.BaseURL()}
 	v, ok := c.do(ctx, key, max(c.ttl, locationsTTL), func(ctx context.Context) (any, bool) {
-		locs, err := client.ListLocations(ctx)
+		locs, err := list(ctx)
 		return locationsResult{locs, err}, err == nil
 	})
 	if !ok {
@@ -317,12 +323,16 @@ type tokenResult struct {
 // validateToken asks the API when the token expires; concurrent
 // dashboards share one request.
 func (c *Cache) validateToken(ctx context.Context, client *api.Client) (time.Time, error) {
-	if c == nil {
+	validate := func(ctx context.Context) (exp time.Time, err error) {
+		defer onPanic(client, func(e error) { exp, err = time.Time{}, e })
 		return client.ValidateToken(ctx)
+	}
+	if c == nil {
+		return validate(ctx)
 	}
 	key := cacheKey{kind: cacheToken, base: client.BaseURL()}
 	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
-		exp, err := client.ValidateToken(ctx)
+		exp, err := validate(ctx)
 		return tokenResult{exp, err}, err == nil
 	})
 	if !ok {

@@ -2,12 +2,28 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
+
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
+)
+
+// What went wrong below HTTP, in plain words: Go's own texts ("unexpected
+// EOF", "context deadline exceeded", "invalid character") and the request
+// line mean nothing to someone looking at a dashboard.
+const (
+	msgTimeout     = "The API did not answer in time."
+	msgConnLost    = "The connection to the API was lost before it answered."
+	msgUnreadable  = "The API sent a response that could not be read."
+	msgUnreachable = "Could not connect to the API; check the network and the API URL."
 )
 
 // describe turns an error into plain words for the footer or a form: the
@@ -22,8 +38,8 @@ func describe(err error) string {
 		return "This session is read-only."
 	case errors.Is(err, context.Canceled):
 		return "Cancelled."
-	case errors.Is(err, context.DeadlineExceeded):
-		return "The API did not answer in time; try again (r reloads)."
+	case timedOut(err):
+		return msgTimeout
 	case api.IsUnauthorized(err):
 		return fmt.Sprintf("The API refused the token (%s). Run `turso auth login`, or set TURSO_API_TOKEN to a valid Platform API token.", text.Sanitize(serverMessage(err)))
 	case api.IsPlanLimit(err):
@@ -36,8 +52,68 @@ func describe(err error) string {
 		return fmt.Sprintf("Not allowed: %s. Check that the token belongs to a member of this organization.", text.Sanitize(serverMessage(err)))
 	case errors.As(err, &apiErr):
 		return capitalize(text.Sanitize(serverMessage(err))) + "."
+	case unreadable(err):
+		// Asked before connectionLost: a body cut short fails to decode
+		// with io.ErrUnexpectedEOF inside, yet it did arrive.
+		return msgUnreadable
+	case neverConnected(err):
+		return msgUnreachable
+	case connectionLost(err):
+		return msgConnLost
 	}
 	return capitalize(text.Sanitize(err.Error())) + "."
+}
+
+func timedOut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// unreadable reports a response that arrived but is not the JSON expected.
+func unreadable(err error) bool {
+	var (
+		syn   *json.SyntaxError
+		typ   *json.UnmarshalTypeError
+		synV1 *jsonv1.SyntaxError
+		typV1 *jsonv1.UnmarshalTypeError
+	)
+	return errors.As(err, &syn) || errors.As(err, &typ) || errors.As(err, &synV1) || errors.As(err, &typV1)
+}
+
+// neverConnected reports a request that cannot have reached the API.
+func neverConnected(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return errors.As(err, &op) && op.Op == "dial" || errors.As(err, &dns)
+}
+
+// connectionLost reports a connection that ended before the whole answer.
+func connectionLost(err error) bool {
+	for _, target := range []error{io.EOF, io.ErrUnexpectedEOF, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// outcomeUnknown reports whether a change the API was asked for may have
+// been made even though it failed: the request may have reached the API,
+// and no answer said that it did nothing. These are the failures the
+// client does not retry for a request that is not idempotent.
+func outcomeUnknown(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, api.ErrReadOnly) {
+		return false
+	}
+	var apiErr *api.Error
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case 500, 502, 504:
+			return true
+		}
+		return false
+	}
+	return timedOut(err) || unreadable(err) || connectionLost(err) && !neverConnected(err)
 }
 
 // serverMessage is the server's own words for err, without our wrapping.
@@ -58,4 +134,28 @@ func capitalize(s string) string {
 		return string(s[0]-'a'+'A') + s[1:]
 	}
 	return s
+}
+
+// checkFirst says that a change whose outcome is unknown may have been
+// made, and how to look before trying again: trying blindly could fail on
+// a name the first attempt took, or undo what it did.
+func (m *Model) checkFirst(kind opKind, inForm bool) string {
+	switch kind {
+	case opToken:
+		// Nothing to look at: a token is shown once, and another harms none.
+		return "A token may or may not have been created; creating another is safe."
+	case opRotate:
+		return "The tokens may or may not have been rotated; rotating them again is safe."
+	}
+	what := map[opKind]string{
+		opCreate: "The group may or may not have been created.", opDelete: "The group may or may not have been deleted.",
+		opAddLocation: "The location may or may not have been added.", opRemoveLocation: "The location may or may not have been removed.",
+		opProtect: "Delete protection may or may not have changed.", opTransfer: "The group may or may not have been transferred.",
+		opUnarchive: "The group may or may not have been unarchived.", opUpdate: "The update may or may not have started.",
+	}[kind]
+	r := m.keys.Refresh.Help().Key
+	if inForm {
+		return what + " Press esc, then " + r + ", to check the list before trying again."
+	}
+	return what + " Press " + r + " to check the list before trying again."
 }

@@ -208,19 +208,10 @@ func TestViewFitsEverySize(t *testing.T) {
 		"remove":  {func(h *harness) { h.selectGroup("edge-cache"); h.press("x", "enter") }, "Remove sin from edge-cache?"},
 		"error":   {func(h *harness) { h.emu.SetFaults(emulator.Faults{FailRate: 1}); h.run(h.m.switchOrg("acme")) }, "Could not load the groups"},
 		"loading": {func(h *harness) { h.m.switchOrg("acme") }, "Loading the groups of acme"},
-	}
-	// Every height, except for the forms with long selects, which huh
-	// lays out again on every resize (about a millisecond each, ten
-	// under -race): for them, every height around the minimum and one
-	// in four above it.
-	heights := func(name string) []int {
-		var hs []int
-		for hh := 1; hh <= 60; hh++ {
-			if name != "create" && name != "remove" || hh <= minHeight+2 || hh%4 == 0 {
-				hs = append(hs, hh)
-			}
-		}
-		return hs
+		// A long message wraps in the footer, which then takes more lines.
+		"stale": {func(h *harness) { h.emu.SetFaults(emulator.Faults{DropRate: 1}); h.press("r") }, "stale"},
+		// A form opened again with the server's error above it.
+		"create-error": {func(h *harness) { h.press("n"); h.typeText("default"); h.press("enter", "enter", "enter", "enter") }, "Choose another name"},
 	}
 	for name, sc := range screens {
 		t.Run(name, func(t *testing.T) {
@@ -228,30 +219,69 @@ func TestViewFitsEverySize(t *testing.T) {
 			h := newHarness(t)
 			sc.setup(h)
 			h.mustShow(sc.shows)
-			for w := 1; w <= 200; w += 7 {
-				for _, hh := range heights(name) {
-					h.resize(w, hh)
-					v := h.m.View()
-					lines := strings.Split(v, "\n")
-					if len(lines) > hh {
-						t.Fatalf("%dx%d: %d lines", w, hh, len(lines))
+			for _, sz := range viewSizes(slowForms[name]) {
+				w, hh := sz[0], sz[1]
+				h.resize(w, hh)
+				v := h.m.View()
+				lines := strings.Split(v, "\n")
+				if len(lines) > hh {
+					t.Fatalf("%dx%d: %d lines", w, hh, len(lines))
+				}
+				for i, l := range lines {
+					if lw := ansi.StringWidth(l); lw > w {
+						t.Fatalf("%dx%d: line %d is %d wide: %q", w, hh, i+1, lw, l)
 					}
-					for i, l := range lines {
-						if lw := ansi.StringWidth(l); lw > w {
-							t.Fatalf("%dx%d: line %d is %d wide: %q", w, hh, i+1, lw, l)
-						}
-					}
-					small := w < minWidth || hh < minHeight
-					first := ansi.Strip(lines[0])
-					msg := fmt.Sprintf("Terminal too small: %dx%d.", w, hh)
-					switch {
-					case small && (first == "" || !strings.HasPrefix(msg, first)):
-						t.Fatalf("%dx%d: first line %q, want the start of %q", w, hh, first, msg)
-					case !small && strings.Contains(v, "Terminal too small"):
-						t.Fatalf("%dx%d: says too small", w, hh)
-					}
+				}
+				small := w < minWidth || hh < minHeight
+				first := ansi.Strip(lines[0])
+				msg := fmt.Sprintf("Terminal too small: %dx%d.", w, hh)
+				switch {
+				case small && (first == "" || !strings.HasPrefix(msg, first)):
+					t.Fatalf("%dx%d: first line %q, want the start of %q", w, hh, first, msg)
+				case !small && strings.Contains(v, "Terminal too small"):
+					t.Fatalf("%dx%d: says too small", w, hh)
 				}
 			}
 		})
 	}
+}
+
+// slowForms are the screens with a form with long selects, which huh lays
+// out again on every resize (about a millisecond each, ten under -race),
+// and how sparse their sizes are: a height in every ..., a width in every ...
+var slowForms = map[string][2]int{"create": {4, 7}, "remove": {4, 7}, "create-error": {12, 21}}
+
+// viewSizes are the terminal sizes TestViewFitsEverySize draws at: every
+// height up to 60 at widths 1 to 200 (step 7), then a coarse grid up to
+// 400x120 that holds the edges of the layout (too small, the side panel).
+// With a sparseness, every height around the minimum and one in
+// sparse[0] above it, at widths in steps of sparse[1].
+func viewSizes(sparse [2]int) [][2]int {
+	stride, step := max(sparse[0], 1), max(sparse[1], 7)
+	var sizes [][2]int
+	for w := 1; w <= 200; w += step {
+		for hh := 1; hh <= 60; hh++ {
+			if hh <= minHeight+2 || hh%stride == 0 {
+				sizes = append(sizes, [2]int{w, hh})
+			}
+		}
+	}
+	widths := []int{1, 2, minWidth - 1, minWidth, minWidth + 1, sidePanelWidth - 1, sidePanelWidth, sidePanelWidth + 1}
+	for w := 201; w <= 400; w += 22 {
+		widths = append(widths, w)
+	}
+	heights := []int{1, 2, minHeight - 1, minHeight, minHeight + 1}
+	for hh := 61; hh <= 120; hh += 9 {
+		heights = append(heights, hh)
+	}
+	heights = append(heights, 120)
+	widths = append(widths, 400)
+	for _, w := range widths {
+		for _, hh := range heights {
+			if w > 200 || hh > 60 {
+				sizes = append(sizes, [2]int{w, hh})
+			}
+		}
+	}
+	return sizes
 }

@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
@@ -60,6 +61,9 @@ type Options struct {
 	// all hold the same group list rather than a copy each. Nil loads
 	// for this dashboard alone.
 	Cache *Cache
+	// Logger receives what the dashboard cannot show in full: the stack
+	// of an internal error it recovered from. Nil discards it.
+	Logger *slog.Logger
 }
 
 type screen int
@@ -134,6 +138,11 @@ type Model struct {
 
 	tokenWarn string
 	quitting  bool
+
+	log *slog.Logger
+	// internalErr is the (redacted) message of the last panic Update or
+	// View recovered from; empty when there was none.
+	internalErr string
 }
 
 // notice is a message box that needs the user's attention (why a delete
@@ -162,6 +171,10 @@ func New(opts Options) *Model {
 	if now == nil {
 		now = time.Now
 	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	st := styles.New(opts.Renderer, opts.Palette)
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := &Model{
@@ -172,6 +185,7 @@ func New(opts Options) *Model {
 		ctx:      ctx,
 		cancel:   cancel,
 		now:      now,
+		log:      log,
 		user:     opts.User,
 		byName:   map[string]int{},
 		dbs:      map[string][]api.Database{},

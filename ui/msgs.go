@@ -128,7 +128,8 @@ func validateTokenCmd(ctx context.Context, c *api.Client, cache *Cache, gen int)
 // loadOrgsCmd fetches the organizations (and the user, whose personal
 // organization is among them) for the org switcher and transfers.
 func loadOrgsCmd(ctx context.Context, c *api.Client, then formKind) tea.Cmd {
-	return func() tea.Msg {
+	return func() (msg tea.Msg) {
+		defer onPanic(c, func(err error) { msg = orgsLoadedMsg{err: err, then: then} })
 		orgs, err := c.ListOrganizations(ctx)
 		if err != nil {
 			return orgsLoadedMsg{err: err, then: then}

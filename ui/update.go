@@ -15,8 +15,8 @@ import (
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
-// Update routes keys to what has focus and messages to their owner.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// update is Update without the guard against panics.
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -500,7 +500,10 @@ func (m *Model) startOp(label string, kind opKind, group string, fs *formState, 
 	m.pending[id] = label
 	return tea.Batch(m.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
-		fn(ctx, &r)
+		func() {
+			defer onPanic(client, func(err error) { r.err = err })
+			fn(ctx, &r)
+		}()
 		cache.changed(client, kind)
 		return r
 	})
@@ -590,12 +593,15 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 			m.screen = screenList
 		}
 	}
-	if r.retry != nil && m.form == nil && m.tokenDialog == nil && !errors.Is(r.err, context.Canceled) {
+	reopen := r.retry != nil && m.form == nil && m.tokenDialog == nil && !errors.Is(r.err, context.Canceled) &&
+		(r.retry.kind == formCreate || m.hasGroup(r.retry.group))
+	if outcomeUnknown(r.err) {
+		msg += " " + m.checkFirst(r.kind, reopen)
+	}
+	if reopen {
 		fs := *r.retry
 		fs.err = msg
-		if fs.kind == formCreate || m.hasGroup(fs.group) {
-			return tea.Batch(m.openForm(&fs), m.showToast(toastError, msg))
-		}
+		return tea.Batch(m.openForm(&fs), m.showToast(toastError, msg))
 	}
 	return m.showToast(toastError, msg)
 }

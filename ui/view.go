@@ -21,9 +21,8 @@ const (
 	sidePanelWidth = 140
 )
 
-// View draws the screen. It does no I/O, sorting or work proportional to
-// the number of groups: only the visible rows are drawn.
-func (m *Model) View() string {
+// view is View without the guard against panics.
+func (m *Model) view() string {
 	if m.quitting {
 		return ""
 	}
@@ -40,7 +39,7 @@ func (m *Model) View() string {
 
 // bodyHeight is the rows the body gets at the current size.
 func (m *Model) bodyHeight() int {
-	return max(m.height-lipgloss.Height(m.viewHeader(m.width))-2, 1)
+	return max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.viewFooter(m.width)), 1)
 }
 
 func (m *Model) viewHeader(w int) string {
@@ -150,11 +149,11 @@ func (m *Model) viewForm(w, h int) string {
 	st := m.st
 	fs := m.form
 	var b strings.Builder
-	b.WriteString(" " + st.DialogTitle.Render(fs.kind.title()))
+	title := " " + st.DialogTitle.Render(fs.kind.title())
 	if fs.group != "" {
-		b.WriteString(st.Muted.Render("  " + text.Sanitize(fs.group)))
+		title += st.Muted.Render("  " + text.Sanitize(fs.group))
 	}
-	b.WriteString("\n")
+	b.WriteString(text.Truncate(title, w) + "\n")
 	if fs.err != "" {
 		for _, line := range strings.Split(ansi.Wrap(fs.err, max(w-4, 10), ""), "\n") {
 			b.WriteString(" " + st.Error.Render(line) + "\n")
@@ -178,7 +177,7 @@ func (m *Model) viewTokenDialog(w int) string {
 	}
 	width := min(w-4, 100)
 	body := st.DialogTitle.Render("Token for "+text.Sanitize(d.group)) + st.Muted.Render("  "+access+", "+exp) + "\n\n" +
-		st.Token.Render(ansi.Hardwrap(text.Sanitize(d.token), width-4, true)) + "\n\n" +
+		st.Token.Render(ansi.Hardwrap(text.SanitizeWhole(d.token), width-4, true)) + "\n\n" +
 		st.Warning.Render("This token is shown once: it cannot be retrieved again.") + "\n" +
 		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, esc to close.")
 	return st.Dialog.Width(width).Render(body)
@@ -233,16 +232,19 @@ func (m *Model) shortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort, k.New, k.Delete, k.SwitchOrg, k.Help, k.Quit}
 }
 
+// maxStatusLines is how far a message in the footer may wrap.
+const maxStatusLines = 3
+
 func (m *Model) viewFooter(w int) string {
 	st := m.st
-	var status string
+	status := []string{""}
 	switch {
 	case len(m.pending) > 0:
 		labels := make([]string, 0, len(m.pending))
 		for _, l := range m.pending {
 			labels = append(labels, text.Sanitize(l))
 		}
-		status = m.spinner.View() + " " + pendingSummary(labels)
+		status[0] = m.spinner.View() + " " + pendingSummary(labels)
 	case m.toast.text != "":
 		style := st.Info
 		switch m.toast.kind {
@@ -251,12 +253,29 @@ func (m *Model) viewFooter(w int) string {
 		case toastError:
 			style = st.Error
 		}
-		status = style.Render(m.toast.text)
+		lines := []string{m.toast.text}
+		if m.form == nil {
+			// Wrapped, not cut: what failed and what to do about it
+			// come last. An open form shows its error whole above it.
+			lines = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
+			if len(lines) > maxStatusLines {
+				lines = append(lines[:maxStatusLines-1], strings.Join(lines[maxStatusLines-1:], " "))
+			}
+		}
+		status = status[:0]
+		for _, l := range lines {
+			status = append(status, style.Render(l))
+		}
 	case m.loading && m.loaded:
-		status = m.spinner.View() + st.Muted.Render(" Refreshing…")
+		status[0] = m.spinner.View() + st.Muted.Render(" Refreshing…")
 	}
 	help := m.helpModel(w).ShortHelpView(m.shortHelp())
-	return text.Truncate(" "+status, w) + "\n" + text.Truncate(" "+help, w)
+	var b strings.Builder
+	for _, l := range status {
+		b.WriteString(text.Truncate(" "+l, w) + "\n")
+	}
+	b.WriteString(text.Truncate(" "+help, w))
+	return b.String()
 }
 
 // pendingSummary names one operation in flight, and counts the others. The

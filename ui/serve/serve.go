@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui"
+	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
 // Config is what the server needs.
@@ -78,7 +80,9 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	closing  bool
-	limiter  *ipLimiter
+	// listeners are those given to Serve, closed by Shutdown.
+	listeners []net.Listener
+	limiter   *ipLimiter
 }
 
 // session is one live dashboard.
@@ -152,6 +156,7 @@ func New(cfg Config) (*Server, error) {
 		// wish for every event, and the program never sees the resize.
 		wish.WithMiddleware(
 			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			s.recoverPanics,
 			s.requirePTY,
 			s.limitSessions,
 			s.identify,
@@ -189,8 +194,19 @@ func checkHostKey(path string) error {
 	return nil
 }
 
-// Serve accepts connections on ln until Shutdown.
+// Serve accepts connections on ln until Shutdown, and returns at once
+// after it.
 func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
+	// The ssh library closes only the listeners its Serve has reached:
+	// one that Shutdown overtook would accept for ever.
+	s.listeners = append(s.listeners, ln)
+	s.mu.Unlock()
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
@@ -264,6 +280,27 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// recoverPanics ends a session whose dashboard could not even start (a
+// panic while building it) with a word to its user. The ssh library runs
+// each session on a goroutine of its own and recovers nothing: one
+// session's panic would otherwise end the server, and every session on it.
+// Once running, a dashboard recovers its own panics, and Bubble Tea ends
+// just that program on any it misses.
+func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer func() {
+			if r := recover(); r != nil {
+				redact := func(v string) string { return text.Redact(s.full.Redact(v)) }
+				s.log.Error("session failed on an internal error; the server keeps running",
+					"user", sess.User(), "remote", sess.RemoteAddr().String(),
+					"panic", redact(fmt.Sprint(r)), "stack", redact(string(debug.Stack())))
+				wish.Fatalln(sess, "turso-groups: something went wrong, and this session had to end. The server keeps running: connect again, and tell its operator if this goes on.")
+			}
+		}()
+		next(sess)
+	}
+}
+
 // requirePTY explains, in one line, that the dashboard needs a terminal.
 func (s *Server) requirePTY(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
@@ -293,6 +330,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	se.client = opts.Client
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.ctx, cancel)
+	defer func() {
+		if r := recover(); r != nil {
+			// Undone here: recoverPanics only reports.
+			stop()
+			cancel()
+			panic(r)
+		}
+	}()
 	m := ui.New(withContext(opts, ctx))
 	// The server process handles signals (goodbye, then stop); a program
 	// listening too would be interrupted by the server's own Ctrl+C.
@@ -409,6 +454,11 @@ func (s *Server) Shutdown(grace time.Duration) error {
 	if err != nil {
 		err = s.ssh.Close()
 	}
+	s.mu.Lock()
+	for _, ln := range s.listeners {
+		ln.Close() // already closed, unless Serve had not yet begun
+	}
+	s.mu.Unlock()
 	if errors.Is(err, ssh.ErrServerClosed) {
 		err = nil
 	}

@@ -9,42 +9,70 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// MaxLen is the most bytes Sanitize returns. It is more than the widest
+// terminal line shows, and it bounds what drawing a string from the API
+// costs, whatever the API sent: a name of a megabyte would otherwise be
+// measured, wrapped and styled in full on every frame.
+const MaxLen = 2048
+
+// ellipsis ends a string that Sanitize cut.
+const ellipsis = "…"
+
 // Sanitize returns s with every control character, escape sequence
 // introducer and invalid byte replaced by a visible placeholder, so that
 // text from the API (names, messages) is shown as text and never acts on
 // the terminal. Tabs and newlines become spaces: every caller draws s on
-// one line.
-func Sanitize(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
+// one line. Past MaxLen bytes it is cut, and ends with "…".
+func Sanitize(s string) string { return sanitize(s, MaxLen) }
+
+// SanitizeWhole is Sanitize without the cut, for text that must be shown
+// whole however long it is: a token, which the user may copy off the
+// screen.
+func SanitizeWhole(s string) string { return sanitize(s, -1) }
+
+func sanitize(s string, limit int) string {
+	clean := limit < 0 || len(s) <= limit
+	for i := 0; clean && i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
 			clean = false
-			break
 		}
 	}
 	if clean {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s))
+	if limit >= 0 {
+		b.Grow(min(len(s), limit))
+	} else {
+		b.Grow(len(s))
+	}
+	cutAt := -1 // where to cut, if the result is too long: room for "…"
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			b.WriteRune('\uFFFD')
+			r = '\uFFFD'
 		case r == '\t' || r == '\n' || r == '\r':
-			b.WriteByte(' ')
+			r = ' '
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			// C0 and C1 controls (ESC, CSI, OSC...) become a visible mark.
-			b.WriteRune('\uFFFD')
+			r = '\uFFFD'
 		case unicode.Is(unicode.Cf, r) && r != '\u200d':
 			// Format characters (bidi overrides and the like) can make
 			// text display as something else; zero-width joiners are kept
 			// for emoji.
-			b.WriteRune('\uFFFD')
-		default:
-			b.WriteRune(r)
+			r = '\uFFFD'
 		}
+		if limit >= 0 {
+			n := utf8.RuneLen(r)
+			if cutAt < 0 && b.Len()+n > limit-len(ellipsis) {
+				cutAt = b.Len()
+			}
+			if b.Len()+n > limit {
+				return b.String()[:cutAt] + ellipsis
+			}
+		}
+		b.WriteRune(r)
 		i += size
 	}
 	return b.String()

@@ -3,6 +3,7 @@ package text
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -40,7 +41,42 @@ func FuzzSanitize(f *testing.F) {
 		if ansi.Strip(out) != out {
 			t.Fatalf("Sanitize(%q) = %q still holds an escape sequence", s, out)
 		}
+		if len(out) > MaxLen || Sanitize(out) != out {
+			t.Fatalf("Sanitize(%q) = %q: %d bytes, or not a fixed point", s, out, len(out))
+		}
+		if len(s) <= MaxLen/3 && strings.HasSuffix(out, "…") && !strings.HasSuffix(s, "…") {
+			t.Fatalf("Sanitize(%q) = %q cut a short string", s, out)
+		}
 	})
+}
+
+// A string from the API of any length costs at most MaxLen bytes to draw;
+// a token is shown whole.
+func TestSanitizeCapsLength(t *testing.T) {
+	for _, s := range []string{
+		strings.Repeat("n", 1<<20),
+		strings.Repeat("\x1b", 1<<20), // each byte grows to three
+		strings.Repeat("界", 1<<18),
+		strings.Repeat("x", MaxLen-1) + "界", // the cut falls inside a rune
+	} {
+		out := Sanitize(s)
+		if len(out) > MaxLen || !strings.HasSuffix(out, "…") || !utf8.ValidString(out) {
+			t.Errorf("Sanitize(%.10q… of %d bytes) = %d bytes ending %q", s, len(s), len(out), out[max(len(out)-6, 0):])
+		}
+		if Sanitize(out) != out {
+			t.Errorf("Sanitize of a cut string cut it again")
+		}
+	}
+	if s := strings.Repeat("x", MaxLen); Sanitize(s) != s {
+		t.Error("a string of MaxLen bytes was cut")
+	}
+	if s := strings.Repeat("\x1b", MaxLen/3); Sanitize(s) != strings.Repeat("\uFFFD", MaxLen/3) {
+		t.Error("a short string that grows when sanitized was cut")
+	}
+	tok := "eyJ" + strings.Repeat("a", 3*MaxLen)
+	if SanitizeWhole(tok) != tok || SanitizeWhole("a\x1bb") != "a\uFFFDb" {
+		t.Error("SanitizeWhole cut a token, or did not sanitize")
+	}
 }
 
 func TestTruncateAndPad(t *testing.T) {
