@@ -10,8 +10,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,6 +91,14 @@ type harness struct {
 	// unknown records commands that did not finish within the short
 	// timeout given to commands the harness does not know.
 	unknown []string
+	// sent counts the requests the dashboard's client has started: a
+	// command during which it grows is an API command, whatever its name.
+	sent atomic.Int64
+	// afterUpdate, when set, runs after every Update: a test's checks of
+	// the screens between a key and the answers it leads to.
+	afterUpdate func()
+	// inflight is what post left to run and deliver: see advance.
+	inflight []flying
 }
 
 type harnessConfig struct {
@@ -101,6 +113,8 @@ type harnessConfig struct {
 	w, h       int
 	noLoad     bool          // do not run Init
 	timeout    time.Duration // the client's per-attempt timeout; 10 s if zero
+	faultSeed  int64         // seeds the emulator's fault RNG; 1 if zero
+	refresh    time.Duration // Options.Refresh
 }
 
 type option func(*harnessConfig)
@@ -115,6 +129,8 @@ func withFaults(f emulator.Faults) option { return func(c *harnessConfig) { c.fa
 func withSize(w, h int) option            { return func(c *harnessConfig) { c.w, c.h = w, h } }
 func withoutInit() option                 { return func(c *harnessConfig) { c.noLoad = true } }
 func withTimeout(d time.Duration) option  { return func(c *harnessConfig) { c.timeout = d } }
+func withFaultSeed(seed int64) option     { return func(c *harnessConfig) { c.faultSeed = seed } }
+func withRefresh(d time.Duration) option  { return func(c *harnessConfig) { c.refresh = d } }
 func withHandler(wrap func(next http.Handler) http.Handler) option {
 	return func(c *harnessConfig) { c.handler = wrap }
 }
@@ -131,7 +147,10 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: 1})
+	if cfg.faultSeed == 0 {
+		cfg.faultSeed = 1
+	}
+	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: cfg.faultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +172,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 		// Retries stay on, but fast: a fault test must not wait out
 		// the real backoff.
 		MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Timeout: cfg.timeout,
+		HTTPClient: &http.Client{Transport: countingTransport{http.DefaultTransport, &h.sent}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +183,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 		Local:    cfg.local,
 		User:     "demo",
 		ReadOnly: cfg.readOnly,
+		Refresh:  cfg.refresh,
 		Renderer: asciiRenderer(),
 		Now:      func() time.Time { return fixedNow },
 		Copy: func(s string) error {
@@ -182,8 +203,17 @@ func newHarness(t testing.TB, opts ...option) *harness {
 // send gives msg to the model and runs what it returns.
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
+	h.run(h.update(msg))
+}
+
+// update is the model's Update, followed by the afterUpdate check.
+func (h *harness) update(msg tea.Msg) tea.Cmd {
+	h.t.Helper()
 	_, cmd := h.m.Update(msg)
-	h.run(cmd)
+	if h.afterUpdate != nil {
+		h.afterUpdate()
+	}
+	return cmd
 }
 
 // run executes cmd and every command its messages lead to, breadth first,
@@ -224,26 +254,39 @@ func (h *harness) deliver(msg tea.Msg) []tea.Cmd {
 		// Only reachable if a blink ran; blinking makes goldens flaky.
 		return nil
 	}
-	v := reflect.ValueOf(msg)
-	if v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
-		// tea.Sequence's message: its commands, in order.
-		cmds := make([]tea.Cmd, v.Len())
-		for i := range cmds {
-			cmds[i] = v.Index(i).Interface().(tea.Cmd)
-		}
+	if cmds, ok := sequenceCmds(msg); ok {
 		return cmds
 	}
 	if fmt.Sprintf("%T", msg) == "tea.windowSizeMsg" {
 		// tea.WindowSize(): the program answers with the terminal's size.
-		_, cmd := h.m.Update(tea.WindowSizeMsg{Width: h.w, Height: h.h})
-		return []tea.Cmd{cmd}
+		return []tea.Cmd{h.update(tea.WindowSizeMsg{Width: h.w, Height: h.h})}
 	}
-	_, cmd := h.m.Update(msg)
-	return []tea.Cmd{cmd}
+	return []tea.Cmd{h.update(msg)}
+}
+
+// sequenceCmds are the commands of tea.Sequence's message, in order. Its
+// type is unexported, a slice of commands like tea.BatchMsg, which is not
+// one.
+func sequenceCmds(msg tea.Msg) ([]tea.Cmd, bool) {
+	if _, ok := msg.(tea.BatchMsg); ok {
+		return nil, false
+	}
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // cmdName is the function behind a command, e.g.
-// "github.com/charmbracelet/bubbletea.Tick.func1".
+// "github.com/charmbracelet/bubbletea.Tick.func1". Inlining changes it:
+// a closure made by a function inlined into its caller is named after
+// the whole chain, "ui.(*Model).Init.(*Model).reload.loadGroupListCmd.func4",
+// so match names with closureOf and uiPackage, never by a fixed prefix.
 func cmdName(c tea.Cmd) string {
 	f := runtime.FuncForPC(reflect.ValueOf(c).Pointer())
 	if f == nil {
@@ -252,48 +295,223 @@ func cmdName(c tea.Cmd) string {
 	return f.Name()
 }
 
-// timers are commands that only wait for the clock.
+// closureOf is the function that made the closure called name: the
+// last element before its ".funcN" suffixes ("Tick" for both
+// "bubbletea.Tick.func1" and, inlined, "ui.clearToastAfter.Tick.func1");
+// "" when name is not a closure.
+func closureOf(name string) string {
+	isClosure := false
+	for {
+		i := strings.LastIndexByte(name, '.')
+		n, ok := strings.CutPrefix(name[i+1:], "func")
+		if i < 0 || !ok {
+			break
+		}
+		if _, err := strconv.Atoi(n); err != nil {
+			break
+		}
+		name, isClosure = name[:i], true
+	}
+	if !isClosure {
+		return ""
+	}
+	return name[strings.LastIndexByte(name, '.')+1:]
+}
+
+// uiPackage prefixes the name of every function of this package, and of
+// every closure written in it, inlined or not.
+var uiPackage = reflect.TypeFor[Model]().PkgPath() + "."
+
+// timers are commands that only wait for the clock (toasts, the periodic
+// refresh, the spinner, cursor blinks), by the name of their function
+// when it is not inlined; waitsForClock also knows them inlined.
 var timers = []string{
 	"github.com/charmbracelet/bubbletea.Tick.",
 	"github.com/charmbracelet/bubbletea.Every.",
 	"github.com/charmbracelet/bubbles/cursor.(*Model).BlinkCmd.",
 }
 
-// apiCmds are this package's commands that call the API: they must finish.
-var apiCmds = []string{
-	"/ui.loadGroupListCmd.", "/ui.loadDatabasesCmd.", "/ui.loadLocationsCmd.", "/ui.validateTokenCmd.", "/ui.loadOrgsCmd.",
-	"/ui.(*Model).startOp.", "/ui.(*Model).updateTokenDialog.",
+// waitsForClock reports whether the command called name is one of timers: by
+// its name, or, inlined, by the function that made the closure.
+func waitsForClock(name string) bool {
+	maker := closureOf(name)
+	for _, p := range timers {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+		fn := strings.TrimSuffix(p, ".")
+		if maker != "" && maker == fn[strings.LastIndexByte(fn, '.')+1:] {
+			return true
+		}
+	}
+	return false
 }
 
-// exec runs one command. Timers are dropped without running; the API
-// commands run to completion; anything else gets a short while and is
-// dropped (and noted) if it does not return.
+// Limits of exec: this package's commands and those that call the API
+// must finish, however slow the machine (-race, a loaded CI runner);
+// others get a short while, since they could be a timer the harness does
+// not know.
+const (
+	apiCmdLimit   = 15 * time.Second
+	otherCmdLimit = time.Second
+)
+
+// countingTransport counts the requests the dashboard starts.
+type countingTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.n.Add(1)
+	return t.next.RoundTrip(r)
+}
+
+// cmdPanic carries a panic out of the goroutine that ran a command.
+type cmdPanic struct {
+	v     any
+	stack []byte
+}
+
+// exec runs one command. Timers are dropped without running. The
+// commands of this package run to completion: the API calls among them
+// can be slow, and a command of ours that never returns is a bug. So does
+// any command that has sent a request. Anything else gets a short while
+// and is dropped (and noted in unknown) if it does not return.
 func (h *harness) exec(c tea.Cmd) (tea.Msg, bool) {
 	h.t.Helper()
 	name := cmdName(c)
-	for _, p := range timers {
-		if strings.HasPrefix(name, p) {
+	if waitsForClock(name) {
+		return nil, false
+	}
+	limit := otherCmdLimit
+	if strings.HasPrefix(name, uiPackage) {
+		limit = apiCmdLimit
+	}
+	sent := h.sent.Load()
+	done := make(chan any, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				// Re-panicking here would kill the test binary before
+				// the test can say which input led to it.
+				done <- cmdPanic{v, debug.Stack()}
+			}
+		}()
+		done <- c()
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	for {
+		select {
+		case msg := <-done:
+			if p, ok := msg.(cmdPanic); ok {
+				h.t.Fatalf("command %s panicked: %v\n%s", name, p.v, p.stack)
+			}
+			return msg, true
+		case <-timer.C:
+			if limit < apiCmdLimit && h.sent.Load() != sent {
+				limit = apiCmdLimit
+				timer.Reset(apiCmdLimit - otherCmdLimit)
+				continue
+			}
+			if limit == apiCmdLimit {
+				h.t.Fatalf("command %s did not finish in %s", name, limit)
+			}
+			h.unknown = append(h.unknown, name)
+			h.t.Logf("dropped %s: it did not return within %s", name, limit)
 			return nil, false
 		}
 	}
-	limit := 200 * time.Millisecond
-	for _, p := range apiCmds {
-		if strings.Contains(name, p) {
-			limit = 15 * time.Second
+}
+
+// --- commands in flight --------------------------------------------------
+
+// flying is one thing in flight: a command to run, or the message a
+// command returned and the model has not received yet, or the rest of a
+// tea.Sequence.
+type flying struct {
+	cmd tea.Cmd
+	msg tea.Msg // when ran
+	ran bool
+	seq []tea.Cmd
+}
+
+// post gives msg to the model and leaves the commands it returns in
+// flight, to run when advance or settle picks them, and their messages to
+// be delivered when picked in turn: keys then arrive while requests are
+// outstanding, and an answer can arrive after a later one, as under the
+// real program, where commands run concurrently.
+func (h *harness) post(msg tea.Msg) {
+	h.t.Helper()
+	if cmd := h.update(msg); cmd != nil {
+		h.inflight = append(h.inflight, flying{cmd: cmd})
+	}
+}
+
+// advance takes n things in flight, each chosen by pick (an index below
+// its argument): a command runs, its message stays in flight; a message
+// is delivered, the commands it returns join those in flight. The
+// commands of a sequence run in order, and their messages arrive in
+// order, as Bubble Tea runs them.
+func (h *harness) advance(n int, pick func(n int) int) {
+	h.t.Helper()
+	for ; n > 0 && len(h.inflight) > 0; n-- {
+		i := pick(len(h.inflight))
+		f := h.inflight[i]
+		h.inflight = slices.Delete(h.inflight, i, i+1)
+		switch {
+		case f.seq != nil:
+			rest := f.seq[1:]
+			if msg, ok := h.exec(f.seq[0]); ok {
+				if cmds, ok := sequenceCmds(msg); ok {
+					rest = append(cmds, rest...)
+				} else if batch, ok := msg.(tea.BatchMsg); ok {
+					// The sequence waits for the whole batch.
+					rest = append([]tea.Cmd(batch), rest...)
+				} else {
+					h.receive(msg)
+				}
+			}
+			if len(rest) > 0 {
+				h.inflight = append(h.inflight, flying{seq: rest})
+			}
+		case !f.ran:
+			if f.cmd == nil {
+				continue
+			}
+			if msg, ok := h.exec(f.cmd); ok && msg != nil {
+				h.inflight = append(h.inflight, flying{msg: msg, ran: true})
+			}
+		default:
+			h.receive(f.msg)
 		}
 	}
-	done := make(chan tea.Msg, 1)
-	go func() { done <- c() }()
-	select {
-	case msg := <-done:
-		return msg, true
-	case <-time.After(limit):
-		if limit > time.Second {
-			h.t.Fatalf("API command %s did not finish in %s", name, limit)
+}
+
+// receive delivers msg and leaves what it leads to in flight.
+func (h *harness) receive(msg tea.Msg) {
+	h.t.Helper()
+	if cmds, ok := sequenceCmds(msg); ok {
+		h.inflight = append(h.inflight, flying{seq: cmds})
+		return
+	}
+	for _, c := range h.deliver(msg) {
+		if c != nil {
+			h.inflight = append(h.inflight, flying{cmd: c})
 		}
-		h.unknown = append(h.unknown, name)
-		h.t.Logf("dropped %s: it did not return within %s", name, limit)
-		return nil, false
+	}
+}
+
+// settle runs and delivers everything in flight, in pick's order, until
+// nothing is left.
+func (h *harness) settle(pick func(n int) int) {
+	h.t.Helper()
+	for steps := 0; len(h.inflight) > 0; steps++ {
+		if steps > 10000 {
+			h.t.Fatal("commands keep producing commands: an endless loop?")
+		}
+		h.advance(1, pick)
 	}
 }
 
@@ -302,7 +520,7 @@ func keyMsg(k string) tea.KeyMsg {
 	named := map[string]tea.KeyType{
 		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
 		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
-		"backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU,
+		"backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU, "ctrl+d": tea.KeyCtrlD,
 		"home": tea.KeyHome, "end": tea.KeyEnd, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
 		"space": tea.KeySpace,
 	}

@@ -511,7 +511,7 @@ func (m *Model) startOp(label string, kind opKind, group string, fs *formState, 
 
 // onOpDone applies a mutation's result to the list and detail from the
 // server's answer, or shows why it failed and reopens its form.
-func (m *Model) onOpDone(r opDoneMsg) tea.Cmd {
+func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	m.dropPending(r.id)
 	if m.quitting {
 		return nil
@@ -525,7 +525,16 @@ func (m *Model) onOpDone(r opDoneMsg) tea.Cmd {
 		return nil
 	}
 	if r.err != nil {
-		return m.opFailed(r)
+		cmd := m.opFailed(r)
+		if api.IsNotFound(r.err) && r.kind != opCreate {
+			// opFailed dropped the group, which is gone: see resync.
+			return tea.Batch(append(m.resync(), cmd)...)
+		}
+		return cmd
+	}
+	if r.kind != opToken && r.kind != opRotate {
+		// The list changes below, from the server's answer.
+		defer func() { cmd = tea.Batch(append(m.resync(), cmd)...) }()
 	}
 	name := text.Sanitize(r.group)
 	switch r.kind {
@@ -538,7 +547,9 @@ func (m *Model) onOpDone(r opDoneMsg) tea.Cmd {
 		m.selectGroup(r.result.Name)
 		return m.showToast(toastSuccess, fmt.Sprintf("Created %s at %s.", name, text.Sanitize(r.result.Primary)))
 	case opAddLocation, opRemoveLocation, opUnarchive, opUpdate:
-		if r.result.Name != "" {
+		// Only while the group is listed: one deleted or transferred
+		// since this change was sent must not come back with its answer.
+		if r.result.Name != "" && m.hasGroup(r.result.Name) {
 			m.upsertGroup(r.result)
 		}
 		msg := map[opKind]string{opAddLocation: "Added %s to %s.", opRemoveLocation: "Removed %s from %s.", opUnarchive: "%[2]s is awake again.", opUpdate: "The databases of %[2]s are updating to the latest version."}[r.kind]
@@ -576,6 +587,19 @@ func (m *Model) onOpDone(r opDoneMsg) tea.Cmd {
 		return m.showToast(toastSuccess, "Deleted "+name+" and its databases.")
 	}
 	return nil
+}
+
+// resync replaces a load in flight once the list has changed from a
+// mutation's answer. That load may have been answered before the change
+// was made: arriving after it, it would put the old state back on screen
+// (a deleted group listed again, protection shown off while it is on, so
+// that p would not do what its label says) until the next refresh. The new
+// load is sent after the change, and the old one's answer is dropped.
+func (m *Model) resync() []tea.Cmd {
+	if !m.loading && !m.dbsLoading {
+		return nil
+	}
+	return m.reload()
 }
 
 // opFailed reports a failed mutation. Its form, if it had one, opens again
