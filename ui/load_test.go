@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -165,4 +166,30 @@ func TestGroupDatabases(t *testing.T) {
 	if len(out) != 42 { // every group but the 8 with g%7 == 0
 		t.Fatalf("%d groups have databases, want 42", len(out))
 	}
+}
+
+// A failed load of the locations is told; once r loads them, the message
+// goes, since it is no longer true.
+func TestLocationsErrorGoesWhenTheyLoad(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if fail.Load() && r.URL.Path == "/v1/locations" {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"error":"no locations today"}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.mustShow("Could not load the locations: No locations today")
+	fail.Store(false)
+	h.press("r")
+	h.waitIdle()
+	if len(h.m.locs) == 0 {
+		t.Fatal("r did not load the locations")
+	}
+	h.mustNotShow("Could not load the locations")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -42,7 +43,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onDatabasesLoaded(msg)
 	case locationsLoadedMsg:
 		if msg.err != nil {
-			return m, m.showToast(toastError, "Could not load the locations: "+describe(msg.err))
+			return m, m.showToast(toastError, locationsFailed+describe(msg.err))
+		}
+		if strings.HasPrefix(m.toast.text, locationsFailed) {
+			m.toast = toast{id: m.toast.id} // no longer true
 		}
 		m.locs = msg.locs
 		m.locNames = make(map[string]string, len(msg.locs))
@@ -378,6 +382,9 @@ func (m *Model) currentName() string {
 	}
 	return ""
 }
+
+// locationsFailed starts the message of a failed load of the locations.
+const locationsFailed = "Could not load the locations: "
 
 // onGroupsLoaded applies a load unless a newer one (or an org switch)
 // superseded it. A failed refresh keeps the last good data, marked stale.

@@ -245,7 +245,8 @@ func (m *Model) viewFooter(w int) string {
 			labels = append(labels, text.Sanitize(l))
 		}
 		status[0] = m.spinner.View() + " " + pendingSummary(labels)
-	case m.toast.text != "":
+	case m.toast.text != "" && (m.form == nil || m.form.err != m.toast.text):
+		// (A form that reopened with its error shows it whole above.)
 		style := st.Info
 		switch m.toast.kind {
 		case toastSuccess:
