@@ -63,6 +63,17 @@ func (b *bodies) get(rq string) []byte {
 	return b.byRq[rq]
 }
 
+// A name already listed is flagged while typing, before the round trip;
+// the server still decides (TestCreateTakenNameReopensTheForm).
+func TestCreateFlagsATakenName(t *testing.T) {
+	h := newHarness(t)
+	h.press("n")
+	h.typeText("default")
+	h.mustShow("✗ demo already has a group named default")
+	h.press("backspace")
+	h.mustShow("✓ defaul is a valid name")
+}
+
 func TestCreateRefusesAnInvalidName(t *testing.T) {
 	h := newHarness(t)
 	h.press("n")

@@ -129,6 +129,14 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 	g, _ := m.groupByName(fs.group)
 	switch fs.kind {
 	case formCreate:
+		// The names listed now, copied: huh may ask for the description
+		// off the update loop, and the list can change meanwhile. The
+		// server has the last word; this only warns before the round trip.
+		taken := make(map[string]bool, len(m.groups))
+		for _, g := range m.groups {
+			taken[g.Name] = true
+		}
+		org := text.Sanitize(m.client.Org())
 		name := huh.NewInput().Key("name").Title("Name").Accessor(bind(v, &v.Name)).CharLimit(api.MaxGroupNameLen+8).
 			Placeholder("e.g. orders").Validate(api.ValidateGroupName).
 			DescriptionFunc(v.locked(func() string {
@@ -137,6 +145,12 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 				}
 				if err := api.ValidateGroupName(v.Name); err != nil {
 					return "✗ " + strings.TrimPrefix(err.Error(), "invalid group name: ")
+				}
+				if taken[v.Name] {
+					if org == "" {
+						return "✗ you already have a group named " + v.Name
+					}
+					return "✗ " + org + " already has a group named " + v.Name
 				}
 				return "✓ " + v.Name + " is a valid name"
 			}), &v.Name)
