@@ -280,6 +280,10 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// sessionFailed is what a user reads when an internal error ended the
+// session.
+const sessionFailed = "turso-groups: something went wrong, and this session had to end. The server keeps running: connect again, and tell its operator if this goes on."
+
 // recoverPanics ends a session whose dashboard could not even start (a
 // panic while building it) with a word to its user. The ssh library runs
 // each session on a goroutine of its own and recovers nothing: one
@@ -294,7 +298,7 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 				s.log.Error("session failed on an internal error; the server keeps running",
 					"user", sess.User(), "remote", sess.RemoteAddr().String(),
 					"panic", redact(fmt.Sprint(r)), "stack", redact(string(debug.Stack())))
-				wish.Fatalln(sess, "turso-groups: something went wrong, and this session had to end. The server keeps running: connect again, and tell its operator if this goes on.")
+				wish.Fatalln(sess, sessionFailed)
 			}
 		}()
 		next(sess)
@@ -316,7 +320,7 @@ func (s *Server) requirePTY(next ssh.Handler) ssh.Handler {
 // program builds the session's dashboard: its own renderer (colour profile
 // and background of this client), its own program, the shared client of
 // its role, and a context that ends with the session or the server.
-func (s *Server) program(sess ssh.Session) *tea.Program {
+func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	se, ok := sess.Context().Value(sessionKey).(*session)
 	if !ok {
 		return nil
@@ -331,11 +335,17 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.ctx, cancel)
 	defer func() {
+		// A dashboard that panics while being built ends this session
+		// alone, with a word to its user; the server keeps running.
 		if r := recover(); r != nil {
-			// Undone here: recoverPanics only reports.
 			stop()
 			cancel()
-			panic(r)
+			redact := func(v string) string { return text.Redact(s.full.Redact(v)) }
+			s.log.Error("session failed on an internal error; the server keeps running",
+				"user", sess.User(), "remote", sess.RemoteAddr().String(),
+				"panic", redact(fmt.Sprint(r)), "stack", redact(string(debug.Stack())))
+			wish.Fatalln(sess, sessionFailed)
+			p = nil
 		}
 	}()
 	m := ui.New(withContext(opts, ctx))
