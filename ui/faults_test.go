@@ -634,17 +634,7 @@ func TestQuitWithFaultsInFlight(t *testing.T) {
 					for i := 0; i < started; i++ {
 						select {
 						case msg := <-results:
-							var err error
-							switch msg := msg.(type) {
-							case groupsLoadedMsg:
-								err = msg.err
-							case databasesLoadedMsg:
-								err = msg.data.err
-							case locationsLoadedMsg:
-								err = msg.err
-							case opDoneMsg:
-								err = msg.err
-							}
+							err := resultErr(msg)
 							if !errors.Is(err, context.Canceled) {
 								t.Errorf("%T ended with %v, want context.Canceled", msg, err)
 							}

@@ -140,15 +140,7 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 	for i := 0; i < started; i++ {
 		select {
 		case msg := <-results:
-			var err error
-			switch msg := msg.(type) {
-			case groupsLoadedMsg:
-				err = msg.err
-			case databasesLoadedMsg:
-				err = msg.data.err
-			case opDoneMsg:
-				err = msg.err
-			}
+			err := resultErr(msg)
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("%T ended with %v, want context.Canceled", msg, err)
 			}
@@ -167,4 +159,19 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 	if g, _ := h.serverGroup("demo", "default"); g.DeleteProtection {
 		t.Error("the cancelled request changed the server")
 	}
+}
+
+// resultErr is the error an API command's message carries.
+func resultErr(msg tea.Msg) error {
+	switch msg := msg.(type) {
+	case groupsLoadedMsg:
+		return msg.err
+	case databasesLoadedMsg:
+		return msg.data.err
+	case locationsLoadedMsg:
+		return msg.err
+	case opDoneMsg:
+		return msg.err
+	}
+	return nil
 }
