@@ -52,21 +52,8 @@ func TestLocalAPICommand(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 
-	urlRe := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
-	tokRe := regexp.MustCompile(`token:\s+(\S+)`)
-	var url, token string
 	sc := bufio.NewScanner(stdout)
-	for sc.Scan() && (url == "" || token == "") {
-		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
-			url = m[1]
-		}
-		if m := tokRe.FindStringSubmatch(sc.Text()); m != nil {
-			token = m[1]
-		}
-	}
-	if url == "" || token == "" {
-		t.Fatalf("the command did not print its URL and token")
-	}
+	url, token := readBanner(t, sc)
 	c, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
 	if err != nil {
 		t.Fatal(err)
@@ -228,4 +215,24 @@ func TestRealAccountWarnsAboutTokenExpiry(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readBanner reads what `turso-groups local-api` prints first, up to its
+// URL and token, and returns them.
+func readBanner(t *testing.T, sc *bufio.Scanner) (url, token string) {
+	t.Helper()
+	urlRe := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	tokRe := regexp.MustCompile(`token:\s+(\S+)`)
+	for sc.Scan() && (url == "" || token == "") {
+		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+		if m := tokRe.FindStringSubmatch(sc.Text()); m != nil {
+			token = m[1]
+		}
+	}
+	if url == "" || token == "" {
+		t.Fatal("local-api did not print its URL and token")
+	}
+	return url, token
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
-	"regexp"
 	"testing"
 	"time"
 )
@@ -27,20 +26,8 @@ func startFaultyAPI(t *testing.T, faults ...string) (url, token string) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	urlRe := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
-	tokRe := regexp.MustCompile(`token:\s+(\S+)`)
 	sc := bufio.NewScanner(stdout)
-	for sc.Scan() && (url == "" || token == "") {
-		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
-			url = m[1]
-		}
-		if m := tokRe.FindStringSubmatch(sc.Text()); m != nil {
-			token = m[1]
-		}
-	}
-	if url == "" || token == "" {
-		t.Fatal("local-api did not print its URL and token")
-	}
+	url, token = readBanner(t, sc)
 	go func() {
 		for sc.Scan() {
 		}

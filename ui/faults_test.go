@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -631,22 +629,7 @@ func TestQuitWithFaultsInFlight(t *testing.T) {
 					if !quitCmd(cmd) {
 						t.Fatalf("%s did not quit", k)
 					}
-					for i := 0; i < started; i++ {
-						select {
-						case msg := <-results:
-							err := resultErr(msg)
-							if !errors.Is(err, context.Canceled) {
-								t.Errorf("%T ended with %v, want context.Canceled", msg, err)
-							}
-							// Results after quitting change nothing and panic not.
-							h.send(msg)
-						case <-time.After(2 * time.Second):
-							t.Fatal("a request was still running 2s after quitting")
-						}
-					}
-					if d := time.Since(begin); d > time.Second {
-						t.Errorf("the requests took %s to end after quitting", d)
-					}
+					h.awaitCancelled(results, started, begin)
 					if v := h.m.View(); v != "" {
 						t.Errorf("View after quitting: %q", v)
 					}
