@@ -21,8 +21,9 @@ import (
 //	go test ./api -run '^$' -bench Decode -benchmem
 //
 // "unmarshal-stdlib" is encoding/json alone on the body, "unmarshal-jsonv2"
-// the same v1 semantics on the json/v2 engine, which the client uses;
-// "client" is the whole
+// the same v1 semantics on the json/v2 engine, which the client uses
+// (behind the group list's fast path, "unmarshal-fastpath"); "client" is
+// the whole
 // client call (ListGroups, ListDatabases) against a loopback server that
 // answers the prepared body.
 
@@ -87,7 +88,10 @@ func BenchmarkDecodeGroups(b *testing.B) {
 			Items []api.Group `json:"groups"`
 		}) int {
 			return len(out.Items)
-		}, (*api.Client).ListGroups)
+		}, (*api.Client).ListGroups, func(b []byte) (int, bool) {
+			gs, ok := api.DecodeGroupListFast(b)
+			return len(gs), ok
+		})
 }
 
 // BenchmarkDecodeDatabases decodes the database list (3n databases).
@@ -97,15 +101,16 @@ func BenchmarkDecodeDatabases(b *testing.B) {
 			Items []api.Database `json:"databases"`
 		}) int {
 			return len(out.Items)
-		}, (*api.Client).ListDatabases)
+		}, (*api.Client).ListDatabases, nil)
 }
 
 // benchDecode measures one list at each size: decoding the body alone
-// with encoding/json and with the json/v2 engine the client uses (into
-// the envelope E, whose length count reports), and the whole client call
-// against a loopback server. per is the items per group.
+// with encoding/json and with the json/v2 engine (into the envelope E,
+// whose length count reports), with the list's fast path if it has one
+// ("unmarshal-fastpath"), and the whole client call against a loopback
+// server. per is the items per group.
 func benchDecode[E any, T any](b *testing.B, what string, body func(n int) []byte, per int,
-	count func(*E) int, call func(*api.Client, context.Context) ([]T, error)) {
+	count func(*E) int, call func(*api.Client, context.Context) ([]T, error), fast func([]byte) (int, bool)) {
 	for _, n := range decodeSizes {
 		data, want := body(n), per*n
 		for _, dec := range decoders {
@@ -116,6 +121,17 @@ func benchDecode[E any, T any](b *testing.B, what string, body func(n int) []byt
 					var out E
 					if err := dec.unmarshal(data, &out); err != nil || count(&out) != want {
 						b.Fatalf("%d %s, %v", count(&out), what, err)
+					}
+				}
+			})
+		}
+		if fast != nil {
+			b.Run(sizeName(n)+"/unmarshal-fastpath", func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if got, ok := fast(data); !ok || got != want {
+						b.Fatalf("%d %s, fast path taken: %v", got, what, ok)
 					}
 				}
 			})

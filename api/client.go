@@ -222,7 +222,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 				// Rotate and update answer an empty 200 on the real API.
 				return nil
 			}
-			derr := jsonv1.Unmarshal(body, out)
+			derr := unmarshal(body, out)
 			if derr == nil {
 				return nil
 			}

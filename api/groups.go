@@ -18,9 +18,7 @@ type groupEnvelope struct {
 
 // ListGroups returns every group of the organization.
 func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
-	var out struct {
-		Groups []Group `json:"groups"`
-	}
+	var out groupList
 	if err := c.do(ctx, call{method: http.MethodGet, path: c.groupsPath(), idempotent: true}, &out); err != nil {
 		return nil, fmt.Errorf("list groups: %w", err)
 	}
