@@ -60,7 +60,9 @@ const maxDatabasePages = 1000
 
 // ListDatabases returns every database of the organization, each naming
 // its group. It is one request (or one per page of a paginated answer),
-// never one per group.
+// never one per group. It yields to a ListGroups under way: the request is
+// sent at once, but the answer is read after the group list's, or after a
+// quarter of the time the attempt has left at most.
 func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
 	path := "/v1/databases"
 	if c.org != "" {
@@ -79,7 +81,7 @@ func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
 				Next *string `json:"next"`
 			} `json:"pagination"`
 		}
-		if err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, idempotent: true}, &out); err != nil {
+		if err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, idempotent: true, yield: true}, &out); err != nil {
 			return nil, fmt.Errorf("list databases: %w", err)
 		}
 		all = append(all, out.Databases...)

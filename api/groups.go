@@ -16,8 +16,12 @@ type groupEnvelope struct {
 	Group Group `json:"group"`
 }
 
-// ListGroups returns every group of the organization.
+// ListGroups returns every group of the organization. While it is under
+// way, ListDatabases calls of this client and its copies read their
+// answers only after it (see yieldGate).
 func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
+	c.groupLists.enter()
+	defer c.groupLists.leave()
 	var out groupList
 	if err := c.do(ctx, call{method: http.MethodGet, path: c.groupsPath(), idempotent: true}, &out); err != nil {
 		return nil, fmt.Errorf("list groups: %w", err)
