@@ -317,8 +317,9 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 // yieldGate lets the database list yield to the group list. The dashboard
 // sends both at once but can draw nothing before the groups are decoded;
 // at 10,000 groups the databases are three times the data, and reading and
-// decoding them at the same time, on a two-core machine, made the groups
-// take half as long again and the first frame one 60 Hz tick later. So the
+// decoding them at the same time, on a two-core machine, made decoding the
+// groups take up to twice as long, and the first frame one 60 Hz tick
+// later (BENCHMARKS.md). So the
 // database list's request goes out at once (over a real network its wait
 // is the server's), but its body is read only when no group list is under
 // way, or after at most a quarter of the time its attempt has left, so
