@@ -519,10 +519,15 @@ func TestKeysWhileSwitching(t *testing.T) {
 	h := newHarness(t)
 	cmd := h.m.switchOrg("acme")
 	h.mustShow("Loading the groups of acme")
+	// Nothing of demo's is left to act on: no key may open a form, a
+	// dialog or a group's screen.
+	if got := h.listed(); len(got) != 0 {
+		t.Fatalf("while switching the list still shows %v", got)
+	}
 	for _, k := range []string{"j", "enter", "a", "x", "d", "p", "t", "s", "G"} {
 		h.press(k)
-		if h.m.form != nil {
-			h.press("esc")
+		if h.m.form != nil || h.m.tokenDialog != nil || h.m.notice != nil || h.m.screen != screenList {
+			t.Fatalf("%q while switching opened something on the old organization's data:\n%s", k, h.screen())
 		}
 	}
 	h.run(cmd)

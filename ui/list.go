@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
@@ -283,11 +284,14 @@ func (m *Model) renderRow(g api.Group, c columns, width int, selected bool) stri
 	return st.Row.Render(line) + flagStyle.Render(text.Pad(flags, c.flags))
 }
 
+// padLeft right-aligns s in w cells (cells, not bytes: "…" is three
+// bytes wide in memory and one on screen).
 func padLeft(s string, w int) string {
-	if len(s) >= w {
-		return s
+	s = text.Truncate(s, w)
+	if n := ansi.StringWidth(s); n < w {
+		return strings.Repeat(" ", w-n) + s
 	}
-	return strings.Repeat(" ", w-len(s)) + s
+	return s
 }
 
 // listSummary is the line above the list: counts, filter and sort.

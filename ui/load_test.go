@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 )
@@ -192,4 +193,44 @@ func TestLocationsErrorGoesWhenTheyLoad(t *testing.T) {
 		t.Fatal("r did not load the locations")
 	}
 	h.mustNotShow("Could not load the locations")
+}
+
+// TestSwitchForgetsTheOldDatabases: after switching organizations, until
+// the new organization's databases arrive, its rows say the count is
+// pending ("…", right-aligned under DBS), not 0 from the old one's data.
+func TestSwitchForgetsTheOldDatabases(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	h := newHarness(t, withSize(200, 40), withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/organizations/acme/databases") {
+				<-release
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	batch, ok := h.m.switchOrg("acme")().(tea.BatchMsg)
+	if !ok {
+		t.Fatal("switchOrg did not return a batch")
+	}
+	for _, c := range batch {
+		if strings.Contains(cmdName(c), "loadGroupListCmd") {
+			h.send(c())
+		}
+	}
+	row := h.rowOf("production")
+	if !strings.Contains(row, " … ") {
+		t.Fatalf("before acme's databases arrive the row says %q, want the count pending", row)
+	}
+	var header string
+	for _, line := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(line, "DBS") {
+			header = line
+		}
+	}
+	dbsEnd := ansi.StringWidth(header[:strings.Index(header, "DBS")+len("DBS")])
+	pendingEnd := ansi.StringWidth(row[:strings.Index(row, " … ")+len(" …")])
+	if dbsEnd != pendingEnd {
+		t.Fatalf("the pending count ends at cell %d, the DBS heading at %d:\n%s\n%s", pendingEnd, dbsEnd, header, row)
+	}
 }

@@ -657,7 +657,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	}
 	m.client = m.client.WithOrg(slug)
 	m.gen++
-	m.groups, m.byName, m.dbs = nil, map[string]int{}, map[string][]api.Database{}
+	m.groups, m.byName, m.dbs, m.dbsKnown = nil, map[string]int{}, map[string][]api.Database{}, false
 	m.loaded, m.loadErr, m.stale = false, nil, nil
 	m.screen = screenList
 	m.list.query = ""
