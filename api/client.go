@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -226,8 +225,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	for attempt := 0; ; attempt++ {
 		body, err := c.attempt(ctx, cl, payload, attempt)
 		if err == nil {
-			if out == nil || len(bytes.TrimSpace(body)) == 0 {
-				// Rotate and update answer an empty 200 on the real API.
+			if out == nil || cl.method != http.MethodGet && len(bytes.TrimSpace(body)) == 0 {
+				// A change may answer an empty 2xx (the real API's
+				// rotate and update do; a transfer may): it was done.
+				// An empty answer to a read is not the JSON expected.
 				return nil
 			}
 			derr := unmarshal(body, out)
@@ -236,11 +237,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			}
 			// The decoder's message can quote the body (object keys in
 			// its JSON pointer), and the body can echo the token.
+			// A retry starts from out as it was: jsonv1 checks the whole
+			// value before it fills anything, and the fast paths fill
+			// nothing unless they succeed.
 			err = &decodeError{scrubError(fmt.Errorf("%s %s: the API sent a response that is not the JSON expected: %w", cl.method, cl.path, derr), c.token)}
-			// A retry must not inherit what the garbled answer half filled.
-			if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
-				v.Elem().SetZero()
-			}
 		}
 		wait, retry := c.shouldRetry(ctx, cl, err, attempt)
 		if !retry {
@@ -296,14 +296,19 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 	}
 	defer resp.Body.Close()
 	if cl.yield && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		if waited := c.groupLists.wait(ctx); waited > 0 {
+		deadline, _ := ctx.Deadline() // the attempt's timeout
+		if waited := c.groupLists.wait(ctx, time.Until(deadline)/4); waited > 0 {
 			c.log.Debug("yielded to the group list", "method", cl.method, "path", cl.path, "waited", waited)
 		}
+	}
+	if resp.ContentLength > c.opts.MaxResponseBytes {
+		// Declared too large: refused before anything is read.
+		return nil, fmt.Errorf("%s %s: the response is larger than %d bytes", cl.method, cl.path, c.opts.MaxResponseBytes)
 	}
 	body, err := readBody(resp, c.opts.MaxResponseBytes)
 	c.log.Debug("request", "method", cl.method, "path", cl.path, "status", resp.StatusCode, "bytes", len(body), "elapsed", time.Since(start), "attempt", n)
 	if err != nil {
-		return nil, &transportError{method: cl.method, path: cl.path, err: err, afterHeaders: true}
+		return nil, &transportError{method: cl.method, path: cl.path, err: err}
 	}
 	if int64(len(body)) > c.opts.MaxResponseBytes {
 		return nil, fmt.Errorf("%s %s: the response is larger than %d bytes", cl.method, cl.path, c.opts.MaxResponseBytes)
@@ -350,10 +355,9 @@ func (g *yieldGate) leave() {
 	}
 }
 
-// wait returns when no group list is under way, or after a quarter of the
-// time left before ctx's deadline, or when ctx ends, and says how long it
-// waited.
-func (g *yieldGate) wait(ctx context.Context) time.Duration {
+// wait returns when no group list is under way, or after at most d, or
+// when ctx ends, and says how long it waited.
+func (g *yieldGate) wait(ctx context.Context, d time.Duration) time.Duration {
 	g.mu.Lock()
 	idle, busy := g.idle, g.n > 0
 	g.mu.Unlock()
@@ -361,10 +365,6 @@ func (g *yieldGate) wait(ctx context.Context) time.Duration {
 		return 0
 	}
 	start := time.Now()
-	d := time.Hour
-	if dl, ok := ctx.Deadline(); ok {
-		d = time.Until(dl) / 4
-	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -395,7 +395,6 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 type transportError struct {
 	method, path string
 	err          error
-	afterHeaders bool
 }
 
 func (e *transportError) Error() string {

@@ -356,6 +356,8 @@ func TestHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// TestRetriesMutationWhenConnectionRefused: a change whose connection
+// was refused never reached the server, so it is retried like a read.
 func TestRetriesMutationWhenConnectionRefused(t *testing.T) {
 	// Reserve a port with nothing listening on it.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -364,7 +366,14 @@ func TestRetriesMutationWhenConnectionRefused(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	c, err := New(Options{BaseURL: "http://" + addr, Token: "t", MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxRetries: 2})
+	var dials atomic.Int32
+	d := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+		dials.Add(1)
+		return d.DialContext(ctx, network, a)
+	}}}
+	const token = "tok-SECRET-123"
+	c, err := New(Options{BaseURL: "http://" + addr, Token: token, HTTPClient: hc, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxRetries: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,8 +382,69 @@ func TestRetriesMutationWhenConnectionRefused(t *testing.T) {
 	if !errors.As(err, &te) || !te.neverSent() {
 		t.Fatalf("err = %v, want a dial error", err)
 	}
-	if !strings.Contains(err.Error(), "could not reach the API") || strings.Contains(err.Error(), "tok") {
+	if n := dials.Load(); n != 3 {
+		t.Errorf("%d dials, want 3 (the first try and MaxRetries 2)", n)
+	}
+	if !strings.Contains(err.Error(), "could not reach the API") || strings.Contains(err.Error(), token) {
 		t.Errorf("message = %q", err)
+	}
+}
+
+// TestEmptyAnswerToARead: an empty 200 to a read is not "no groups" or
+// "never expires": it is an answer that cannot be read (retried, as a
+// body cut short may be, then reported).
+func TestEmptyAnswerToARead(t *testing.T) {
+	ctx := context.Background()
+	c, s := newScripted(t, "acme", reply(200, ``), reply(200, ` `), reply(200, ``), reply(200, ``))
+	if gs, err := c.ListGroups(ctx); err == nil || !strings.Contains(err.Error(), "not the JSON expected") {
+		t.Fatalf("ListGroups = %v, %v; want an unreadable answer", gs, err)
+	}
+	if n := len(s.reqs()); n < 2 {
+		t.Errorf("%d requests, want the read retried", n)
+	}
+}
+
+// TestHugeRetryAfter: a Retry-After too large for a Duration is the
+// longest wait, not a negative one that slips under MaxRetryAfter.
+func TestHugeRetryAfter(t *testing.T) {
+	now := time.Now()
+	for _, v := range []string{"9999999999", "99999999999999999999", " 9999999999 "} {
+		if d := parseRetryAfter(v, now); d < 24*time.Hour {
+			t.Errorf("Retry-After %q = %v, want a very long wait", v, d)
+		}
+	}
+	for v, want := range map[string]time.Duration{"5abc": 0, "1.5": 0, "-3": 0, "7": 7 * time.Second} {
+		if d := parseRetryAfter(v, now); d != want {
+			t.Errorf("Retry-After %q = %v, want %v", v, d, want)
+		}
+	}
+}
+
+// TestDeclaredTooLargeIsNotRead: a body declared over the cap is refused
+// from its headers, without downloading up to the cap first.
+func TestDeclaredTooLargeIsNotRead(t *testing.T) {
+	var written atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(1<<30))
+		chunk := bytes.Repeat([]byte(" "), 64<<10)
+		for range (1 << 30) / len(chunk) {
+			n, err := w.Write(chunk)
+			written.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Options{BaseURL: srv.URL, Token: "t", Org: "acme", MaxResponseBytes: 256 << 20, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListGroups(context.Background()); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v, want the response refused as too large", err)
+	}
+	if w := written.Load(); w > 64<<20 {
+		t.Errorf("the client read %d MB of a body it was going to refuse", w>>20)
 	}
 }
 

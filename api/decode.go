@@ -83,8 +83,9 @@ type listDecoder struct {
 	size     int               // of the body
 	interned map[string]string // strings shared
 	scratch  []byte            // an unescaped string
-	tmp      []string          // the strings of the array being read
 
+	// Blocks that small slices are cut from (see appendCut): between
+	// slices, strBlock and statBlock have length 0 and the capacity left.
 	strBlock  []string
 	statBlock []LocationStatus
 	gsBlock   []GroupStatus
@@ -94,9 +95,33 @@ type listDecoder struct {
 }
 
 // grow doubles *size, from 16 up to maxBlock, and returns it.
-func (d *listDecoder) grow(size *int) int {
+func grow(size *int) int {
 	*size = min(max(2**size, 16), maxBlock)
 	return *size
+}
+
+// appendCut appends v to the slice being read at the start of *block
+// (its length); when the block is full, what was read so far moves to a
+// new one, so that the slice stays in one piece.
+func appendCut[T any](block *[]T, size *int, v T) {
+	if b := *block; len(b) == cap(b) {
+		nb := make([]T, len(b), max(grow(size), 2*len(b)))
+		copy(nb, b)
+		*block = nb
+	}
+	*block = append(*block, v)
+}
+
+// cut ends the slice being read and returns it, capped at its length so
+// that appending to it cannot reach a neighbour; the block keeps the rest.
+// An empty one is empty, not nil, as jsonv1 has it.
+func cut[T any](block *[]T) []T {
+	b := *block
+	if len(b) == 0 {
+		return []T{}
+	}
+	*block = b[len(b):]
+	return b[:len(b):len(b)]
 }
 
 func (d *listDecoder) top() (groups []Group, ok bool) {
@@ -178,7 +203,7 @@ func (d *listDecoder) status() (*GroupStatus, bool) {
 		return nil, false
 	}
 	if len(d.gsBlock) == 0 {
-		d.gsBlock = make([]GroupStatus, d.grow(&d.gsSize))
+		d.gsBlock = make([]GroupStatus, grow(&d.gsSize))
 	}
 	st := &d.gsBlock[0]
 	d.gsBlock = d.gsBlock[1:]
@@ -186,7 +211,6 @@ func (d *listDecoder) status() (*GroupStatus, bool) {
 		if !d.delim('[') {
 			return false
 		}
-		start := len(d.statBlock)
 		for d.dec.PeekKind() == '{' {
 			var ls LocationStatus
 			ok := d.object(locStatNames, func(i int) (ok bool) {
@@ -200,54 +224,27 @@ func (d *listDecoder) status() (*GroupStatus, bool) {
 			if !ok {
 				return false
 			}
-			if len(d.statBlock) == cap(d.statBlock) {
-				// A new block, with the statuses read so far moved over, so
-				// that the slice is in one piece.
-				nb := make([]LocationStatus, len(d.statBlock)-start, max(d.grow(&d.statSize), 2*(len(d.statBlock)-start)))
-				copy(nb, d.statBlock[start:])
-				d.statBlock, start = nb, 0
-			}
-			d.statBlock = append(d.statBlock, ls)
+			appendCut(&d.statBlock, &d.statSize, ls)
 		}
-		if len(d.statBlock) == start {
-			st.Locations = []LocationStatus{} // as jsonv1 has it: empty, not nil
-		} else {
-			st.Locations = d.statBlock[start:len(d.statBlock):len(d.statBlock)]
-			d.statBlock = d.statBlock[len(d.statBlock):]
-		}
+		st.Locations = cut(&d.statBlock)
 		return d.delim(']')
 	})
 	return st, ok
 }
 
-// strs reads an array of strings into a slice cut from a shared block and
-// capped at its length, so that appending to it cannot reach a neighbour.
+// strs reads an array of strings into a slice cut from a shared block.
 func (d *listDecoder) strs() ([]string, bool) {
 	if !d.delim('[') {
 		return nil, false
 	}
-	d.tmp = d.tmp[:0]
 	for d.dec.PeekKind() == '"' {
 		s, ok := d.str(true)
 		if !ok {
 			return nil, false
 		}
-		d.tmp = append(d.tmp, s)
+		appendCut(&d.strBlock, &d.strSize, s)
 	}
-	if !d.delim(']') {
-		return nil, false
-	}
-	n := len(d.tmp)
-	if n == 0 {
-		return []string{}, true // as jsonv1 has it: empty, not nil
-	}
-	if n > len(d.strBlock) {
-		d.strBlock = make([]string, max(d.grow(&d.strSize), n))
-	}
-	out := d.strBlock[:n:n]
-	copy(out, d.tmp)
-	d.strBlock = d.strBlock[n:]
-	return out, true
+	return cut(&d.strBlock), d.delim(']')
 }
 
 // object reads an object whose known field names are names, calling field

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -130,9 +132,11 @@ func excerpt(s string, n int) string {
 
 // parseRetryAfter reads seconds or an HTTP date; zero when unreadable.
 func parseRetryAfter(v string, now time.Time) time.Duration {
-	var secs int
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
+	// ParseInt gives the largest int64 for digits beyond it.
+	if secs, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); (err == nil || errors.Is(err, strconv.ErrRange)) && secs >= 0 {
+		// Beyond what a Duration holds is as good as forever: the caller
+		// gives up on anything longer than its MaxRetryAfter.
+		return time.Duration(min(secs, int64(math.MaxInt64/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return t.Sub(now)
