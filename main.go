@@ -84,7 +84,7 @@ Environment:
   TURSO_CONFIG_FOLDER where the turso CLI keeps settings.json
   NO_COLOR            any value turns colours off
   XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME  where config, data and logs live`,
-		Args:          cobra.NoArgs,
+		Args:          config.NoArgs,
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -110,7 +110,7 @@ func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Args:  config.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(cmd.OutOrStdout(), "turso-groups", buildVersion())
 			return nil
@@ -141,7 +141,7 @@ The turso CLI and @tursodatabase/api both accept it:
 
 Every write is on disk before it is acknowledged. The token is kept next to
 the data file (mode 0600) unless --token sets one.`,
-		Args: cobra.NoArgs,
+		Args: config.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rates := map[string]float64{"fail-rate": failRate, "rate-limit-rate": rateLimit, "drop-rate": dropRate, "malformed-rate": malformed, "stall-rate": stallRate}
 			sum := 0.0
@@ -315,7 +315,7 @@ Key files are re-read when they change, or on SIGHUP; a revoked key's
 sessions end. The API settings (--token, --org, --local, profiles, ...)
 are those of the dashboard. SIGINT or SIGTERM says goodbye to every
 session, then stops.`,
-		Args: cobra.NoArgs,
+		Args: config.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.MaxSessions < 1 {
 				return usageError{fmt.Errorf("--max-sessions must be at least 1, not %d", cfg.MaxSessions)}
@@ -336,7 +336,16 @@ session, then stops.`,
 				cfg.HostKeyPath = filepath.Join(dir, "ssh_host_ed25519")
 			}
 			// The server logs to stderr: sessions, refusals. Never a token.
-			base := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			// --debug adds the debug log (every API request), as for the
+			// dashboard.
+			debugLog, closeLog, err := config.NewLogger(s)
+			if err != nil {
+				return err
+			}
+			defer closeLog.Close()
+			base := slog.New(slog.NewMultiHandler(
+				slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}),
+				debugLog.Handler()))
 			se, err := prepare(s, base)
 			if err != nil {
 				return err

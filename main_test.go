@@ -99,6 +99,12 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"local-api", "--latency", "soon"},
 		{"local-api", "--malformed-rate", "-0.5"},
 		{"local-api", "--stall-rate", "0.6", "--drop-rate", "0.6"},
+		{"bogus"},
+		{"version", "extra"},
+		{"serve", "extra"},
+		{"local-api", "extra"},
+		{"config", "bogus"},
+		{"--token", "  "},
 	} {
 		out, err := exec.Command(binary, args...).CombinedOutput()
 		var ee *exec.ExitError

@@ -24,7 +24,7 @@ TURSO_ORG, TURSO_API_BASEURL, NO_COLOR); the --profile of turso-groups'
 config file; the config file's top level; the turso CLI's settings.json
 (read, never written); defaults. Without a token turso-groups runs on its
 built-in local API.`,
-		Args: noArgs,
+		Args: NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	flags := BindFlags(cmd.PersistentFlags())
@@ -35,7 +35,7 @@ built-in local API.`,
 	cmd.AddCommand(&cobra.Command{
 		Use:   "path",
 		Short: "Print the paths of the config file and of the turso CLI's settings",
-		Args:  noArgs,
+		Args:  NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			path := flags.ConfigFile
 			if !flags.Changed(FlagConfig) {
@@ -59,7 +59,7 @@ built-in local API.`,
 	cmd.AddCommand(&cobra.Command{
 		Use:   "show",
 		Short: "Print every setting and where it came from (the token redacted)",
-		Args:  noArgs,
+		Args:  NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			s, err := Resolve(flags, env)
 			if err != nil {
@@ -72,7 +72,9 @@ built-in local API.`,
 	return cmd
 }
 
-func noArgs(c *cobra.Command, args []string) error {
+// NoArgs is cobra.NoArgs for this program's commands: an argument is a
+// usage error (IsUsage, exit status 2), not a failure.
+func NoArgs(c *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		msg := fmt.Sprintf("unexpected argument %q (see %s --help)", args[0], c.CommandPath())
 		if c.HasSubCommands() {

@@ -258,7 +258,7 @@ func TestLocalMode(t *testing.T) {
 		if s.Org != emulator.DemoOrg || s.OrgSource != SourceLocal {
 			t.Errorf("org %q from %q, want demo", s.Org, s.OrgSource)
 		}
-		want, _ := localAPIFile(h.Env())
+		want := filepath.Join(h.env["XDG_DATA_HOME"], "turso-groups", "local-api.json")
 		if s.DataFile != want || !strings.HasPrefix(s.DataFile, h.dir) {
 			t.Errorf("data file %q, want %q", s.DataFile, want)
 		}
@@ -636,6 +636,8 @@ func TestFlagAndEnvValues(t *testing.T) {
 		{[]string{"--api-url", "https://example.com/?x=1"}, nil, "takes no query"},
 		{[]string{"--org", "a/b"}, nil, `--org: "a/b" is not an organization slug`},
 		{[]string{"--token", "tok en"}, nil, "--token: the token contains a space"},
+		{[]string{"--token", "  "}, map[string]string{"TURSO_API_TOKEN": "tok-env-4d1f"}, "--token: is empty"},
+		{[]string{"--token", ""}, nil, "--token: is empty"},
 		{[]string{"--profile", ""}, nil, "--profile: needs a profile name"},
 		{[]string{"--data", ""}, nil, "--data: needs a file name"},
 		{nil, map[string]string{"TURSO_API_BASEURL": "localhost:8080", "TURSO_API_TOKEN": "tok-env-4d1f"}, `TURSO_API_BASEURL: "localhost:8080" is not an http:// or https:// URL`},

@@ -163,7 +163,7 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 		}
 	}
 	s.Token, s.TokenSource = first(
-		layer{f.Changed(FlagToken) && f.Token != "", strings.TrimSpace(f.Token), "--" + FlagToken},
+		layer{f.Changed(FlagToken), strings.TrimSpace(f.Token), "--" + FlagToken},
 		layer{envToken != "", envToken, "TURSO_API_TOKEN"},
 		layer{prof.Token != nil && *prof.Token != "", deref(prof.Token), profSrc},
 		layer{file.Token != nil && *file.Token != "", deref(file.Token), fileSrc},
@@ -350,7 +350,12 @@ func deref(p *string) string {
 
 // checkFlags validates the values of the flags that were given.
 func checkFlags(f *Flags) error {
-	if f.Changed(FlagToken) && f.Token != "" {
+	if f.Changed(FlagToken) {
+		// A blank token ("--token $UNSET") is a mistake to point out, not
+		// a reason to fall back quietly to another account's token.
+		if strings.TrimSpace(f.Token) == "" {
+			return &Error{Key: "--" + FlagToken, Msg: "is empty"}
+		}
 		if msg := checkToken(f.Token); msg != "" {
 			return &Error{Key: "--" + FlagToken, Msg: msg}
 		}
