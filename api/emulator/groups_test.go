@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -67,11 +68,30 @@ func TestCreateGroupCaseInsensitiveKeysTextPlain(t *testing.T) {
 	}
 }
 
+// TestCreateGroupExtensions: the extensions asked for are kept (the API
+// never shows them, so the store is read directly).
 func TestCreateGroupExtensions(t *testing.T) {
 	a := newTestAPI(t, SeedDemo)
 	a.do("POST", "/v1/groups", `{"name":"all-ext","location":"aws-us-east-1","extensions":"all"}`).expect(t, 200)
 	a.do("POST", "/v1/groups", `{"name":"some-ext","location":"aws-us-east-1","extensions":["vector","crypto"]}`).expect(t, 200)
 	a.do("POST", "/v1/groups", `{"name":"no-ext","location":"aws-us-east-1","extensions":null}`).expect(t, 200)
+	got := map[string]string{}
+	if err := a.srv.Store().view(func(s *state) error {
+		for _, name := range []string{"all-ext", "some-ext", "no-ext"} {
+			b, err := json.Marshal(s.Orgs[DemoOrg].Groups[name].Extensions)
+			if err != nil {
+				return err
+			}
+			got[name] = string(b)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"all-ext": `"all"`, "some-ext": `["vector","crypto"]`, "no-ext": `null`}
+	if !maps.Equal(got, want) {
+		t.Fatalf("stored extensions %v, want %v", got, want)
+	}
 }
 
 func TestCreateGroupErrors(t *testing.T) {
@@ -239,6 +259,35 @@ func TestDeleteRemovesDatabases(t *testing.T) {
 	}
 	if got := a.do("GET", "/v1/databases?group=default", "").expect(t, 200).databases(t); len(got) == 0 {
 		t.Fatal("databases of other groups went too")
+	}
+}
+
+// TestTransferRefusesADatabaseNameClash: a database name taken in the
+// target organization is a conflict, and nothing moves.
+func TestTransferRefusesADatabaseNameClash(t *testing.T) {
+	a := newTestAPI(t, SeedDemo)
+	if err := a.srv.Store().update(func(s *state) error {
+		s.Orgs[DemoOrg].putDB(&dbRec{Name: "acme-jobs", ID: "clash", Group: "default"})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if e := a.do("POST", "/v1/organizations/acme/groups/production/transfer", `{"organization":"demo"}`).expect(t, 409).errorOf(t); !strings.Contains(e.Error, "database acme-jobs already exists") {
+		t.Errorf("database clash: %q", e.Error)
+	}
+	if _, ok := a.srv.Store().Group(TeamOrg, "production"); !ok {
+		t.Error("the refused transfer moved the group")
+	}
+	for org, want := range map[string]string{DemoOrg: "default", TeamOrg: "production"} {
+		var group string
+		for _, d := range a.srv.Store().Databases(org) {
+			if d.Name == "acme-jobs" {
+				group = d.Group
+			}
+		}
+		if group != want {
+			t.Errorf("after the refused transfer %s's acme-jobs is in %q, want %q", org, group, want)
+		}
 	}
 }
 

@@ -102,15 +102,46 @@ func TestFileFormatAndModes(t *testing.T) {
 }
 
 func TestCorruptFileIsErrorAndUntouched(t *testing.T) {
-	cases := map[string]string{
-		"bad json":      `{"version":1,"generation":3,"user":`,
-		"wrong version": `{"version":2,"generation":1,"user":{"username":"demo"},"organizations":[]}`,
-		"empty":         ``,
-		"array":         `[]`,
-		"no locations":  `{"version":1,"generation":1,"user":{"username":"demo"},"organizations":[{"slug":"demo","type":"personal","groups":[{"name":"g","locations":[],"signing_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}]}`,
+	const key = `"signing_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="`
+	group := `{"name":"g","locations":["fra"],` + key + `}`
+	file := func(orgs string) string {
+		return `{"version":1,"generation":1,"user":{"username":"demo"},"organizations":[` + orgs + `]}`
 	}
-	for name, content := range cases {
+	org := func(slug, groups, dbs string) string {
+		return `{"slug":"` + slug + `","type":"personal","groups":[` + groups + `],"databases":[` + dbs + `]}`
+	}
+	// Each refusal, with what its message must say: a file that fails
+	// for another reason would not show that this check works.
+	cases := map[string]struct{ content, says string }{
+		"bad json":              {`{"version":1,"generation":3,"user":`, ""},
+		"wrong version":         {`{"version":2,"generation":1,"user":{"username":"demo"},"organizations":[]}`, "version 2"},
+		"empty":                 {``, ""},
+		"array":                 {`[]`, ""},
+		"trailing bytes":        {file(org("demo", group, `{"name":"db","group":"g"}`)) + "x", ""},
+		"no user":               {`{"version":1,"generation":1,"user":{"username":""},"organizations":[]}`, "no user"},
+		"org without slug":      {file(org("", group, "")), "has no slug"},
+		"org listed twice":      {file(org("demo", group, "") + "," + org("demo", group, "")), `organization "demo" is listed twice`},
+		"group without name":    {file(org("demo", `{"name":"","locations":["fra"],`+key+`}`, "")), "has no name"},
+		"no locations":          {file(org("demo", `{"name":"g","locations":[],`+key+`}`, "")), "has no locations"},
+		"no signing key":        {file(org("demo", `{"name":"g","locations":["fra"]}`, "")), "no usable signing key"},
+		"short signing key":     {file(org("demo", `{"name":"g","locations":["fra"],"signing_key":"AAAA"}`, "")), "no usable signing key"},
+		"group listed twice":    {file(org("demo", group+","+group, "")), "group demo/g is listed twice"},
+		"database of no group":  {file(org("demo", group, `{"name":"db","group":"nope"}`)), `belongs to missing group "nope"`},
+		"database listed twice": {file(org("demo", group, `{"name":"db","group":"g"},{"name":"db","group":"g"}`)), "database demo/db is listed twice"},
+	}
+	// The same file without a defect opens: the refusals are the defects'.
+	valid := filepath.Join(t.TempDir(), "valid.json")
+	if err := os.WriteFile(valid, []byte(file(org("demo", group, `{"name":"db","group":"g"}`))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStore(valid, SeedDemo, 0)
+	if err != nil {
+		t.Fatalf("the file the cases are made from is refused: %v", err)
+	}
+	st.Close()
+	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			content := c.content
 			path := filepath.Join(t.TempDir(), "state.json")
 			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 				t.Fatal(err)
@@ -124,6 +155,9 @@ func TestCorruptFileIsErrorAndUntouched(t *testing.T) {
 			}
 			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
 				t.Errorf("error %q does not name the file or wrap ErrCorrupt", err)
+			}
+			if !strings.Contains(err.Error(), c.says) {
+				t.Errorf("error %q, want it to say %q", err, c.says)
 			}
 			got, _ := os.ReadFile(path)
 			if !bytes.Equal(got, []byte(content)) {

@@ -66,9 +66,9 @@ func Start(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Seed == "" {
-		cfg.Seed = "demo"
+		cfg.Seed = emulator.SeedDemo
 	}
-	if cfg.Seed != "demo" && cfg.Seed != "empty" {
+	if cfg.Seed != emulator.SeedDemo && cfg.Seed != emulator.SeedEmpty {
 		return nil, fmt.Errorf("unknown seed %q: use demo or empty", cfg.Seed)
 	}
 	if cfg.SeedGroups < 0 {

@@ -66,16 +66,24 @@ func TestStartRefusals(t *testing.T) {
 	s.Shutdown(time.Second)
 	before, _ := os.ReadFile(data)
 
-	for name, cfg := range map[string]Config{
-		"seed for an existing file": {Listen: "127.0.0.1:0", DataFile: data, Token: "x", Seed: "empty", SeedExplicit: true},
-		"unknown seed":              {Listen: "127.0.0.1:0", Token: "x", Seed: "lots"},
-		"negative seed groups":      {Listen: "127.0.0.1:0", Token: "x", SeedGroups: -1},
-		"bad listen address":        {Listen: "127.0.0.1:99999", Token: "x"},
-		"empty token file":          {Listen: "127.0.0.1:0", TokenFile: writeFile(t, dir, "empty.token", "\n")},
+	for name, c := range map[string]struct {
+		cfg  Config
+		says string
+	}{
+		"seed for an existing file": {Config{Listen: "127.0.0.1:0", DataFile: data, Token: "x", Seed: "empty", SeedExplicit: true}, "already exists"},
+		"unknown seed":              {Config{Listen: "127.0.0.1:0", Token: "x", Seed: "lots"}, `unknown seed "lots"`},
+		"negative seed groups":      {Config{Listen: "127.0.0.1:0", Token: "x", SeedGroups: -1}, "zero or more"},
+		"bad listen address":        {Config{Listen: "127.0.0.1:99999", Token: "x"}, "99999"},
+		"empty token file":          {Config{Listen: "127.0.0.1:0", TokenFile: writeFile(t, dir, "empty.token", "\n")}, "empty.token"},
 	} {
-		if s, err := Start(cfg); err == nil {
+		s, err := Start(c.cfg)
+		if err == nil {
 			s.Shutdown(time.Second)
 			t.Errorf("%s: started", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: %q, want it to say %q", name, err, c.says)
 		}
 	}
 	if after, _ := os.ReadFile(data); string(after) != string(before) {
