@@ -387,6 +387,35 @@ func TestToken(t *testing.T) {
 	}
 }
 
+// TestReboundBackKeyIsWhatTheScreenSays: with back bound to "b", every
+// hint that names it says b, and b is what works.
+func TestReboundBackKeyIsWhatTheScreenSays(t *testing.T) {
+	h := newHarness(t, withKeys(map[string][]string{"back": {"b"}}))
+	h.selectGroup("default")
+	h.press("t")
+	h.press("enter") // expiration: never
+	h.pick("Read only")
+	h.waitIdle()
+	if h.m.tokenDialog == nil {
+		t.Fatalf("no token dialog:\n%s", h.screen())
+	}
+	h.mustShow("b to close", "b close")
+	h.mustNotShow("esc to close", "esc close")
+	h.press("b")
+	if h.m.tokenDialog != nil {
+		t.Fatal("b did not close the dialog")
+	}
+
+	h.press("/")
+	h.typeText("zzz")
+	h.press("enter")
+	h.mustShow("Press b to clear the filter")
+	h.press("b")
+	if got := h.listed(); len(got) != 6 {
+		t.Fatalf("b did not clear the filter: %v", got)
+	}
+}
+
 func TestRotate(t *testing.T) {
 	h := newHarness(t)
 	tok, err := h.m.client.CreateGroupToken(context.Background(), "default", api.TokenOptions{})

@@ -198,7 +198,7 @@ func yesNo(b bool) string {
 func (m *Model) renderDetail(width, height int) string {
 	g, ok := m.selected()
 	if !ok {
-		return m.st.Empty.Render("This group is no longer in " + m.orgLabel() + ". Press esc to go back.")
+		return m.st.Empty.Render("This group is no longer in " + m.orgLabel() + ". Press " + m.keys.Back.Help().Key + " to go back.")
 	}
 	d := m.detailDoc(g, width, true)
 	// View stays pure: the scroll is clamped here for drawing, and in

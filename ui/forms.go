@@ -327,7 +327,7 @@ func (m *Model) startForm(kind formKind) tea.Cmd {
 	switch kind {
 	case formCreate:
 		if len(m.locs) == 0 {
-			return m.showToast(toastError, "The locations are not loaded yet; try again in a moment (r reloads).")
+			return m.showToast(toastError, "The locations are not loaded yet; try again in a moment ("+m.keys.Refresh.Help().Key+" reloads).")
 		}
 		if m.createDraft != nil {
 			fs.values = m.createDraft

@@ -27,6 +27,7 @@ import (
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
 )
 
 // The tests drive the root model directly: a key or message goes to
@@ -111,10 +112,11 @@ type harnessConfig struct {
 	faults     emulator.Faults
 	handler    func(next http.Handler) http.Handler // wraps the emulator
 	w, h       int
-	noLoad     bool          // do not run Init
-	timeout    time.Duration // the client's per-attempt timeout; 10 s if zero
-	faultSeed  int64         // seeds the emulator's fault RNG; 1 if zero
-	refresh    time.Duration // Options.Refresh
+	noLoad     bool                // do not run Init
+	timeout    time.Duration       // the client's per-attempt timeout; 10 s if zero
+	faultSeed  int64               // seeds the emulator's fault RNG; 1 if zero
+	refresh    time.Duration       // Options.Refresh
+	keys       map[string][]string // rebinds the default key map
 }
 
 type option func(*harnessConfig)
@@ -122,15 +124,16 @@ type option func(*harnessConfig)
 func withSeed(seed string, n int) option {
 	return func(c *harnessConfig) { c.seed, c.seedGroups = seed, n }
 }
-func withToken(tok string) option         { return func(c *harnessConfig) { c.token = tok } }
-func remote() option                      { return func(c *harnessConfig) { c.local = false } }
-func readOnly() option                    { return func(c *harnessConfig) { c.readOnly = true } }
-func withFaults(f emulator.Faults) option { return func(c *harnessConfig) { c.faults = f } }
-func withSize(w, h int) option            { return func(c *harnessConfig) { c.w, c.h = w, h } }
-func withoutInit() option                 { return func(c *harnessConfig) { c.noLoad = true } }
-func withTimeout(d time.Duration) option  { return func(c *harnessConfig) { c.timeout = d } }
-func withFaultSeed(seed int64) option     { return func(c *harnessConfig) { c.faultSeed = seed } }
-func withRefresh(d time.Duration) option  { return func(c *harnessConfig) { c.refresh = d } }
+func withToken(tok string) option           { return func(c *harnessConfig) { c.token = tok } }
+func remote() option                        { return func(c *harnessConfig) { c.local = false } }
+func readOnly() option                      { return func(c *harnessConfig) { c.readOnly = true } }
+func withFaults(f emulator.Faults) option   { return func(c *harnessConfig) { c.faults = f } }
+func withSize(w, h int) option              { return func(c *harnessConfig) { c.w, c.h = w, h } }
+func withoutInit() option                   { return func(c *harnessConfig) { c.noLoad = true } }
+func withTimeout(d time.Duration) option    { return func(c *harnessConfig) { c.timeout = d } }
+func withFaultSeed(seed int64) option       { return func(c *harnessConfig) { c.faultSeed = seed } }
+func withRefresh(d time.Duration) option    { return func(c *harnessConfig) { c.refresh = d } }
+func withKeys(k map[string][]string) option { return func(c *harnessConfig) { c.keys = k } }
 func withHandler(wrap func(next http.Handler) http.Handler) option {
 	return func(c *harnessConfig) { c.handler = wrap }
 }
@@ -177,7 +180,12 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	km := keys.Default()
+	if err := km.Rebind(cfg.keys); err != nil {
+		t.Fatal(err)
+	}
 	o := Options{
+		Keys:     km,
 		Client:   client,
 		APIURL:   h.srv.URL,
 		Local:    cfg.local,

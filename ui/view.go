@@ -127,7 +127,7 @@ func (m *Model) viewList(w, h int) string {
 		return top + "\n\n " + st.Empty.Render(empty)
 	}
 	if len(l.visible) == 0 {
-		return top + "\n\n " + st.Empty.Render("No group matches. Press esc to clear the filter.")
+		return top + "\n\n " + st.Empty.Render("No group matches. Press "+m.keys.Back.Help().Key+" to clear the filter.")
 	}
 	listW := w
 	if w >= sidePanelWidth {
@@ -179,7 +179,7 @@ func (m *Model) viewTokenDialog(w int) string {
 	body := st.DialogTitle.Render("Token for "+text.Sanitize(d.group)) + st.Muted.Render("  "+access+", "+exp) + "\n\n" +
 		st.Token.Render(ansi.Hardwrap(text.SanitizeWhole(d.token), width-4, true)) + "\n\n" +
 		st.Warning.Render("This token is shown once: it cannot be retrieved again.") + "\n" +
-		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, esc to close.")
+		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, "+m.keys.Back.Help().Key+" to close.")
 	return st.Dialog.Width(width).Render(body)
 }
 
@@ -213,10 +213,10 @@ func (m *Model) shortHelp() []key.Binding {
 	back := k.Back
 	switch {
 	case m.form != nil:
-		back.SetHelp("esc", "cancel")
+		back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (forms.go)
 		return append(m.form.form.KeyBinds(), back, k.ForceQuit)
 	case m.tokenDialog != nil:
-		back.SetHelp("esc", "close")
+		back.SetHelp(back.Help().Key, "close")
 		return []key.Binding{k.Copy, back}
 	case m.list.filtering:
 		return []key.Binding{
