@@ -244,3 +244,22 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// TestDetailScrollKeys: the detail screen of a group longer than the
+// window scrolls with the same keys as the list: G (bottom) shows its last
+// database, g (top) its name again, pgdown a page.
+func TestDetailScrollKeys(t *testing.T) {
+	h := newHarness(t, withSize(80, 15))
+	h.selectGroup("edge-cache")
+	h.press("enter")
+	h.mustShow("edge-cache")
+	h.mustNotShow("cache-sa")
+	h.press("G")
+	h.mustShow("cache-sa")
+	h.press("g")
+	h.mustNotShow("cache-sa")
+	h.press("pgdown")
+	if h.m.detailScroll < 2 {
+		t.Fatalf("pgdown scrolled %d rows", h.m.detailScroll)
+	}
+}

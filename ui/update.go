@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -194,20 +195,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.keys
 	l := &m.list
-	page := max(l.height-1, 1)
+	if d, ok := m.navDelta(msg, max(l.height-1, 1), len(l.visible)); ok {
+		l.move(d)
+		return nil, true
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		l.move(-1)
-	case key.Matches(msg, k.Down):
-		l.move(1)
-	case key.Matches(msg, k.PageUp):
-		l.move(-page)
-	case key.Matches(msg, k.PageDown):
-		l.move(page)
-	case key.Matches(msg, k.Top):
-		l.move(-len(l.visible))
-	case key.Matches(msg, k.Bottom):
-		l.move(len(l.visible))
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		l.filter.SetValue(l.query)
@@ -231,22 +223,35 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 }
 
 func (m *Model) detailKey(msg tea.KeyMsg) bool {
+	// scrollDetail clamps to the document, so "all the way" can be
+	// larger than any document.
+	d, ok := m.navDelta(msg, max(m.bodyHeight()-1, 1), math.MaxInt32)
+	if ok {
+		m.scrollDetail(d)
+	}
+	return ok
+}
+
+// navDelta is how far a movement key moves the list's cursor or the
+// detail's scroll: a row, a page of page rows, or all total rows. ok is
+// false for any other key.
+func (m *Model) navDelta(msg tea.KeyMsg, page, total int) (d int, ok bool) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
-		m.scrollDetail(-1)
+		return -1, true
 	case key.Matches(msg, k.Down):
-		m.scrollDetail(1)
+		return 1, true
 	case key.Matches(msg, k.PageUp):
-		m.scrollDetail(-10)
+		return -page, true
 	case key.Matches(msg, k.PageDown):
-		m.scrollDetail(10)
+		return page, true
 	case key.Matches(msg, k.Top):
-		m.detailScroll = 0
-	default:
-		return false
+		return -total, true
+	case key.Matches(msg, k.Bottom):
+		return total, true
 	}
-	return true
+	return 0, false
 }
 
 func (m *Model) scrollDetail(d int) {
