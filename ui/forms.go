@@ -106,13 +106,14 @@ type formState struct {
 	err    string
 }
 
-func (k formKind) title() string {
-	return map[formKind]string{
-		formCreate: "New group", formAddLocation: "Add a location", formRemoveLocation: "Remove a location",
-		formToken: "Create a group token", formRotate: "Rotate group tokens", formTransfer: "Transfer group",
-		formUpdate: "Update databases", formDelete: "Delete group", formSwitchOrg: "Switch organization",
-	}[k]
+// formTitles are the forms' titles, by kind.
+var formTitles = map[formKind]string{
+	formCreate: "New group", formAddLocation: "Add a location", formRemoveLocation: "Remove a location",
+	formToken: "Create a group token", formRotate: "Rotate group tokens", formTransfer: "Transfer group",
+	formUpdate: "Update databases", formDelete: "Delete group", formSwitchOrg: "Switch organization",
 }
+
+func (k formKind) title() string { return formTitles[k] }
 
 // huhKeyMap makes esc cancel a form (what dashboard users expect) and
 // leaves ctrl+c to the root model, which always quits.

@@ -287,8 +287,11 @@ func (m *Model) renderRow(g api.Group, c columns, width int, selected bool) stri
 // padLeft right-aligns s in w cells (cells, not bytes: "…" is three
 // bytes wide in memory and one on screen).
 func padLeft(s string, w int) string {
-	s = text.Truncate(s, w)
-	if n := ansi.StringWidth(s); n < w {
+	n := ansi.StringWidth(s)
+	switch {
+	case n > w:
+		return text.Truncate(s, w)
+	case n < w:
 		return strings.Repeat(" ", w-n) + s
 	}
 	return s

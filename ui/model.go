@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -92,6 +93,7 @@ type Model struct {
 	opts   Options
 	client *api.Client
 	st     styles.Styles
+	help   help.Model // styled once; View only sets its width
 	keys   keys.KeyMap
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -197,6 +199,7 @@ func New(opts Options) *Model {
 		height:   24,
 	}
 	m.list = newListState(st)
+	m.help = newHelp(st)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
 	return m

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/seed372e9e9a/turso-groups/ui/styles"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -195,15 +196,21 @@ func (m *Model) viewFullHelp(w int) string {
 	return m.st.PanelTitle.Render(" Keys") + "\n\n" + indent(h.FullHelpView(cols), 1) + "\n\n " + m.st.Muted.Render("Press any key to close.")
 }
 
-func (m *Model) helpModel(w int) help.Model {
-	st := m.st
+// newHelp is the help view, styled for st's terminal.
+func newHelp(st styles.Styles) help.Model {
 	h := help.New()
-	h.Width = max(w-2, 10)
 	h.ShortSeparator = " · "
 	h.Styles = help.Styles{
 		Ellipsis: st.HelpSep, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
 		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
 	}
+	return h
+}
+
+// helpModel is the help view for a width of w.
+func (m *Model) helpModel(w int) help.Model {
+	h := m.help
+	h.Width = max(w-2, 10)
 	return h
 }
 

@@ -88,38 +88,36 @@ func ParseColor(v string) (lipgloss.Color, error) {
 
 // Styles are every style the dashboard draws with.
 type Styles struct {
+	// R is the renderer of the terminal the styles are for; a style made
+	// elsewhere in the UI comes from R.NewStyle, never from lipgloss's
+	// default renderer (each SSH session has its own terminal).
 	R       *lipgloss.Renderer
 	Palette Palette
 
-	App, Header, Title, Org, Muted, Faint         lipgloss.Style
-	LocalBadge, RemoteBadge, ReadOnlyBadge        lipgloss.Style
-	ColumnHeader, Row, SelectedRow, Cursor, Match lipgloss.Style
-	Archived, Protected, Stale                    lipgloss.Style
-	Panel, PanelTitle, Label, Value               lipgloss.Style
-	Error, Warning, Success, Info                 lipgloss.Style
-	Footer, Spinner, HelpKey, HelpDesc, HelpSep   lipgloss.Style
-	Dialog, DialogTitle, Token                    lipgloss.Style
-	Empty                                         lipgloss.Style
+	Title, Org, Muted                      lipgloss.Style
+	LocalBadge, RemoteBadge, ReadOnlyBadge lipgloss.Style
+	ColumnHeader, Row, SelectedRow         lipgloss.Style
+	Archived, Protected, Stale             lipgloss.Style
+	Panel, PanelTitle, Label, Value        lipgloss.Style
+	Error, Warning, Success, Info          lipgloss.Style
+	Spinner, HelpKey, HelpDesc, HelpSep    lipgloss.Style
+	Dialog, DialogTitle, Token             lipgloss.Style
+	Empty                                  lipgloss.Style
 }
 
 // New builds the styles for one terminal.
 func New(r *lipgloss.Renderer, p Palette) Styles {
 	s := Styles{R: r, Palette: p}
 	n := r.NewStyle
-	s.App = n()
-	s.Header = n().Padding(0, 1)
 	s.Title = n().Bold(true).Foreground(p.Accent)
 	s.Org = n().Bold(true).Foreground(p.Text)
 	s.Muted = n().Foreground(p.Muted)
-	s.Faint = n().Faint(true)
 	s.LocalBadge = n().Bold(true).Foreground(p.Warning).SetString("local")
 	s.RemoteBadge = n().Foreground(p.Muted)
 	s.ReadOnlyBadge = n().Bold(true).Foreground(p.Badge).SetString("read-only")
 	s.ColumnHeader = n().Bold(true).Foreground(p.Muted)
 	s.Row = n().Foreground(p.Text)
 	s.SelectedRow = n().Bold(true).Foreground(p.Accent).Background(p.Selected)
-	s.Cursor = n().Foreground(p.Accent).Bold(true)
-	s.Match = n().Underline(true)
 	s.Archived = n().Foreground(p.Warning)
 	s.Protected = n().Foreground(p.Success)
 	s.Stale = n().Foreground(p.Warning)
@@ -131,7 +129,6 @@ func New(r *lipgloss.Renderer, p Palette) Styles {
 	s.Warning = n().Foreground(p.Warning)
 	s.Success = n().Foreground(p.Success)
 	s.Info = n().Foreground(p.Text)
-	s.Footer = n().Padding(0, 1)
 	s.Spinner = n().Foreground(p.Accent)
 	s.HelpKey = n().Foreground(p.Text).Bold(true)
 	s.HelpDesc = n().Foreground(p.Muted)
