@@ -705,7 +705,7 @@ func TestThemeKeysRefresh(t *testing.T) {
 	h.writeConfig(t, `refresh = "1m"
 [theme]
 mode = "light"
-colors = { accent = "#7C3AED", muted = "245" }
+colors = { accent = "#7C3AED", muted = "245", text = "#abc", selected = "17" }
 [keys]
 quit = ["q", "ctrl+c"]
 filter = "/"
@@ -713,6 +713,10 @@ filter = "/"
 	s := resolve(t, h)
 	if s.Refresh != time.Minute || s.Theme.Mode != "light" || s.Theme.Colors["accent"] != "#7c3aed" || s.Theme.Colors["muted"] != "245" {
 		t.Errorf("%+v", s)
+	}
+	// Every colour and form the styles take (ui/styles) is accepted here.
+	if s.Theme.Colors["text"] != "#abc" || s.Theme.Colors["selected"] != "17" {
+		t.Errorf("colours %v: text and selected lost", s.Theme.Colors)
 	}
 	if fmt.Sprint(s.Keys) != "map[filter:[/] quit:[q ctrl+c]]" {
 		t.Errorf("keys %v", s.Keys)

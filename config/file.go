@@ -17,6 +17,9 @@ import (
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
 
 // ExampleConfig is a commented example config.toml (config/example.toml).
@@ -34,11 +37,13 @@ const MinRefresh = 5 * time.Second
 // ThemeModes are the values of theme.mode.
 var ThemeModes = []string{"auto", "dark", "light"}
 
-// ThemeColors are the names theme.colors may override.
-var ThemeColors = []string{"accent", "muted", "error", "warning", "success", "badge"}
+// ThemeColors are the names theme.colors may override: the palette's
+// (one list, so that the file and the styles cannot disagree).
+var ThemeColors = styles.ColorNames
 
-// KeyActions are the actions whose keys the [keys] table may override.
-var KeyActions = []string{"up", "down", "page_up", "page_down", "top", "bottom", "open", "back", "filter", "sort", "refresh", "help", "quit", "new", "add_location", "remove_location", "protect", "token", "copy", "rotate", "transfer", "unarchive", "update", "delete", "switch_org"}
+// KeyActions are the actions whose keys the [keys] table may override:
+// the key map's.
+var KeyActions = keys.Actions()
 
 var (
 	topKeys     = []string{"org", "api_url", "token", "refresh", "read_only", "theme", "keys", "profiles"}
@@ -201,21 +206,11 @@ func (c *fileConfig) theme(v *validator, key []string, val any) {
 	}
 }
 
-// validColor accepts "#rrggbb" and the ANSI colour numbers "0".."255".
+// validColor is what the styles accept: "#rrggbb", "#rgb" or an ANSI
+// colour number "0".."255".
 func validColor(s string) bool {
-	if len(s) == 7 && s[0] == '#' {
-		for _, r := range s[1:] {
-			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-				return false
-			}
-		}
-		return true
-	}
-	if s == "" || len(s) > 3 || (len(s) > 1 && s[0] == '0') {
-		return false
-	}
-	n, err := strconv.Atoi(s)
-	return err == nil && n >= 0 && n <= 255
+	_, err := styles.ParseColor(s)
+	return err == nil
 }
 
 func (c *fileConfig) keys(v *validator, key []string, val any) {
