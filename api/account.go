@@ -64,10 +64,7 @@ const maxDatabasePages = 1000
 // sent at once, but the answer is read after the group list's, or after a
 // quarter of the time the attempt has left at most.
 func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
-	path := "/v1/databases"
-	if c.org != "" {
-		path = "/v1/organizations/" + url.PathEscape(c.org) + "/databases"
-	}
+	path := c.orgPath("databases")
 	var all []Database
 	cursor := ""
 	for page := 0; page < maxDatabasePages; page++ {

@@ -172,7 +172,7 @@ func (c *Client) ReadOnlyCopy() *Client {
 // connection pool and settings.
 func (c *Client) WithOrg(org string) *Client {
 	cc := *c
-	cc.org = org
+	cc.org, cc.opts.Org = org, org
 	return &cc
 }
 
@@ -194,14 +194,22 @@ type call struct {
 // groupsPath is the groups collection of the client's organization (or the
 // user-scoped one), followed by parts, which must already be escaped.
 func (c *Client) groupsPath(parts ...string) string {
+	return c.orgPath("groups", parts...)
+}
+
+// orgPath is the collection of the client's organization, or the
+// user-scoped one when it has none ("/v1/<collection>"), followed by
+// parts, which must already be escaped.
+func (c *Client) orgPath(collection string, parts ...string) string {
 	var b strings.Builder
 	if c.org != "" {
 		b.WriteString("/v1/organizations/")
 		b.WriteString(url.PathEscape(c.org))
-		b.WriteString("/groups")
+		b.WriteByte('/')
 	} else {
-		b.WriteString("/v1/groups")
+		b.WriteString("/v1/")
 	}
+	b.WriteString(collection)
 	for _, p := range parts {
 		b.WriteByte('/')
 		b.WriteString(p)

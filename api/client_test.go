@@ -758,10 +758,9 @@ func FuzzDecodeGroupResponse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		// Neither decoder may panic on anything a server sends.
+		// The transfer's decoder (a bare or a wrapped group) must not
+		// panic on anything a server sends.
 		_, _ = decodeGroupEither(b)
-		var env groupEnvelope
-		_ = json.Unmarshal(b, &env)
 		e := newError("GET", "/p", 500, http.Header{"Retry-After": {string(b)}}, b, "tok-SECRET")
 		if len(e.Message) > maxErrorExcerpt+len("…") {
 			t.Fatalf("error message of %d bytes", len(e.Message))
@@ -798,5 +797,30 @@ func TestReadOnlyRefusesMutationsBeforeSending(t *testing.T) {
 	}
 	if !c.ReadOnly() || !c.WithOrg("other").ReadOnly() {
 		t.Error("ReadOnly() is false, or lost by WithOrg")
+	}
+}
+
+// TestCollectionPaths: the organization's collections, or the user's
+// when the client has no organization, for groups and databases alike,
+// and for a copy made with WithOrg.
+func TestCollectionPaths(t *testing.T) {
+	ctx := context.Background()
+	list := reply(200, `{"groups":[],"databases":[]}`)
+	c, s := newScripted(t, "", list, list, list, list)
+	_, _ = c.ListGroups(ctx)
+	_, _ = c.ListDatabases(ctx)
+	acme := c.WithOrg("a b")
+	_, _ = acme.ListGroups(ctx)
+	_, _ = acme.ListDatabases(ctx)
+	var got []string
+	for _, r := range s.reqs() {
+		got = append(got, r.RawPath+"|"+r.Path)
+	}
+	want := []string{"/v1/groups|/v1/groups", "/v1/databases|/v1/databases", "/v1/organizations/a%20b/groups|/v1/organizations/a b/groups", "/v1/organizations/a%20b/databases|/v1/organizations/a b/databases"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("paths %q, want %q", got, want)
+	}
+	if acme.Org() != "a b" || c.Org() != "" {
+		t.Errorf("orgs %q and %q", acme.Org(), c.Org())
 	}
 }

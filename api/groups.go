@@ -199,35 +199,30 @@ type TokenOptions struct {
 	AttachDatabases []string
 }
 
-// ValidateExpiration checks a token expiration the way the API parses it:
-// "never", or a duration like "1d", "2w1d30m" (weeks, days, hours, minutes,
-// seconds) that is positive.
+// ValidateExpiration checks a token expiration the way the API parses it
+// (see ParseExpiration).
 func ValidateExpiration(exp string) error {
-	switch exp {
-	case "", "never", "none", "default":
-		return nil
-	}
-	d, err := str2duration.ParseDuration(exp)
-	if err != nil {
-		return fmt.Errorf("invalid expiration %q: use never, or a duration such as 7d, 2w or 12h", exp)
-	}
-	if d <= 0 {
-		return fmt.Errorf("invalid expiration %q: it must be longer than zero", exp)
-	}
-	return nil
+	_, err := ParseExpiration(exp)
+	return err
 }
 
-// ParseExpiration returns how long a token with this expiration lives;
-// zero means it never expires.
+// ParseExpiration returns how long a token with this expiration lives:
+// "never" (also "", "none" and "default") is zero, for a token that never
+// expires; otherwise a positive duration like "1d" or "2w1d30m" (weeks,
+// days, hours, minutes, seconds).
 func ParseExpiration(exp string) (time.Duration, error) {
-	if err := ValidateExpiration(exp); err != nil {
-		return 0, err
-	}
 	switch exp {
 	case "", "never", "none", "default":
 		return 0, nil
 	}
-	return str2duration.ParseDuration(exp)
+	d, err := str2duration.ParseDuration(exp)
+	if err != nil {
+		return 0, fmt.Errorf("invalid expiration %q: use never, or a duration such as 7d, 2w or 12h", exp)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("invalid expiration %q: it must be longer than zero", exp)
+	}
+	return d, nil
 }
 
 // CreateGroupToken mints a token valid for every database of the group.

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/xhit/go-str2duration/v2"
+
+	"github.com/seed372e9e9a/turso-groups/api"
 )
 
 // ErrInvalidGroupToken is wrapped by every refusal of VerifyGroupToken.
@@ -17,16 +18,11 @@ var ErrInvalidGroupToken = errors.New("invalid group token")
 // expirationError is the spec's wording for a bad ?expiration=.
 const expirationError = "Invalid expiration format"
 
-// parseExpiration reads ?expiration=: never (the default; also "none" and
-// "default") or a positive go-str2duration duration such as 2w1d30m. never
-// is reported as 0.
+// parseExpiration reads ?expiration= by the client's rule
+// (api.ParseExpiration); never is reported as 0.
 func parseExpiration(v string) (time.Duration, error) {
-	switch v {
-	case "", "never", "none", "default":
-		return 0, nil
-	}
-	d, err := str2duration.ParseDuration(v)
-	if err != nil || d <= 0 {
+	d, err := api.ParseExpiration(v)
+	if err != nil {
 		return 0, errBadRequest(expirationError)
 	}
 	return d, nil
