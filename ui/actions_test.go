@@ -528,10 +528,15 @@ func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	}
 	before := h.screen()
 	// A load of demo that answers late, and an older load of acme.
-	h.send(groupsLoadedMsg{gen: oldGen, seq: oldSeq, groups: h.store.Groups("demo"), dbs: h.store.Databases("demo")})
+	demo := func(seq, gen int) {
+		groups, dbs := loadedMsgs(seq, gen, h.store.Groups("demo"), h.store.Databases("demo"))
+		h.send(groups)
+		h.send(dbs)
+	}
+	demo(oldSeq, oldGen)
 	// The generation alone marks it stale, whatever its sequence number.
-	h.send(groupsLoadedMsg{gen: oldGen, seq: h.m.loadSeq, groups: h.store.Groups("demo")})
-	h.send(groupsLoadedMsg{gen: h.m.gen, seq: h.m.loadSeq - 1, groups: h.store.Groups("demo")})
+	demo(h.m.loadSeq, oldGen)
+	demo(h.m.loadSeq-1, h.m.gen)
 	// A mutation of demo finishing after the switch.
 	h.send(opDoneMsg{id: 99, gen: oldGen, kind: opCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {

@@ -10,30 +10,14 @@ import (
 	"github.com/seed372e9e9a/turso-groups/api"
 )
 
-// groupData is one load of an organization's groups and databases, with
-// the indexes the dashboard needs, built once off the update loop. It is
-// immutable once built: dashboards that share it (Options.Cache) hold the
-// same slices and maps, and replace them (copy on write) rather than
-// change them.
+// groupData is one load of an organization's groups, with the index the
+// dashboard needs, built once off the update loop. It is immutable once
+// built: dashboards that share it (Options.Cache) hold the same slice and
+// map, and replace them (copy on write) rather than change them.
 type groupData struct {
 	groups []api.Group
-	byName map[string]int            // group name -> index in groups
-	dbs    map[string][]api.Database // group name -> its databases, by name
-	err    error                     // the groups could not be loaded
-	dbErr  error                     // only the databases could not be loaded
-}
-
-// newGroupData indexes a load. The databases are grouped by group and
-// sorted by name in one backing array; each group's slice is capped at its
-// length, so that an append to it cannot reach a neighbour's.
-func newGroupData(groups []api.Group, dbs []api.Database, err, dbErr error) *groupData {
-	d := &groupData{groups: groups, err: err, dbErr: dbErr}
-	if err != nil {
-		return d
-	}
-	d.byName = indexByName(groups)
-	d.dbs = groupDatabases(dbs, len(groups))
-	return d
+	byName map[string]int // group name -> index in groups
+	err    error          // the groups could not be loaded
 }
 
 // groupDatabases groups dbs by group, each group's sorted by name, in one

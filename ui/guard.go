@@ -155,7 +155,9 @@ func (m *Model) noteInternal(msg tea.Msg) {
 	var errs []error
 	switch msg := msg.(type) {
 	case groupsLoadedMsg:
-		errs = []error{msg.err, msg.dbErr}
+		if msg.data != nil {
+			errs = []error{msg.data.err}
+		}
 	case databasesLoadedMsg:
 		if msg.data != nil {
 			errs = []error{msg.data.err}

@@ -680,3 +680,10 @@ func requireGolden(t testing.TB, name string, out string) {
 	}
 	t.Fatalf("%s differs from the golden file (-update rewrites it):\n%s\ngot:\n%s", path, diff.String(), out)
 }
+
+// loadedMsgs are the two messages of a load of groups and dbs, built as
+// the load commands build them (indexed, the databases grouped).
+func loadedMsgs(seq, gen int, groups []api.Group, dbs []api.Database) (groupsLoadedMsg, databasesLoadedMsg) {
+	return groupsLoadedMsg{seq: seq, gen: gen, data: &groupData{groups: groups, byName: indexByName(groups)}},
+		databasesLoadedMsg{seq: seq, gen: gen, data: &dbData{dbs: groupDatabases(dbs, len(groups))}}
+}

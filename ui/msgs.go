@@ -9,20 +9,15 @@ import (
 	"github.com/seed372e9e9a/turso-groups/api"
 )
 
-// groupsLoadedMsg carries one load of the group list and the databases.
-// seq and gen identify the request, so a superseded answer is dropped.
+// groupsLoadedMsg carries one load of the group list; the databases come
+// in their own databasesLoadedMsg. seq and gen identify the request, so a
+// superseded answer is dropped.
 type groupsLoadedMsg struct {
 	seq, gen int
-	groups   []api.Group
-	dbs      []api.Database
-	err      error // the groups could not be loaded
-	dbErr    error // only the databases could not be loaded
-	// data is the load indexed, off the update loop; loadGroupListCmd always
-	// sets it, and it may be shared with other dashboards (Options.Cache),
-	// so it is never changed. Nil means: index groups and dbs.
+	// data is the load indexed, off the update loop, or its error. It may
+	// be shared with other dashboards (Options.Cache), so it is never
+	// changed.
 	data *groupData
-	// dbsApart says the databases come in their own databasesLoadedMsg.
-	dbsApart bool
 }
 
 // databasesLoadedMsg carries the databases of a load (same seq and gen as
@@ -98,8 +93,7 @@ const (
 // a load younger than the cache's TTL is reused.
 func loadGroupListCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
 	return func() tea.Msg {
-		d := cache.loadGroupList(ctx, c)
-		return groupsLoadedMsg{seq: seq, gen: gen, groups: d.groups, err: d.err, data: d, dbsApart: true}
+		return groupsLoadedMsg{seq: seq, gen: gen, data: cache.loadGroupList(ctx, c)}
 	}
 }
 

@@ -150,7 +150,7 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 func resultErr(msg tea.Msg) error {
 	switch msg := msg.(type) {
 	case groupsLoadedMsg:
-		return msg.err
+		return msg.data.err
 	case databasesLoadedMsg:
 		return msg.data.err
 	case locationsLoadedMsg:

@@ -398,38 +398,25 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.loading = false
-	if msg.err != nil {
+	d := msg.data // maybe shared: read-only
+	if d.err != nil {
 		// A databases error of the same load is not told apart: the
 		// groups' error says the API failed.
 		m.dbsErr = nil
 		if m.loaded {
-			m.stale = msg.err
-			return m.showToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(msg.err))
+			m.stale = d.err
+			return m.showToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
 		}
-		m.loadErr = msg.err
+		m.loadErr = d.err
 		return nil
 	}
 	m.loaded, m.loadErr, m.stale = true, nil, nil
-	d := msg.data // indexed in the command; maybe shared, so read-only
-	if d == nil {
-		d = newGroupData(msg.groups, msg.dbs, nil, msg.dbErr)
-	}
-	if msg.dbsApart {
-		// The databases arrive on their own; until then a refresh keeps
-		// the last ones, and a first load shows their count as pending.
-		m.setGroupsIndexed(d.groups, d.byName)
-		if err := m.dbsErr; err != nil {
-			m.dbsErr = nil
-			return m.dbsErrorToast(err)
-		}
-		return nil
-	}
-	m.dbsLoading = false
-	m.dbsKnown = msg.dbErr == nil
-	m.dbs = d.dbs
+	// The databases arrive on their own; until then a refresh keeps the
+	// last ones, and a first load shows their count as pending.
 	m.setGroupsIndexed(d.groups, d.byName)
-	if msg.dbErr != nil {
-		return m.showToast(toastError, "Could not load the databases: "+describe(msg.dbErr))
+	if err := m.dbsErr; err != nil {
+		m.dbsErr = nil
+		return m.dbsErrorToast(err)
 	}
 	return nil
 }
