@@ -476,7 +476,11 @@ func (st *Store) flushLoop(flushed chan struct{}) {
 func (st *Store) rollbackLocked(b *batch, err error) {
 	st.work.undo(st.jr.take())
 	st.work.undo(b.changes)
-	st.work.Generation = st.st.Generation
+	// The generation is not taken back: the failed write may have reached
+	// the file (a rename that landed before the directory's fsync failed),
+	// and another store may have read it. The next write must not write
+	// other content under the same generation, which a reader would take
+	// for the one it already has.
 	if o := st.open; o != nil {
 		st.open = nil
 		o.err = fmt.Errorf("an earlier write this one was based on failed, so it was undone: %w", err)
