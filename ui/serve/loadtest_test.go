@@ -498,7 +498,7 @@ type levelResult struct {
 // TestLoad runs the levels and prints the table.
 func TestLoad(t *testing.T) {
 	if os.Getenv("LOADTEST_CHILD") == "1" {
-		t.Skip("child")
+		t.Skip("in the server child, only TestLoadServerChild runs")
 	}
 	var levels []int
 	for _, s := range strings.Split(*loadSessions, ",") {
