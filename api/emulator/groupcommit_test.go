@@ -539,7 +539,13 @@ func TestSustainedWritesDoNotStarveAnotherStore(t *testing.T) {
 	other, _ := openFileAPI(t, path, SeedEmpty)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	// Enough writers that a batch is always open when a flush ends.
+	// However the test ends, the writers stop (a failure must not leave
+	// them running until the package's timeout).
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+	// Many writers, so that a batch is often open when a flush ends.
 	for w := range 32 {
 		wg.Add(1)
 		go func() {
@@ -550,7 +556,11 @@ func TestSustainedWritesDoNotStarveAnotherStore(t *testing.T) {
 					return
 				default:
 				}
-				busy.do("POST", "/v1/groups", fmt.Sprintf(`{"name":"busy-%d-%d","location":"lhr"}`, w, i)).expect(t, 200)
+				// Errorf, not Fatal: this is not the test's goroutine.
+				if r := busy.do("POST", "/v1/groups", fmt.Sprintf(`{"name":"busy-%d-%d","location":"lhr"}`, w, i)); r.status != 200 {
+					t.Errorf("a busy write answered %d: %s", r.status, r.body)
+					return
+				}
 			}
 		}()
 	}
@@ -558,8 +568,6 @@ func TestSustainedWritesDoNotStarveAnotherStore(t *testing.T) {
 	start := time.Now()
 	other.do("POST", "/v1/groups", `{"name":"other","location":"lhr"}`).expect(t, 200)
 	waited := time.Since(start)
-	close(stop)
-	wg.Wait()
 	limit := time.Second
 	if raceEnabled {
 		limit = 5 * time.Second
