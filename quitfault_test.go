@@ -65,7 +65,9 @@ func TestQuitWithRequestsInFlight(t *testing.T) {
 					t.Fatalf("after %s: %v (%s)\n%s", key.name, err, took, screen.text())
 				}
 				t.Logf("exited %s after %s", took, key.name)
-				if took > time.Second {
+				// Typically 12 ms; the requests it must not wait for would
+				// hold it a minute or for ever.
+				if took > 5*time.Second {
 					t.Errorf("the program took %s to exit after %s", took, key.name)
 				}
 			})

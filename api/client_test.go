@@ -471,7 +471,9 @@ func TestTimeoutAndCancel(t *testing.T) {
 	if _, err := c.ListGroups(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancel: %v", err)
 	}
-	if el := time.Since(start); el > 2*time.Second {
+	// The server never answers: without the timeout and the cancel the
+	// calls would wait for ever. Typically 80 ms in all.
+	if el := time.Since(start); el > 10*time.Second {
 		t.Errorf("took %v", el)
 	}
 }

@@ -20,9 +20,10 @@ import (
 // user is told, what is kept, what is retried, and that nothing hangs.
 
 // faultTimeout is the client's per-attempt timeout in these tests: long
-// enough for a healthy request on a busy machine, short enough that a
-// stalled one is given up quickly.
-const faultTimeout = 300 * time.Millisecond
+// enough for a healthy request on a busy machine (a few ms, tens under
+// -race beside two busy loops), short enough that a stalled one is given
+// up quickly. A healthy request timed out would read as the wrong fault.
+const faultTimeout = time.Second
 
 type faultCase struct {
 	name   string
@@ -132,14 +133,14 @@ func newFaultHarness(t *testing.T, inj *injector, opts ...option) *harness {
 	return newHarness(t, append([]option{withTimeout(faultTimeout), withHandler(inj.wrap)}, opts...)...)
 }
 
-// persistent gives the dashboard a client for a fault that lasts: a 100 ms
-// timeout, one retry rather than three, and no waiting out Retry-After: 1
+// persistent gives the dashboard a client for a fault that lasts: the
+// faultTimeout, one retry rather than three, and no waiting out Retry-After: 1
 // (the real client waits up to 30 s). The fault outlasts the retries all
 // the same, with the same error, seconds sooner; TestFaultOnceOnAReadIsRetried
 // and TestFaultOnceOnACreate run the real retries.
 func (h *harness) persistent() {
 	h.t.Helper()
-	h.useClient(api.Options{Timeout: 100 * time.Millisecond, MaxRetries: 1, MaxRetryAfter: time.Millisecond})
+	h.useClient(api.Options{Timeout: faultTimeout, MaxRetries: 1, MaxRetryAfter: time.Millisecond})
 }
 
 // patient gives the dashboard back a client as the harness makes it, for
@@ -301,9 +302,9 @@ func TestFaultOnRefreshKeepsTheLastGroups(t *testing.T) {
 			h.selectGroup("legacy")
 			before := h.listed()
 			inj.arm(h, c, -1, groupList)
-			start := time.Now()
+			// Never hangs: two attempts of at most faultTimeout each,
+			// where runLive fails any API command still running after 15 s.
 			h.pressLive("r")
-			took := time.Since(start)
 			h.waitIdle()
 
 			h.mustRead("Refresh failed; showing the last loaded groups. " + c.says)
@@ -317,11 +318,6 @@ func TestFaultOnRefreshKeepsTheLastGroups(t *testing.T) {
 			if !strings.HasPrefix(h.rowOf("legacy"), ">") {
 				t.Errorf("the cursor is not drawn on legacy:\n%s", h.screen())
 			}
-			// Never hangs: two attempts of at most 100 ms each.
-			if took > 3*time.Second {
-				t.Errorf("the refresh took %s", took)
-			}
-
 			inj.disarm()
 			h.patient()
 			h.pressLive("r")
@@ -520,11 +516,9 @@ func TestFaultOnFirstLoad(t *testing.T) {
 			h := newFaultHarness(t, &inj, withoutInit())
 			h.persistent()
 			inj.arm(h, c, -1, anyRequest)
-			start := time.Now()
+			// Never hangs: runLive fails an API command still running
+			// after 15 s, 20 times what the retries take.
 			h.runLive(h.m.Init())
-			if took := time.Since(start); took > 3*time.Second {
-				t.Errorf("the first load took %s", took)
-			}
 			h.waitIdle()
 			h.mustRead("Could not load the groups: "+c.says, "Press r to retry, q to quit.")
 			h.mustNotShowJargonOrPanic()

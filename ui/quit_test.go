@@ -98,7 +98,9 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 	var b bodies
 	h := newHarness(t, withHandler(b.wrap))
 	h.selectGroup("default")
-	h.emu.SetFaults(emulator.Faults{Latency: 5 * time.Second})
+	// Answers come after a minute: a request that ends within the bounds
+	// below was cancelled, not answered.
+	h.emu.SetFaults(emulator.Faults{Latency: time.Minute})
 	h.reqs.reset()
 
 	// A refresh and a mutation, run in the background as the program
@@ -162,10 +164,14 @@ func resultErr(msg tea.Msg) error {
 }
 
 // awaitCancelled takes the results of n API commands that were in flight
-// when the user quit at start: each must end cancelled, all within a
-// second, and delivering them afterwards must change nothing.
+// when the user quit at start: each must end cancelled, long before the
+// server's minute of latency (typically within milliseconds; 10 s is the
+// bound, for a busy machine), and delivering them afterwards must change
+// nothing.
 func (h *harness) awaitCancelled(results <-chan tea.Msg, n int, start time.Time) {
 	h.t.Helper()
+	const bound = 10 * time.Second
+	timeout := time.After(bound)
 	for i := 0; i < n; i++ {
 		select {
 		case msg := <-results:
@@ -173,11 +179,9 @@ func (h *harness) awaitCancelled(results <-chan tea.Msg, n int, start time.Time)
 				h.t.Errorf("%T ended with %v, want context.Canceled", msg, err)
 			}
 			h.send(msg)
-		case <-time.After(2 * time.Second):
-			h.t.Fatal("a request was still running 2s after quitting")
+		case <-timeout:
+			h.t.Fatalf("a request was still running %s after quitting", bound)
 		}
 	}
-	if d := time.Since(start); d > time.Second {
-		h.t.Errorf("the requests took %s to end after quitting", d)
-	}
+	h.t.Logf("the requests ended %s after quitting", time.Since(start))
 }

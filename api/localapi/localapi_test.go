@@ -120,7 +120,7 @@ func TestStartRefusesOpenSecretFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Shutdown(time.Second); err != nil {
+	if err := s.Shutdown(10 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{cfg.TokenFile, cfg.DataFile} {

@@ -199,7 +199,7 @@ func (f *fixture) start(cfg Config) *server {
 	s := &server{Server: srv, addr: ln.Addr().String(), errc: make(chan error, 1)}
 	go func() { s.errc <- srv.Serve(ln) }()
 	f.t.Cleanup(func() {
-		if err := srv.Shutdown(2 * time.Second); err != nil {
+		if err := srv.Shutdown(waitTimeout); err != nil {
 			f.t.Errorf("Shutdown: %v", err)
 		}
 		select {

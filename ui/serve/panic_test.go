@@ -65,7 +65,7 @@ func TestServeAfterShutdownReturns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Shutdown(time.Second); err != nil {
+	if err := srv.Shutdown(10 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -408,12 +408,16 @@ func TestShutdownSaysGoodbye(t *testing.T) {
 	}
 	defer bare.Close()
 
+	// Held by those connections, Shutdown would use all its grace; it
+	// typically takes 0.5-0.7 s (the half second it gives connections
+	// without a session), so a minute's grace and a 10 s bound tell the
+	// two apart however busy the machine is.
 	start := time.Now()
-	if err := s.Shutdown(5 * time.Second); err != nil {
+	if err := s.Shutdown(time.Minute); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Shutdown took %v, want under 2s", d)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Shutdown took %v, want well under its minute of grace", d)
 	}
 	for _, tm := range []*term{a, b} {
 		_ = tm.waitEnd()
