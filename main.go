@@ -30,18 +30,83 @@ import (
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
 
-// version is set at build time with -ldflags "-X main.version=..."; a
-// `go install` build reports its module version instead.
-var version = "dev"
+// version and commit are set by a release build:
+//
+//	go build -ldflags "-X main.version=v1.2.0 -X main.commit=$(git rev-parse HEAD)"
+//
+// Otherwise a `go install …@v1.2.0` build reports its module version, and a
+// build from a checkout the commit that Go stamped into it (unless it was
+// built with -buildvcs=false, as CI and the machines here do: then only the
+// -X value can tell).
+var (
+	version = "dev"
+	commit  = ""
+)
 
+// buildVersion is the version alone, as the API client's User-Agent
+// gives it.
 func buildVersion() string {
-	if version != "dev" {
-		return version
+	return versionInfo(debug.ReadBuildInfo).version
+}
+
+// versionLine is what `version`, `--version` and `-v` print, one line for
+// all three: "turso-groups v1.2.0 (commit 0123456789ab, modified)".
+func versionLine() string {
+	return "turso-groups " + versionInfo(debug.ReadBuildInfo).String()
+}
+
+type buildVersionInfo struct {
+	version, commit string
+	modified        bool
+}
+
+// String is the version, then the commit in brackets where it is known.
+func (v buildVersionInfo) String() string {
+	if v.commit == "" {
+		return v.version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	c := v.commit
+	if len(c) > 12 {
+		c = c[:12]
 	}
-	return version
+	if v.modified {
+		return fmt.Sprintf("%s (commit %s, modified)", v.version, c)
+	}
+	return fmt.Sprintf("%s (commit %s)", v.version, c)
+}
+
+// versionInfo gathers what the binary knows of its build: the -X values
+// win, then what the go command stamped (module version, vcs.revision and
+// vcs.modified).
+func versionInfo(read func() (*debug.BuildInfo, bool)) buildVersionInfo {
+	v := buildVersionInfo{version: version, commit: commit}
+	bi, ok := read()
+	if !ok {
+		return v
+	}
+	var rev string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			v.modified = s.Value == "true"
+		}
+	}
+	if v.commit == "" {
+		v.commit = rev
+	} else {
+		v.modified = false // the -X commit is the release's word
+	}
+	// A build from a checkout is stamped with a pseudo-version made of the
+	// commit ("v0.0.0-20261202082619-5d179b98b333+dirty"): it says nothing
+	// the commit does not, so such a build stays "dev".
+	mv := bi.Main.Version
+	fromCheckout := len(rev) >= 12 && strings.Contains(mv, rev[:12])
+	if v.version == "dev" && mv != "" && mv != "(devel)" && !fromCheckout {
+		v.version = mv
+	}
+	return v
 }
 
 // usageError marks errors in how the command was called: exit status 2.
@@ -85,7 +150,7 @@ Environment:
   NO_COLOR            any value turns colours off
   XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME  where config, data and logs live`,
 		Args:          config.NoArgs,
-		Version:       buildVersion(),
+		Version:       versionLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -97,6 +162,9 @@ Environment:
 		}
 		return runDashboard(cmd.Context(), s)
 	}
+	// --version and -v print the line `version` prints, not cobra's
+	// "turso-groups version …".
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -112,7 +180,7 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print the version",
 		Args:  config.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "turso-groups", buildVersion())
+			fmt.Fprintln(cmd.OutOrStdout(), versionLine())
 			return nil
 		},
 	}
