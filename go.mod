@@ -2,6 +2,8 @@ module github.com/seed372e9e9a/turso-groups
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10
