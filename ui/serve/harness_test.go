@@ -310,6 +310,12 @@ func (s *server) dial(t *testing.T, termType string, auth ...gossh.AuthMethod) (
 // dialConfig is dial with the client configuration adjusted by mod.
 func (s *server) dialConfig(t *testing.T, termType string, mod func(*gossh.ClientConfig)) (*term, error) {
 	t.Helper()
+	return s.dialSized(t, termType, 30, 100, mod)
+}
+
+// dialSized is dialConfig with a terminal of rows x cols.
+func (s *server) dialSized(t *testing.T, termType string, rows, cols int, mod func(*gossh.ClientConfig)) (*term, error) {
+	t.Helper()
 	tm := &term{t: t, done: make(chan struct{}), queried: make(chan struct{})}
 	cfg := dialConfig(&tm.hostKey)
 	mod(cfg)
@@ -338,7 +344,7 @@ func (s *server) dialConfig(t *testing.T, termType string, mod func(*gossh.Clien
 	go tm.read(stdout, termType != "" && termType != "dumb", &readers)
 	go tm.read(stderr, false, &readers)
 	if termType != "" {
-		if err := tm.sess.RequestPty(termType, 30, 100, gossh.TerminalModes{}); err != nil {
+		if err := tm.sess.RequestPty(termType, rows, cols, gossh.TerminalModes{}); err != nil {
 			t.Fatalf("pty: %v", err)
 		}
 	}
