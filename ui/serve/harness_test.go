@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,9 +238,16 @@ func (f *fixture) requestsTo(suffix string) int {
 // waitLog waits for a log line that contains every one of parts.
 func (f *fixture) waitLog(parts ...string) string {
 	f.t.Helper()
+	return f.waitLogAfter(0, parts...)
+}
+
+// waitLogAfter is waitLog for the lines logged after mark (a length of
+// the log).
+func (f *fixture) waitLogAfter(mark int, parts ...string) string {
+	f.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
 	for {
-		for line := range strings.SplitSeq(f.log.String(), "\n") {
+		for line := range strings.SplitSeq(f.log.String()[mark:], "\n") {
 			if containsAll(line, parts...) {
 				return line
 			}
@@ -522,3 +530,15 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// roleOf is the role srv gives key for a client on loopback now.
+func roleOf(srv *Server, key testKey) Role {
+	r, _ := srv.keys.role(key.fp, netip.MustParseAddr("127.0.0.1"), time.Now())
+	return r
+}
+
+// atomicTime is a clock tests move.
+type atomicTime struct{ v atomic.Value }
+
+func (a *atomicTime) Store(t time.Time) { a.v.Store(t) }
+func (a *atomicTime) Load() time.Time   { return a.v.Load().(time.Time) }

@@ -508,7 +508,9 @@ func TestRevocation(t *testing.T) {
 		live.waitFor(0, "the access of this key changed")
 	})
 
-	t.Run("bad file keeps the keys", func(t *testing.T) {
+	// A file that cannot be read safely grants nothing: the keys it held
+	// are refused (fail closed), and come back once it is fixed.
+	t.Run("bad file refuses its keys", func(t *testing.T) {
 		f := newFixture(t, "")
 		s := f.start(f.config())
 		if err := os.WriteFile(f.fullPath, []byte("not a key\n"), 0o600); err != nil {
@@ -517,9 +519,17 @@ func TestRevocation(t *testing.T) {
 		if err := s.Reload(); err == nil {
 			t.Fatal("Reload of a malformed file succeeded")
 		}
-		f.waitLog("key files not reloaded")
-		tm := s.open(t, f.full, "dumb")
-		tm.waitLoaded()
+		f.waitLog("key file refused", "file="+f.fullPath, "not a public key")
+		if _, err := s.dial(t, "dumb", gossh.PublicKeys(f.full.signer)); err == nil {
+			t.Fatal("a key of a malformed file logs in")
+		}
+		// The read-only file is fine: its keys still get in.
+		s.open(t, f.ro, "dumb").waitLoaded()
+		writeKeys(t, f.fullPath, f.full)
+		if err := s.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		s.open(t, f.full, "dumb").waitLoaded()
 	})
 }
 
@@ -578,13 +588,13 @@ func TestKeyFiles(t *testing.T) {
 		t.Fatalf("New with a 0644 file: %v", err)
 	}
 	defer srv.Shutdown(time.Second)
-	if r := srv.keys.role(f.full.pub); r != RoleFull {
+	if r := roleOf(srv, f.full); r != RoleFull {
 		t.Errorf("full key role %v", r)
 	}
-	if r := srv.keys.role(f.ro.pub); r != RoleReadOnly {
+	if r := roleOf(srv, f.ro); r != RoleReadOnly {
 		t.Errorf("key in both files: role %v, want read-only", r)
 	}
-	if r := srv.keys.role(newKey(t).pub); r != RoleNone {
+	if r := roleOf(srv, newKey(t)); r != RoleNone {
 		t.Errorf("unknown key role %v", r)
 	}
 }
