@@ -45,6 +45,10 @@ type Config struct {
 	MaxSessions int
 	// IdleTimeout closes a connection with no traffic for that long.
 	IdleTimeout time.Duration
+	// LoginTimeout closes a connection that has not completed the
+	// handshake and logged in that long after it opened
+	// (DefaultLoginTimeout if zero).
+	LoginTimeout time.Duration
 	// ConnRate and ConnBurst limit new connections per remote IP.
 	ConnRate  rate.Limit
 	ConnBurst int
@@ -97,6 +101,8 @@ type Server struct {
 	// listeners are those given to Serve, closed by Shutdown.
 	listeners []net.Listener
 	limiter   *ipLimiter
+	// logins are the connections not yet logged in, by remote address.
+	logins sync.Map
 }
 
 // session is one live dashboard.
@@ -140,6 +146,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.KeyCheckInterval <= 0 {
 		cfg.KeyCheckInterval = DefaultKeyCheckInterval
+	}
+	if cfg.LoginTimeout <= 0 {
+		cfg.LoginTimeout = DefaultLoginTimeout
 	}
 	if cfg.now == nil {
 		cfg.now = time.Now
@@ -190,9 +199,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	srv.ConnCallback = s.admit
-	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
-		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "reason", err.Error())
-	}
+	srv.ServerConfigCallback = s.serverConfig
+	srv.ConnectionFailedCallback = s.connectionFailed
 	s.ssh = srv
 	if err := checkHostKey(cfg.HostKeyPath); err != nil {
 		return nil, err
@@ -317,7 +325,7 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
 			s.active.Add(-1)
 			s.log.Info("session refused", "user", sess.User(), "remote", sess.RemoteAddr().String(), "reason", "max sessions")
-			wish.Fatalln(sess, fmt.Sprintf("turso-groups: the server already has its maximum of %d sessions. Please try again later.", s.cfg.MaxSessions))
+			wish.Fatalln(sess, fmt.Sprintf("turso-groups: the server already has its maximum of %s. Please try again later.", plural(s.cfg.MaxSessions, "session", "sessions")))
 			return
 		}
 		defer s.active.Add(-1)
@@ -430,7 +438,8 @@ func withContext(o ui.Options, ctx context.Context) ui.Options {
 	return o
 }
 
-// admit limits new connections per remote IP, before any SSH handshake.
+// admit limits new connections per remote IP, before any SSH handshake,
+// and starts the clock by which a connection must have logged in.
 func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
 	if err != nil {
@@ -440,7 +449,7 @@ func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "reason", "rate limit")
 		return nil
 	}
-	return conn
+	return s.newLoginConn(ctx, conn)
 }
 
 // roleNow is the role key fp has now for a client at addr, and if none,
