@@ -324,9 +324,40 @@ func (s *server) dialConfig(t *testing.T, termType string, mod func(*gossh.Clien
 // dialSized is dialConfig with a terminal of rows x cols.
 func (s *server) dialSized(t *testing.T, termType string, rows, cols int, mod func(*gossh.ClientConfig)) (*term, error) {
 	t.Helper()
+	return s.dialTerm(t, termOptions{termType: termType, rows: rows, cols: cols, mod: mod})
+}
+
+// darkReply is a dark terminal's answer to the background query, then to
+// the device attributes query that follows it.
+const darkReply = "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;22c"
+
+// termOptions say how a test client connects.
+type termOptions struct {
+	termType   string // "" for no PTY
+	rows, cols int    // 30x100 if zero
+	mod        func(*gossh.ClientConfig)
+	// reply answers the terminal queries of a colour terminal
+	// (darkReply if ""); silent never answers them.
+	reply  string
+	silent bool
+	// command is run instead of a shell.
+	command string
+}
+
+// dialTerm connects as o says and starts the session.
+func (s *server) dialTerm(t *testing.T, o termOptions) (*term, error) {
+	t.Helper()
+	if o.rows == 0 {
+		o.rows, o.cols = 30, 100
+	}
+	if o.reply == "" {
+		o.reply = darkReply
+	}
 	tm := &term{t: t, done: make(chan struct{}), queried: make(chan struct{})}
 	cfg := dialConfig(&tm.hostKey)
-	mod(cfg)
+	if o.mod != nil {
+		o.mod(cfg)
+	}
 	conn, err := gossh.Dial("tcp", s.addr, cfg)
 	if err != nil {
 		return nil, err
@@ -349,14 +380,23 @@ func (s *server) dialSized(t *testing.T, termType string, rows, cols int, mod fu
 	}
 	var readers sync.WaitGroup
 	readers.Add(2)
-	go tm.read(stdout, termType != "" && termType != "dumb", &readers)
-	go tm.read(stderr, false, &readers)
-	if termType != "" {
-		if err := tm.sess.RequestPty(termType, rows, cols, gossh.TerminalModes{}); err != nil {
+	reply := ""
+	if o.termType != "" && o.termType != "dumb" && !o.silent {
+		reply = o.reply
+	}
+	go tm.read(stdout, reply, &readers)
+	go tm.read(stderr, "", &readers)
+	if o.termType != "" {
+		if err := tm.sess.RequestPty(o.termType, o.rows, o.cols, gossh.TerminalModes{}); err != nil {
 			t.Fatalf("pty: %v", err)
 		}
 	}
-	if err := tm.sess.Shell(); err != nil {
+	if o.command != "" {
+		err = tm.sess.Start(o.command)
+	} else {
+		err = tm.sess.Shell()
+	}
+	if err != nil {
 		t.Fatalf("shell: %v", err)
 	}
 	go func() {
@@ -389,19 +429,18 @@ func (tm *term) close() {
 	tm.conn.Close()
 }
 
-// read copies r into the output; if answer, it replies to the terminal
-// background query like a dark terminal would (then to the DA1 query that
-// follows it, which ends the server's wait).
-func (tm *term) read(r io.Reader, answer bool, wg *sync.WaitGroup) {
+// read copies r into the output; if reply is not "", it sends it when
+// the terminal background query comes, as a terminal answers it.
+func (tm *term) read(r io.Reader, reply string, wg *sync.WaitGroup) {
 	defer wg.Done()
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
 			tm.out.Write(buf[:n])
-			if answer && strings.Contains(tm.out.String(), "\x1b]11;?") {
-				answer = false
-				_, _ = io.WriteString(tm.stdin, "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;22c")
+			if reply != "" && strings.Contains(tm.out.String(), "\x1b]11;?") {
+				_, _ = io.WriteString(tm.stdin, reply)
+				reply = ""
 				close(tm.queried)
 			}
 		}

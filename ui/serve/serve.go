@@ -52,6 +52,13 @@ type Config struct {
 	// ConnRate and ConnBurst limit new connections per remote IP.
 	ConnRate  rate.Limit
 	ConnBurst int
+	// ThemeMode "dark" or "light" sets every session's background, for
+	// terminals that answer the query wrongly; "" or "auto" asks each
+	// terminal.
+	ThemeMode string
+	// TermQueryTimeout bounds the wait for a terminal to say what its
+	// background is (DefaultTermQueryTimeout if zero).
+	TermQueryTimeout time.Duration
 	// KeyCheckInterval is how often the key files are read again to see
 	// whether they changed (DefaultKeyCheckInterval if zero). Each login
 	// and each key press also checks them with a stat.
@@ -149,6 +156,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.LoginTimeout <= 0 {
 		cfg.LoginTimeout = DefaultLoginTimeout
+	}
+	if cfg.TermQueryTimeout <= 0 {
+		cfg.TermQueryTimeout = DefaultTermQueryTimeout
 	}
 	if cfg.now == nil {
 		cfg.now = time.Now
@@ -379,7 +389,10 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 		return nil
 	}
 	opts := s.cfg.UI
-	opts.Renderer = bm.MakeRenderer(sess)
+	in := newSessionInput(sess.Context(), sess)
+	var background string
+	opts.Renderer, background = s.renderer(sess, in)
+	s.log.Debug("terminal", "fingerprint", se.fingerprint, "remote", se.remote, "background", background)
 	opts.Client = s.full
 	if se.role != RoleFull {
 		opts.Client, opts.ReadOnly = s.ro, true
@@ -404,7 +417,7 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	m := ui.New(withContext(opts, ctx))
 	// The server process handles signals (goodbye, then stop); a program
 	// listening too would be interrupted by the server's own Ctrl+C.
-	se.program = tea.NewProgram(m, append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(), tea.WithFilter(s.checkInput(se)))...)
+	se.program = tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(), tea.WithFilter(s.checkInput(se)))
 	se.done = func() { stop(); cancel(); m.Close() }
 	if !s.register(se) {
 		se.done()

@@ -787,3 +787,4 @@ func TestConnRateLimit(t *testing.T) {
 		t.Error("the limit ended the live session")
 	}
 }
+
