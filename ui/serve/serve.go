@@ -200,6 +200,7 @@ func New(cfg Config) (*Server, error) {
 		wish.WithMiddleware(
 			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
 			s.recoverPanics,
+			s.refuseCommand,
 			s.requirePTY,
 			s.limitSessions,
 			s.identify,
@@ -377,6 +378,24 @@ func (s *Server) requirePTY(next ssh.Handler) ssh.Handler {
 			return
 		}
 		next(sess)
+	}
+}
+
+// refuseCommand explains that the dashboard takes no command when a
+// client asks for one with a terminal (ssh -t host cmd): running the
+// dashboard instead would ignore it without a word.
+func (s *Server) refuseCommand(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if sess.RawCommand() == "" && sess.Subsystem() == "" {
+			next(sess)
+			return
+		}
+		s.log.Info("session refused", "user", sess.User(), "remote", sess.RemoteAddr().String(), "reason", "a command was given; the dashboard takes none")
+		how := "ssh -p PORT HOST"
+		if _, port, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
+			how = "ssh -p " + port + " HOST"
+		}
+		wish.Fatalln(sess, "turso-groups: this server shows the dashboard and runs no commands: connect without one ("+how+").")
 	}
 }
 

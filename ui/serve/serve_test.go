@@ -788,3 +788,31 @@ func TestConnRateLimit(t *testing.T) {
 	}
 }
 
+// ssh -tt host cmd: a command with a terminal is refused in one line that
+// says the dashboard takes none and how to connect, rather than ignored
+// for the dashboard; exit status 1, and the refusal is logged.
+func TestCommandWithTerminalRefused(t *testing.T) {
+	f := newFixture(t, "")
+	s := f.start(f.config())
+	_, port, _ := net.SplitHostPort(s.addr)
+	for _, termType := range []string{"xterm-256color", "dumb"} {
+		tm, err := s.dialTerm(t, termOptions{termType: termType, command: "ls -la", mod: withKey(f.full)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := exitStatus(tm.waitEnd()); st != 1 {
+			t.Errorf("%s: exit status %d, want 1", termType, st)
+		}
+		want := "turso-groups: this server shows the dashboard and runs no commands: connect without one (ssh -p " + port + " HOST)."
+		if !strings.Contains(tm.screen(), want) {
+			t.Errorf("%s: the terminal shows %q, want %q", termType, tm.screen(), want)
+		}
+		if strings.Contains(tm.screen(), "6 groups") {
+			t.Errorf("%s: the dashboard ran:\n%s", termType, tm.screen())
+		}
+	}
+	f.waitLog("session refused", `reason="a command was given; the dashboard takes none"`)
+	if n := s.Sessions(); n != 0 {
+		t.Errorf("%d sessions registered", n)
+	}
+}
