@@ -110,6 +110,8 @@ type Server struct {
 	limiter   *ipLimiter
 	// logins are the connections not yet logged in, by remote address.
 	logins sync.Map
+	// hostKey is the SHA256 fingerprint of the host key.
+	hostKey string
 }
 
 // session is one live dashboard.
@@ -216,8 +218,11 @@ func New(cfg Config) (*Server, error) {
 	if err := checkHostKey(cfg.HostKeyPath); err != nil {
 		return nil, err
 	}
+	if s.hostKey, err = hostKeyFingerprint(cfg.HostKeyPath); err != nil {
+		return nil, err
+	}
 	full, ro := keys.count()
-	s.log.Info("ssh server ready", "listen", cfg.Listen, "full_access_keys", full, "read_only_keys", ro, "max_sessions", cfg.MaxSessions)
+	s.log.Info("ssh server ready", "listen", cfg.Listen, "host_key", s.hostKey, "full_access_keys", full, "read_only_keys", ro, "max_sessions", cfg.MaxSessions)
 	go s.watchKeys(cfg.KeyCheckInterval)
 	return s, nil
 }
@@ -237,6 +242,24 @@ func checkHostKey(path string) error {
 	}
 	return nil
 }
+
+// hostKeyFingerprint is the SHA256 fingerprint of the host key at path,
+// as ssh shows it on a first connection.
+func hostKeyFingerprint(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("host key: %w", err)
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return "", fmt.Errorf("host key %s: %w", path, err)
+	}
+	return gossh.FingerprintSHA256(signer.PublicKey()), nil
+}
+
+// HostKeyFingerprint is the SHA256 fingerprint of the server's host key,
+// which users compare with what ssh shows on their first connection.
+func (s *Server) HostKeyFingerprint() string { return s.hostKey }
 
 // Serve accepts connections on ln until Shutdown, and returns at once
 // after it.

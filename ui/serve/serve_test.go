@@ -816,3 +816,15 @@ func TestCommandWithTerminalRefused(t *testing.T) {
 		t.Errorf("%d sessions registered", n)
 	}
 }
+
+// With a maximum of one, the refusal says "1 session", not "1 sessions".
+func TestMaxSessionsOfOne(t *testing.T) {
+	f := newFixture(t, "")
+	cfg := f.config()
+	cfg.MaxSessions = 1
+	s := f.start(cfg)
+	s.open(t, f.full, "dumb").waitLoaded()
+	c := s.open(t, f.ro, "dumb")
+	c.waitFor(0, "the server already has its maximum of 1 session. Please try again later.")
+	_ = c.waitEnd()
+}
