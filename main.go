@@ -329,9 +329,13 @@ token on their laptops:
 Only public keys are accepted: keys in --authorized-keys get the full
 dashboard, keys in --read-only-keys may only look (enforced in the API
 client, not only hidden). Without a key file the server refuses to start.
-Key files are re-read when they change, or on SIGHUP; a revoked key's
-sessions end. The API settings (--token, --org, --local, profiles, ...)
-are those of the dashboard. SIGINT or SIGTERM says goodbye to every
+Key files take the from= and expiry-time= options; one with an option the
+server cannot honour, a bad line, or that others could change (the file or
+a directory above it) grants nothing. They are read again every second and
+on SIGHUP: within about a second a revoked key's sessions end. A
+connection has --login-timeout to log in. The API settings (--token,
+--org, --local, profiles, ...) are those of the dashboard; with no token,
+it serves demo data and says so. SIGINT or SIGTERM says goodbye to every
 session, then stops.`,
 		Args: config.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
