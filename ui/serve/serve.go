@@ -139,7 +139,8 @@ type ctxKey struct{ name string }
 var sessionKey = &ctxKey{"session"}
 
 // New prepares the server: host key (created if missing), key files and
-// the middleware chain. It does not listen yet.
+// the middleware chain. It does not listen yet, but it watches the key
+// files from now until Shutdown.
 func New(cfg Config) (*Server, error) {
 	if cfg.Client == nil {
 		return nil, errors.New("serve: no API client")
