@@ -344,6 +344,24 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 	return se, nil
 }
 
+// serveLocalHint is what SSH users read in the header when the server
+// runs on its local API: about the server, not about flags of theirs.
+func serveLocalHint(s *config.Settings) string {
+	if s.LocalReason == config.LocalReasonNoToken {
+		return "Demo data: this server has no Turso token. Its operator can give it one."
+	}
+	return "Demo data from this server's built-in local API, not a Turso account."
+}
+
+// serveDemoNotice tells the operator, at start, that the sessions will
+// see demo data, and why.
+func serveDemoNotice(s *config.Settings) string {
+	if s.LocalReason == config.LocalReasonNoToken {
+		return "No Turso API token found (--token, TURSO_API_TOKEN, the config file, `turso auth login`): serving DEMO DATA from the built-in local API."
+	}
+	return fmt.Sprintf("Serving DEMO DATA from the built-in local API (%s).", s.LocalReason)
+}
+
 // runDashboard opens the dashboard in this terminal.
 func runDashboard(ctx context.Context, s *config.Settings) error {
 	logger, closeLog, err := config.NewLogger(s)
@@ -379,9 +397,13 @@ token on their laptops:
 Only public keys are accepted: keys in --authorized-keys get the full
 dashboard, keys in --read-only-keys may only look (enforced in the API
 client, not only hidden). Without a key file the server refuses to start.
-Key files are re-read when they change, or on SIGHUP; a revoked key's
-sessions end. The API settings (--token, --org, --local, profiles, ...)
-are those of the dashboard. SIGINT or SIGTERM says goodbye to every
+Key files take the from= and expiry-time= options; one with an option the
+server cannot honour, a bad line, or that others could change (the file or
+a directory above it) grants nothing. They are read again every second and
+on SIGHUP: within about a second a revoked key's sessions end. A
+connection has --login-timeout to log in. The API settings (--token,
+--org, --local, profiles, ...) are those of the dashboard; with no token,
+it serves demo data and says so. SIGINT or SIGTERM says goodbye to every
 session, then stops.`,
 		Args: config.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -419,7 +441,15 @@ session, then stops.`,
 				return err
 			}
 			defer se.close()
-			cfg.Client, cfg.UI, cfg.Logger = se.client, se.opts, se.logger
+			cfg.Client, cfg.UI, cfg.Logger, cfg.ThemeMode = se.client, se.opts, se.logger, s.Theme.Mode
+			demo := ""
+			if s.Local {
+				// What the dashboard says about local mode is about its own
+				// flags; over SSH it would be about the server's.
+				cfg.UI.LocalHint = serveLocalHint(s)
+				demo = serveDemoNotice(s)
+				se.logger.Warn("serving demo data from the built-in local API, not a Turso account", "reason", s.LocalReason)
+			}
 			srv, err := serve.New(cfg)
 			if err != nil {
 				return usageError{err}
@@ -440,7 +470,12 @@ session, then stops.`,
 			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			fmt.Fprintf(cmd.OutOrStdout(), "Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", ln.Addr(), cfg.HostKeyPath)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", ln.Addr(), cfg.HostKeyPath)
+			fmt.Fprintf(out, "Host key fingerprint: %s (users can check it against what ssh shows on their first connection).\n", srv.HostKeyFingerprint())
+			if demo != "" {
+				fmt.Fprintln(out, demo)
+			}
 			select {
 			case err := <-errc:
 				return err
@@ -456,6 +491,7 @@ session, then stops.`,
 	f.StringVar(&cfg.ReadOnlyKeys, "read-only-keys", "", "authorized_keys file of the keys that may only look")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 50, "most sessions at once; more are refused politely")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long (0: never)")
+	f.DurationVar(&cfg.LoginTimeout, "login-timeout", serve.DefaultLoginTimeout, "close a connection that has not logged in this long after it opened")
 	f.Float64Var(&connRate, "conn-rate", 2, "new connections per second allowed from one address")
 	f.IntVar(&cfg.ConnBurst, "conn-burst", 20, "burst of new connections allowed from one address")
 	apiFlags = config.BindFlags(f)

@@ -191,13 +191,16 @@ func TestHostileTextIsInert(t *testing.T) {
 	h.assertInert("the detail in the hostile organization")
 }
 
-// View never draws outside the terminal, whatever the size and screen.
-func TestViewFitsEverySize(t *testing.T) {
-	// Each screen, and what it shows at 100x30 once set up.
-	screens := map[string]struct {
-		setup func(h *harness)
-		shows string
-	}{
+// viewScreen is one screen of the dashboard: how to reach it from a
+// loaded demo list, and what it shows at 100x30 once there.
+type viewScreen struct {
+	setup func(h *harness)
+	shows string
+}
+
+// viewScreens are the dashboard's screens, by name.
+func viewScreens() map[string]viewScreen {
+	return map[string]viewScreen{
 		"list":    {func(h *harness) {}, "6 groups"},
 		"detail":  {func(h *harness) { h.selectGroup("edge-cache"); h.press("enter") }, "cache-global"},
 		"create":  {func(h *harness) { h.press("n") }, "New group"},
@@ -213,6 +216,11 @@ func TestViewFitsEverySize(t *testing.T) {
 		// A form opened again with the server's error above it.
 		"create-error": {func(h *harness) { h.press("n"); h.typeText("default"); h.press("enter", "enter", "enter", "enter") }, "Choose another name"},
 	}
+}
+
+// View never draws outside the terminal, whatever the size and screen.
+func TestViewFitsEverySize(t *testing.T) {
+	screens := viewScreens()
 	for name, sc := range screens {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

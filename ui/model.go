@@ -99,7 +99,10 @@ type Model struct {
 	cancel context.CancelFunc
 	now    func() time.Time
 
+	// width and height are the area drawn in: the terminal's size, capped
+	// at MaxWidth x MaxHeight; termW and termH are the size itself.
 	width, height int
+	termW, termH  int
 
 	user     string
 	orgs     []api.Organization
@@ -197,6 +200,8 @@ func New(opts Options) *Model {
 		loading:  true,
 		width:    80,
 		height:   24,
+		termW:    80,
+		termH:    24,
 	}
 	m.list = newListState(st)
 	m.help = newHelp(st)

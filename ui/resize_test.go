@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -158,4 +161,69 @@ func TestResizeMidRemoveLocationForm(t *testing.T) {
 	if g, _ := h.serverGroup("demo", "edge-cache"); g.HasLocation("syd") || !g.HasLocation("sin") {
 		t.Fatalf("locations on the server: %v", g.Locations)
 	}
+}
+
+// absurdSizes are terminal sizes a client may claim: a frame must not
+// cost in proportion to them. They grow, so that a regression fails on
+// the first (tens of megabytes) before the next would take gigabytes.
+var absurdSizes = [][2]int{{2000, 2000}, {10000, 10000}, {65535, 65535}, {65535, 30}, {100, 65535}, {30, 65535}}
+
+// maxFrameAlloc bounds what one resize and one frame may allocate at any
+// size. A frame at the cap (MaxWidth x MaxHeight) allocates about 1 MB;
+// before the cap, 2000x2000 took 60 MB a frame and 10000x10000 about 1.5 GB.
+const maxFrameAlloc = 8 << 20
+
+// Whatever size a terminal claims, every screen is drawn within the cap
+// (MaxWidth x MaxHeight), still shows what it shows at a normal size, and
+// a resize and a frame allocate at most maxFrameAlloc. Not parallel: it
+// measures the process's allocations.
+func TestViewCostIsBoundedAtAbsurdSizes(t *testing.T) {
+	screens := viewScreens()
+	names := slices.Sorted(maps.Keys(screens))
+	for _, name := range names {
+		sc := screens[name]
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			sc.setup(h)
+			h.mustShow(sc.shows)
+			for _, sz := range absurdSizes {
+				w, hh := sz[0], sz[1]
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				h.resize(w, hh)
+				v := h.m.View()
+				runtime.ReadMemStats(&after)
+				if n := after.TotalAlloc - before.TotalAlloc; n > maxFrameAlloc {
+					t.Fatalf("%dx%d: a resize and a frame allocated %d MB, want at most %d MB", w, hh, n>>20, maxFrameAlloc>>20)
+				}
+				lines := strings.Split(v, "\n")
+				if len(lines) > MaxHeight {
+					t.Fatalf("%dx%d: %d lines, want at most %d", w, hh, len(lines), MaxHeight)
+				}
+				for i, l := range lines {
+					if lw := ansi.StringWidth(l); lw > MaxWidth {
+						t.Fatalf("%dx%d: line %d is %d wide, want at most %d", w, hh, i+1, lw, MaxWidth)
+					}
+				}
+				if w < minWidth || hh < minHeight {
+					// Too small names the terminal's own size.
+					if want := fmt.Sprintf("Terminal too small: %dx%d.", w, hh); !strings.Contains(ansi.Strip(v), want) {
+						t.Fatalf("%dx%d: %q, want %q", w, hh, ansi.Strip(v), want)
+					}
+					continue
+				}
+				if !strings.Contains(ansi.Strip(v), sc.shows) {
+					t.Fatalf("%dx%d: the screen no longer shows %q:\n%s", w, hh, sc.shows, tail(ansi.Strip(v), 2000))
+				}
+			}
+		})
+	}
+}
+
+// tail is the end of s, at most n bytes.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
 }

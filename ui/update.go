@@ -21,7 +21,8 @@ import (
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m.termW, m.termH = msg.Width, msg.Height
+		m.width, m.height = min(msg.Width, MaxWidth), min(msg.Height, MaxHeight)
 		m.list.clamp()
 		if m.form != nil {
 			// huh sizes its groups from the window; give it the area it

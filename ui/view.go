@@ -22,6 +22,18 @@ const (
 	sidePanelWidth = 140
 )
 
+// MaxWidth and MaxHeight cap the area the dashboard draws in. A frame
+// costs memory and time in proportion to its cells (the list pads its
+// rows to the width, the side panel fills its height), and a terminal
+// size is whatever a client says: an SSH client that claims 65535x65535
+// would otherwise make every frame gigabytes. A larger terminal gets a
+// MaxWidth x MaxHeight dashboard in its top-left corner, so a frame is
+// at most 100,000 cells whatever the size.
+const (
+	MaxWidth  = 500
+	MaxHeight = 200
+)
+
 // view is View without the guard against panics.
 func (m *Model) view() string {
 	if m.quitting {
@@ -29,7 +41,8 @@ func (m *Model) view() string {
 	}
 	w, h := m.width, m.height
 	if w < minWidth || h < minHeight {
-		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\nctrl+c quits.", w, h, minWidth, minHeight), w, h)
+		// The size the terminal has, not the capped one it is drawn at.
+		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\nctrl+c quits.", m.termW, m.termH, minWidth, minHeight), w, h)
 	}
 	header := m.viewHeader(w)
 	footer := m.viewFooter(w)

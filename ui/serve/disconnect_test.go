@@ -3,6 +3,7 @@
 package serve
 
 import (
+	"runtime"
 	"testing"
 )
 
@@ -23,4 +24,29 @@ func TestHangUpFreesTheSession(t *testing.T) {
 	waitUntil(t, "the session is gone", func() bool { return s.Sessions() == 0 })
 	b := s.open(t, f.full, "dumb")
 	b.waitLoaded()
+}
+
+// A client at 65535x65535 that hangs up mid-session: its end is logged,
+// the session is freed, and the server's heap goes back to what it was
+// (within one session's bound, maxSessionHeap).
+func TestHangUpAtHugeSizeFreesTheSession(t *testing.T) {
+	f := newFixture(t, "")
+	s := f.start(f.config())
+	var base runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&base)
+	tm, err := s.dialSized(t, "dumb", 65535, 65535, withKey(f.full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm.waitFor(0, "6 groups", "UUID")
+	tm.conn.Close()
+	f.waitLog("session end", f.full.fp)
+	waitUntil(t, "the session is gone", func() bool { return s.Sessions() == 0 })
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if h := int64(after.HeapInuse) - int64(base.HeapInuse); h > maxSessionHeap {
+		t.Errorf("after the hang-up, %d MB more heap is in use than before the session", h>>20)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,9 +238,16 @@ func (f *fixture) requestsTo(suffix string) int {
 // waitLog waits for a log line that contains every one of parts.
 func (f *fixture) waitLog(parts ...string) string {
 	f.t.Helper()
+	return f.waitLogAfter(0, parts...)
+}
+
+// waitLogAfter is waitLog for the lines logged after mark (a length of
+// the log).
+func (f *fixture) waitLogAfter(mark int, parts ...string) string {
+	f.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
 	for {
-		for line := range strings.SplitSeq(f.log.String(), "\n") {
+		for line := range strings.SplitSeq(f.log.String()[mark:], "\n") {
 			if containsAll(line, parts...) {
 				return line
 			}
@@ -310,9 +318,46 @@ func (s *server) dial(t *testing.T, termType string, auth ...gossh.AuthMethod) (
 // dialConfig is dial with the client configuration adjusted by mod.
 func (s *server) dialConfig(t *testing.T, termType string, mod func(*gossh.ClientConfig)) (*term, error) {
 	t.Helper()
+	return s.dialSized(t, termType, 30, 100, mod)
+}
+
+// dialSized is dialConfig with a terminal of rows x cols.
+func (s *server) dialSized(t *testing.T, termType string, rows, cols int, mod func(*gossh.ClientConfig)) (*term, error) {
+	t.Helper()
+	return s.dialTerm(t, termOptions{termType: termType, rows: rows, cols: cols, mod: mod})
+}
+
+// darkReply is a dark terminal's answer to the background query, then to
+// the device attributes query that follows it.
+const darkReply = "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;22c"
+
+// termOptions say how a test client connects.
+type termOptions struct {
+	termType   string // "" for no PTY
+	rows, cols int    // 30x100 if zero
+	mod        func(*gossh.ClientConfig)
+	// reply answers the terminal queries of a colour terminal
+	// (darkReply if ""); silent never answers them.
+	reply  string
+	silent bool
+	// command is run instead of a shell.
+	command string
+}
+
+// dialTerm connects as o says and starts the session.
+func (s *server) dialTerm(t *testing.T, o termOptions) (*term, error) {
+	t.Helper()
+	if o.rows == 0 {
+		o.rows, o.cols = 30, 100
+	}
+	if o.reply == "" {
+		o.reply = darkReply
+	}
 	tm := &term{t: t, done: make(chan struct{}), queried: make(chan struct{})}
 	cfg := dialConfig(&tm.hostKey)
-	mod(cfg)
+	if o.mod != nil {
+		o.mod(cfg)
+	}
 	conn, err := gossh.Dial("tcp", s.addr, cfg)
 	if err != nil {
 		return nil, err
@@ -335,14 +380,23 @@ func (s *server) dialConfig(t *testing.T, termType string, mod func(*gossh.Clien
 	}
 	var readers sync.WaitGroup
 	readers.Add(2)
-	go tm.read(stdout, termType != "" && termType != "dumb", &readers)
-	go tm.read(stderr, false, &readers)
-	if termType != "" {
-		if err := tm.sess.RequestPty(termType, 30, 100, gossh.TerminalModes{}); err != nil {
+	reply := ""
+	if o.termType != "" && o.termType != "dumb" && !o.silent {
+		reply = o.reply
+	}
+	go tm.read(stdout, reply, &readers)
+	go tm.read(stderr, "", &readers)
+	if o.termType != "" {
+		if err := tm.sess.RequestPty(o.termType, o.rows, o.cols, gossh.TerminalModes{}); err != nil {
 			t.Fatalf("pty: %v", err)
 		}
 	}
-	if err := tm.sess.Shell(); err != nil {
+	if o.command != "" {
+		err = tm.sess.Start(o.command)
+	} else {
+		err = tm.sess.Shell()
+	}
+	if err != nil {
 		t.Fatalf("shell: %v", err)
 	}
 	go func() {
@@ -375,19 +429,18 @@ func (tm *term) close() {
 	tm.conn.Close()
 }
 
-// read copies r into the output; if answer, it replies to the terminal
-// background query like a dark terminal would (then to the DA1 query that
-// follows it, which ends the server's wait).
-func (tm *term) read(r io.Reader, answer bool, wg *sync.WaitGroup) {
+// read copies r into the output; if reply is not "", it sends it when
+// the terminal background query comes, as a terminal answers it.
+func (tm *term) read(r io.Reader, reply string, wg *sync.WaitGroup) {
 	defer wg.Done()
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
 			tm.out.Write(buf[:n])
-			if answer && strings.Contains(tm.out.String(), "\x1b]11;?") {
-				answer = false
-				_, _ = io.WriteString(tm.stdin, "\x1b]11;rgb:0000/0000/0000\x07\x1b[?62;22c")
+			if reply != "" && strings.Contains(tm.out.String(), "\x1b]11;?") {
+				_, _ = io.WriteString(tm.stdin, reply)
+				reply = ""
 				close(tm.queried)
 			}
 		}
@@ -516,3 +569,15 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// roleOf is the role srv gives key for a client on loopback now.
+func roleOf(srv *Server, key testKey) Role {
+	r, _ := srv.keys.role(key.fp, netip.MustParseAddr("127.0.0.1"), time.Now())
+	return r
+}
+
+// atomicTime is a clock tests move.
+type atomicTime struct{ v atomic.Value }
+
+func (a *atomicTime) Store(t time.Time) { a.v.Store(t) }
+func (a *atomicTime) Load() time.Time   { return a.v.Load().(time.Time) }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -44,9 +45,24 @@ type Config struct {
 	MaxSessions int
 	// IdleTimeout closes a connection with no traffic for that long.
 	IdleTimeout time.Duration
+	// LoginTimeout closes a connection that has not completed the
+	// handshake and logged in that long after it opened
+	// (DefaultLoginTimeout if zero).
+	LoginTimeout time.Duration
 	// ConnRate and ConnBurst limit new connections per remote IP.
 	ConnRate  rate.Limit
 	ConnBurst int
+	// ThemeMode "dark" or "light" sets every session's background, for
+	// terminals that answer the query wrongly; "" or "auto" asks each
+	// terminal.
+	ThemeMode string
+	// TermQueryTimeout bounds the wait for a terminal to say what its
+	// background is (DefaultTermQueryTimeout if zero).
+	TermQueryTimeout time.Duration
+	// KeyCheckInterval is how often the key files are read again to see
+	// whether they changed (DefaultKeyCheckInterval if zero). Each login
+	// and each key press also checks them with a stat.
+	KeyCheckInterval time.Duration
 	// Client acts for full-access sessions; read-only sessions get a copy
 	// that refuses every mutation before it is sent.
 	Client *api.Client
@@ -62,13 +78,22 @@ type Config struct {
 	CacheTTL time.Duration
 	// Logger receives one line per session and per refusal; never a token.
 	Logger *slog.Logger
+
+	// now is the clock expiry-time options are checked against; nil
+	// means time.Now (tests move it).
+	now func() time.Time
 }
+
+// DefaultKeyCheckInterval is how often the key files are read again.
+const DefaultKeyCheckInterval = time.Second
 
 // Server is a running SSH server for the dashboard.
 type Server struct {
-	cfg      Config
-	ssh      *ssh.Server
-	keys     *keyring
+	cfg  Config
+	ssh  *ssh.Server
+	keys *keyring
+	// reloadMu makes one reload of the key files at a time.
+	reloadMu sync.Mutex
 	full, ro *api.Client
 	log      *slog.Logger
 
@@ -83,6 +108,10 @@ type Server struct {
 	// listeners are those given to Serve, closed by Shutdown.
 	listeners []net.Listener
 	limiter   *ipLimiter
+	// logins are the connections not yet logged in, by remote address.
+	logins sync.Map
+	// hostKey is the SHA256 fingerprint of the host key.
+	hostKey string
 }
 
 // session is one live dashboard.
@@ -92,6 +121,10 @@ type session struct {
 	role        Role
 	user        string
 	remote      string
+	// addr is the client's address, which from= options are matched on.
+	addr netip.Addr
+	// ending is set once the server has decided to end the session.
+	ending atomic.Bool
 	// why says, once the program ends, why the server ended it.
 	why atomic.Value
 	// done releases the session's context and requests in flight.
@@ -106,7 +139,8 @@ type ctxKey struct{ name string }
 var sessionKey = &ctxKey{"session"}
 
 // New prepares the server: host key (created if missing), key files and
-// the middleware chain. It does not listen yet.
+// the middleware chain. It does not listen yet, but it watches the key
+// files from now until Shutdown.
 func New(cfg Config) (*Server, error) {
 	if cfg.Client == nil {
 		return nil, errors.New("serve: no API client")
@@ -119,6 +153,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.ConnRate <= 0 {
 		cfg.ConnRate, cfg.ConnBurst = 2, 20
+	}
+	if cfg.KeyCheckInterval <= 0 {
+		cfg.KeyCheckInterval = DefaultKeyCheckInterval
+	}
+	if cfg.LoginTimeout <= 0 {
+		cfg.LoginTimeout = DefaultLoginTimeout
+	}
+	if cfg.TermQueryTimeout <= 0 {
+		cfg.TermQueryTimeout = DefaultTermQueryTimeout
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
 	}
 	if cfg.UI.Cache == nil && cfg.CacheTTL >= 0 {
 		cfg.UI.Cache = ui.NewCache(cfg.CacheTTL)
@@ -157,6 +203,7 @@ func New(cfg Config) (*Server, error) {
 		wish.WithMiddleware(
 			bm.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
 			s.recoverPanics,
+			s.refuseCommand,
 			s.requirePTY,
 			s.limitSessions,
 			s.identify,
@@ -166,15 +213,18 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	srv.ConnCallback = s.admit
-	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
-		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "reason", err.Error())
-	}
+	srv.ServerConfigCallback = s.serverConfig
+	srv.ConnectionFailedCallback = s.connectionFailed
 	s.ssh = srv
 	if err := checkHostKey(cfg.HostKeyPath); err != nil {
 		return nil, err
 	}
+	if s.hostKey, err = hostKeyFingerprint(cfg.HostKeyPath); err != nil {
+		return nil, err
+	}
 	full, ro := keys.count()
-	s.log.Info("ssh server ready", "listen", cfg.Listen, "full_access_keys", full, "read_only_keys", ro, "max_sessions", cfg.MaxSessions)
+	s.log.Info("ssh server ready", "listen", cfg.Listen, "host_key", s.hostKey, "full_access_keys", full, "read_only_keys", ro, "max_sessions", cfg.MaxSessions)
+	go s.watchKeys(cfg.KeyCheckInterval)
 	return s, nil
 }
 
@@ -193,6 +243,24 @@ func checkHostKey(path string) error {
 	}
 	return nil
 }
+
+// hostKeyFingerprint is the SHA256 fingerprint of the host key at path,
+// as ssh shows it on a first connection.
+func hostKeyFingerprint(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("host key: %w", err)
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return "", fmt.Errorf("host key %s: %w", path, err)
+	}
+	return gossh.FingerprintSHA256(signer.PublicKey()), nil
+}
+
+// HostKeyFingerprint is the SHA256 fingerprint of the server's host key,
+// which users compare with what ssh shows on their first connection.
+func (s *Server) HostKeyFingerprint() string { return s.hostKey }
 
 // Serve accepts connections on ln until Shutdown, and returns at once
 // after it.
@@ -228,12 +296,29 @@ func (s *Server) ListenAndServe() error {
 // not hold (GHSA-pchf-49fh-w34r); who the session is comes from the key
 // that actually authenticated, in identify.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
-	s.reloadIfChanged()
-	ok := s.keys.role(key) != RoleNone
-	if !ok {
-		s.log.Info("key refused", "fingerprint", gossh.FingerprintSHA256(key), "user", ctx.User(), "remote", ctx.RemoteAddr().String())
+	s.refreshKeys()
+	fp := gossh.FingerprintSHA256(key)
+	role, why := s.keys.role(fp, addrOf(ctx.RemoteAddr()), s.cfg.now())
+	if role == RoleNone {
+		s.log.Info("key refused", "fingerprint", fp, "user", ctx.User(), "remote", ctx.RemoteAddr().String(), "reason", why)
 	}
-	return ok
+	return role != RoleNone
+}
+
+// addrOf is the IP address of a remote address; invalid if it has none.
+func addrOf(a net.Addr) netip.Addr {
+	if t, ok := a.(*net.TCPAddr); ok {
+		ip, _ := netip.AddrFromSlice(t.IP)
+		return ip.Unmap()
+	}
+	if a == nil {
+		return netip.Addr{}
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 // identify derives the session's role from the key it authenticated with,
@@ -242,17 +327,20 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 func (s *Server) identify(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		key := sess.PublicKey()
-		role := s.keys.role(key)
 		remote := sess.RemoteAddr().String()
-		if key == nil || role == RoleNone {
-			s.log.Info("session refused", "user", sess.User(), "remote", remote, "reason", "key no longer authorized")
+		if key == nil {
+			s.log.Info("session refused", "user", sess.User(), "remote", remote, "reason", "no key")
 			wish.Fatalln(sess, "turso-groups: this key is not authorized.")
 			return
 		}
-		if s.cfg.UI.ReadOnly {
-			role = RoleReadOnly
+		fp, addr := gossh.FingerprintSHA256(key), addrOf(sess.RemoteAddr())
+		role, why := s.roleNow(fp, addr, s.cfg.now())
+		if role == RoleNone {
+			s.log.Info("session refused", "user", sess.User(), "remote", remote, "reason", "key no longer authorized: "+why)
+			wish.Fatalln(sess, "turso-groups: this key is not authorized.")
+			return
 		}
-		se := &session{fingerprint: gossh.FingerprintSHA256(key), role: role, user: sess.User(), remote: remote}
+		se := &session{fingerprint: fp, role: role, user: sess.User(), remote: remote, addr: addr}
 		sess.Context().SetValue(sessionKey, se)
 		start := time.Now()
 		s.log.Info("session start", "fingerprint", se.fingerprint, "user", se.user, "remote", remote, "role", role.String())
@@ -272,7 +360,7 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 		if n := s.active.Add(1); n > int64(s.cfg.MaxSessions) {
 			s.active.Add(-1)
 			s.log.Info("session refused", "user", sess.User(), "remote", sess.RemoteAddr().String(), "reason", "max sessions")
-			wish.Fatalln(sess, fmt.Sprintf("turso-groups: the server already has its maximum of %d sessions. Please try again later.", s.cfg.MaxSessions))
+			wish.Fatalln(sess, fmt.Sprintf("turso-groups: the server already has its maximum of %s. Please try again later.", plural(s.cfg.MaxSessions, "session", "sessions")))
 			return
 		}
 		defer s.active.Add(-1)
@@ -317,6 +405,24 @@ func (s *Server) requirePTY(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// refuseCommand explains that the dashboard takes no command when a
+// client asks for one with a terminal (ssh -t host cmd): running the
+// dashboard instead would ignore it without a word.
+func (s *Server) refuseCommand(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if sess.RawCommand() == "" && sess.Subsystem() == "" {
+			next(sess)
+			return
+		}
+		s.log.Info("session refused", "user", sess.User(), "remote", sess.RemoteAddr().String(), "reason", "a command was given; the dashboard takes none")
+		how := "ssh -p PORT HOST"
+		if _, port, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
+			how = "ssh -p " + port + " HOST"
+		}
+		wish.Fatalln(sess, "turso-groups: this server shows the dashboard and runs no commands: connect without one ("+how+").")
+	}
+}
+
 // program builds the session's dashboard: its own renderer (colour profile
 // and background of this client), its own program, the shared client of
 // its role, and a context that ends with the session or the server.
@@ -326,7 +432,10 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 		return nil
 	}
 	opts := s.cfg.UI
-	opts.Renderer = bm.MakeRenderer(sess)
+	in := newSessionInput(sess.Context(), sess)
+	var background string
+	opts.Renderer, background = s.renderer(sess, in)
+	s.log.Debug("terminal", "fingerprint", se.fingerprint, "remote", se.remote, "background", background)
 	opts.Client = s.full
 	if se.role != RoleFull {
 		opts.Client, opts.ReadOnly = s.ro, true
@@ -351,7 +460,7 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	m := ui.New(withContext(opts, ctx))
 	// The server process handles signals (goodbye, then stop); a program
 	// listening too would be interrupted by the server's own Ctrl+C.
-	se.program = tea.NewProgram(m, append(bm.MakeOptions(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())...)
+	se.program = tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(), tea.WithFilter(s.checkInput(se)))
 	se.done = func() { stop(); cancel(); m.Close() }
 	if !s.register(se) {
 		se.done()
@@ -385,7 +494,8 @@ func withContext(o ui.Options, ctx context.Context) ui.Options {
 	return o
 }
 
-// admit limits new connections per remote IP, before any SSH handshake.
+// admit limits new connections per remote IP, before any SSH handshake,
+// and starts the clock by which a connection must have logged in.
 func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
 	if err != nil {
@@ -395,37 +505,132 @@ func (s *Server) admit(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.log.Info("connection refused", "remote", conn.RemoteAddr().String(), "reason", "rate limit")
 		return nil
 	}
-	return conn
+	return s.newLoginConn(ctx, conn)
 }
 
-// Reload re-reads the key files (SIGHUP) and ends the sessions of keys
-// that lost their access or changed role.
+// roleNow is the role key fp has now for a client at addr, and if none,
+// why; a read-only server makes every key read-only.
+func (s *Server) roleNow(fp string, addr netip.Addr, now time.Time) (Role, string) {
+	role, why := s.keys.role(fp, addr, now)
+	if s.cfg.UI.ReadOnly && role != RoleNone {
+		role = RoleReadOnly
+	}
+	return role, why
+}
+
+// Reload re-reads the key files now (SIGHUP) and ends the sessions of
+// keys that lost their access or changed role. A file that cannot be read
+// safely (gone, too open, a bad line) grants nothing until it is fixed:
+// the error says which and why.
 func (s *Server) Reload() error {
-	if err := s.keys.reload(); err != nil {
-		s.log.Error("key files not reloaded; the previous keys stay in force", "err", err.Error())
-		return err
-	}
-	full, ro := s.keys.count()
-	s.log.Info("key files reloaded", "full_access_keys", full, "read_only_keys", ro)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for se := range s.sessions {
-		now := s.keys.roleByFingerprint(se.fingerprint)
-		if s.cfg.UI.ReadOnly && now != RoleNone {
-			now = RoleReadOnly
-		}
-		if now != se.role {
-			se.why.Store("turso-groups: the access of this key changed; please reconnect.")
-			s.log.Info("session ended", "fingerprint", se.fingerprint, "user", se.user, "remote", se.remote, "reason", "key revoked or role changed")
-			se.program.Quit()
-		}
-	}
-	return nil
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	return s.reload(true)
 }
 
-func (s *Server) reloadIfChanged() {
-	if s.keys.changed() {
-		_ = s.Reload()
+// reload reads the key files again, applies them, logs what changed (or,
+// if always, what is in force) and ends the sessions that lost their
+// access. The caller holds reloadMu.
+func (s *Server) reload(always bool) error {
+	full, ro := s.keys.load()
+	changed := s.keys.update(full, ro)
+	if changed || always {
+		for _, f := range []*keyFile{full, ro} {
+			if f != nil && f.err != nil {
+				s.log.Error("key file refused: none of its keys is accepted until it is fixed", "file", f.path, "err", f.err.Error())
+			}
+		}
+		if ro != nil && ro.err != nil {
+			s.log.Error("no key is accepted while the read-only key file cannot be used: it may hold back any key")
+		}
+		nFull, nRO := s.keys.count()
+		s.log.Info("key files reloaded", "full_access_keys", nFull, "read_only_keys", nRO)
+	}
+	s.endLostSessions(s.cfg.now())
+	return s.keys.err()
+}
+
+// refreshKeys reloads the key files if a stat shows a change since they
+// were read. Logins and key presses call it, so that a key removed a
+// moment ago neither logs in nor acts, whenever the next poll is due.
+func (s *Server) refreshKeys() {
+	if !s.keys.stale() {
+		return
+	}
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if s.keys.stale() {
+		_ = s.reload(false)
+	}
+}
+
+// watchKeys reads the key files every interval until the server shuts
+// down, so that a revoked key's sessions end within about that time
+// without waiting for a login or a signal; an expiry-time reached ends
+// them too.
+func (s *Server) watchKeys(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.reloadMu.Lock()
+		_ = s.reload(false)
+		s.reloadMu.Unlock()
+	}
+}
+
+// endLostSessions ends the sessions whose key's role is no longer the one
+// they started with.
+func (s *Server) endLostSessions(now time.Time) {
+	s.mu.Lock()
+	var lost []*session
+	var whys []string
+	for se := range s.sessions {
+		if role, why := s.roleNow(se.fingerprint, se.addr, now); role != se.role && !se.ending.Load() {
+			if why == "" {
+				why = "now " + role.String()
+			}
+			lost, whys = append(lost, se), append(whys, why)
+		}
+	}
+	s.mu.Unlock()
+	for i, se := range lost {
+		s.end(se, whys[i])
+	}
+}
+
+// end ends a session whose key lost its access or changed role, once.
+// The program is told from a goroutine of its own: the caller may be that
+// program's own input filter, whose event loop Quit would wait for.
+func (s *Server) end(se *session, why string) {
+	if !se.ending.CompareAndSwap(false, true) {
+		return
+	}
+	se.why.Store("turso-groups: the access of this key changed; please reconnect.")
+	s.log.Info("session ended", "fingerprint", se.fingerprint, "user", se.user, "remote", se.remote, "reason", "key revoked or role changed: "+why)
+	go se.program.Quit()
+}
+
+// checkInput vets a session's input before its dashboard acts on it: a
+// key press or click from a key that lost its access or changed role is
+// dropped, and the session ends.
+func (s *Server) checkInput(se *session) func(tea.Model, tea.Msg) tea.Msg {
+	return func(_ tea.Model, msg tea.Msg) tea.Msg {
+		switch msg.(type) {
+		case tea.KeyMsg, tea.MouseMsg:
+		default:
+			return msg
+		}
+		s.refreshKeys()
+		if role, why := s.roleNow(se.fingerprint, se.addr, s.cfg.now()); role != se.role || se.ending.Load() {
+			s.end(se, why)
+			return tea.QuitMsg{}
+		}
+		return msg
 	}
 }
 
@@ -441,11 +646,17 @@ func (s *Server) Sessions() int {
 func (s *Server) Shutdown(grace time.Duration) error {
 	s.mu.Lock()
 	s.closing = true
+	live := make([]*session, 0, len(s.sessions))
 	for se := range s.sessions {
+		live = append(live, se)
+	}
+	s.mu.Unlock()
+	// Quit waits for each program's event loop, which may itself be
+	// waiting for s.mu (checkInput): the lock is not held here.
+	for _, se := range live {
 		se.why.Store("turso-groups: the server is shutting down. Goodbye.")
 		se.program.Quit()
 	}
-	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	// Programs quit on their own; each session prints its goodbye once

@@ -512,7 +512,9 @@ func TestRevocation(t *testing.T) {
 		live.waitFor(0, "the access of this key changed")
 	})
 
-	t.Run("bad file keeps the keys", func(t *testing.T) {
+	// A file that cannot be read safely grants nothing: the keys it held
+	// are refused (fail closed), and come back once it is fixed.
+	t.Run("bad file refuses its keys", func(t *testing.T) {
 		f := newFixture(t, "")
 		s := f.start(f.config())
 		if err := os.WriteFile(f.fullPath, []byte("not a key\n"), 0o600); err != nil {
@@ -521,9 +523,17 @@ func TestRevocation(t *testing.T) {
 		if err := s.Reload(); err == nil {
 			t.Fatal("Reload of a malformed file succeeded")
 		}
-		f.waitLog("key files not reloaded")
-		tm := s.open(t, f.full, "dumb")
-		tm.waitLoaded()
+		f.waitLog("key file refused", "file="+f.fullPath, "not a public key")
+		if _, err := s.dial(t, "dumb", gossh.PublicKeys(f.full.signer)); err == nil {
+			t.Fatal("a key of a malformed file logs in")
+		}
+		// The read-only file is fine: its keys still get in.
+		s.open(t, f.ro, "dumb").waitLoaded()
+		writeKeys(t, f.fullPath, f.full)
+		if err := s.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		s.open(t, f.full, "dumb").waitLoaded()
 	})
 }
 
@@ -582,13 +592,13 @@ func TestKeyFiles(t *testing.T) {
 		t.Fatalf("New with a 0644 file: %v", err)
 	}
 	defer srv.Shutdown(time.Second)
-	if r := srv.keys.role(f.full.pub); r != RoleFull {
+	if r := roleOf(srv, f.full); r != RoleFull {
 		t.Errorf("full key role %v", r)
 	}
-	if r := srv.keys.role(f.ro.pub); r != RoleReadOnly {
+	if r := roleOf(srv, f.ro); r != RoleReadOnly {
 		t.Errorf("key in both files: role %v, want read-only", r)
 	}
-	if r := srv.keys.role(newKey(t).pub); r != RoleNone {
+	if r := roleOf(srv, newKey(t)); r != RoleNone {
 		t.Errorf("unknown key role %v", r)
 	}
 }
@@ -780,4 +790,45 @@ func TestConnRateLimit(t *testing.T) {
 	if tm.ended() {
 		t.Error("the limit ended the live session")
 	}
+}
+
+// ssh -tt host cmd: a command with a terminal is refused in one line that
+// says the dashboard takes none and how to connect, rather than ignored
+// for the dashboard; exit status 1, and the refusal is logged.
+func TestCommandWithTerminalRefused(t *testing.T) {
+	f := newFixture(t, "")
+	s := f.start(f.config())
+	_, port, _ := net.SplitHostPort(s.addr)
+	for _, termType := range []string{"xterm-256color", "dumb"} {
+		tm, err := s.dialTerm(t, termOptions{termType: termType, command: "ls -la", mod: withKey(f.full)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := exitStatus(tm.waitEnd()); st != 1 {
+			t.Errorf("%s: exit status %d, want 1", termType, st)
+		}
+		want := "turso-groups: this server shows the dashboard and runs no commands: connect without one (ssh -p " + port + " HOST)."
+		if !strings.Contains(tm.screen(), want) {
+			t.Errorf("%s: the terminal shows %q, want %q", termType, tm.screen(), want)
+		}
+		if strings.Contains(tm.screen(), "6 groups") {
+			t.Errorf("%s: the dashboard ran:\n%s", termType, tm.screen())
+		}
+	}
+	f.waitLog("session refused", `reason="a command was given; the dashboard takes none"`)
+	if n := s.Sessions(); n != 0 {
+		t.Errorf("%d sessions registered", n)
+	}
+}
+
+// With a maximum of one, the refusal says "1 session", not "1 sessions".
+func TestMaxSessionsOfOne(t *testing.T) {
+	f := newFixture(t, "")
+	cfg := f.config()
+	cfg.MaxSessions = 1
+	s := f.start(cfg)
+	s.open(t, f.full, "dumb").waitLoaded()
+	c := s.open(t, f.ro, "dumb")
+	c.waitFor(0, "the server already has its maximum of 1 session. Please try again later.")
+	_ = c.waitEnd()
 }
