@@ -109,6 +109,14 @@ func New(opts Options) (*Client, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{}
 	}
+	// net/http forwards the Authorization header on a redirect to the same
+	// host name whatever the port or scheme: a hostile or misconfigured API
+	// could send the token to another server on its machine, or over plain
+	// http. The client only ever follows a redirect within the base URL's
+	// origin; a copy, so that the caller's http.Client is left as it was.
+	hc := *opts.HTTPClient
+	hc.CheckRedirect = keepToOrigin(base, opts.HTTPClient.CheckRedirect)
+	opts.HTTPClient = &hc
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
@@ -296,6 +304,13 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 	}
 	start := time.Now()
 	resp, err := c.http.Do(req)
+	var re *RedirectError
+	if errors.As(err, &re) {
+		// Not a transport failure: the API answered, and asking again
+		// would only be redirected again.
+		c.log.Debug("redirect not followed", "method", cl.method, "path", cl.path, "attempt", n, "to", re.To)
+		return nil, fmt.Errorf("%s %s: %w", cl.method, cl.path, re)
+	}
 	if err != nil {
 		// net/http quotes a malformed status line or header, which a
 		// server may fill with the token it was sent.
@@ -325,6 +340,76 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 		return nil, newError(cl.method, cl.path, resp.StatusCode, resp.Header, body, c.token)
 	}
 	return body, nil
+}
+
+// RedirectError is a redirect to another origin (scheme, host and port)
+// than the API's base URL: the client does not follow it, so that the token
+// is only ever sent where it was configured to go.
+type RedirectError struct {
+	// To is where the API redirected, shortened for display: no query,
+	// at most maxRedirectShown bytes.
+	To string
+	// Base is the API's origin, where the token stays.
+	Base string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the API redirected to %s, a different address; not followed, so that your token stays with %s", e.To, e.Base)
+}
+
+// maxRedirectShown bounds how much of a redirect's target an error shows.
+const maxRedirectShown = 120
+
+// keepToOrigin is a CheckRedirect that refuses any redirect leaving base's
+// origin, and otherwise defers to next (net/http's default when nil).
+func keepToOrigin(base *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(base, req.URL) {
+			return &RedirectError{To: shownURL(req.URL), Base: originOf(base)}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("the API redirected more than 10 times")
+		}
+		return nil
+	}
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port
+// (RFC 6454), a scheme's default port written or not.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// originOf is u's scheme://host[:port], without credentials or path.
+func originOf(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+}
+
+// shownURL is u for an error message: no credentials, the query (which
+// may carry anything) elided, and cut to a length that fits a footer.
+func shownURL(u *url.URL) string {
+	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	s := v.String()
+	if u.RawQuery != "" {
+		s += "?…"
+	}
+	return excerpt(s, maxRedirectShown)
 }
 
 // yieldGate lets the database list yield to the group list. The dashboard

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -284,4 +286,29 @@ func viewSizes(sparse [2]int) [][2]int {
 		}
 	}
 	return sizes
+}
+
+// An API that redirects to another address is not followed (the token
+// stays where it was configured to go), and the dashboard says so in
+// plain words.
+func TestRedirectElsewhereIsShownNotFollowed(t *testing.T) {
+	var seen atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen.Add(1) }))
+	t.Cleanup(other.Close)
+	h := newHarness(t, remote(), withSize(140, 30), withHandler(func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+		})
+	}))
+	h.waitIdle()
+	flat := strings.Join(strings.Fields(h.screen()), " ")
+	for _, want := range []string{"Could not load the groups", "The API redirected to " + other.URL + "/v1/organizations/demo/groups",
+		"a different address; not followed, so that your token stays with " + h.srv.URL} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("%q not on screen:\n%s", want, h.screen())
+		}
+	}
+	if n := seen.Load(); n != 0 {
+		t.Fatalf("the other address got %d requests", n)
+	}
 }

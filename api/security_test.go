@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// witness is a server that records every request it gets: the other
+// address a hostile API redirects to.
+type witness struct {
+	mu    sync.Mutex
+	auths []string // the Authorization header of each request
+}
+
+func (w *witness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w.mu.Lock()
+	w.auths = append(w.auths, r.Header.Get("Authorization"))
+	w.mu.Unlock()
+	io.WriteString(rw, `{"groups":[]}`)
+}
+
+func (w *witness) seen() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.auths...)
+}
+
+// An API that redirects to another port (another origin) does not get the
+// token sent there: the client stops, and says where it was sent and why
+// it did not follow. The second server never sees a request at all.
+func TestRedirectToAnotherOriginKeepsTheToken(t *testing.T) {
+	other := &witness{}
+	srv2 := httptest.NewServer(other)
+	t.Cleanup(srv2.Close)
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, srv2.URL+r.URL.Path, status)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := New(Options{BaseURL: srv.URL, Token: "tok-redirect-secret", Org: "acme", MaxRetries: 2,
+				MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.ListGroups(context.Background())
+			var re *RedirectError
+			if !errors.As(err, &re) {
+				t.Fatalf("err = %v, want a *RedirectError", err)
+			}
+			for _, want := range []string{"redirected to " + srv2.URL + "/v1/organizations/acme/groups", "a different address",
+				"not followed", "stays with " + srv.URL} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			if _, err := c.CreateGroup(context.Background(), CreateGroupRequest{Name: "g", Location: "lhr"}); !errors.As(err, &re) {
+				t.Errorf("create: err = %v, want a *RedirectError", err)
+			}
+		})
+	}
+	if got := other.seen(); len(got) != 0 {
+		t.Fatalf("the other address got %d requests (Authorization %q)", len(got), got)
+	}
+}
+
+// A redirect within the API's own origin is followed, token and all: the
+// token stays where it was configured to go.
+func TestSameOriginRedirectIsFollowed(t *testing.T) {
+	var mu sync.Mutex
+	var auths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auths = append(auths, r.Header.Get("Authorization"))
+		mu.Unlock()
+		if r.URL.Path != "/moved" {
+			http.Redirect(w, r, "/moved", http.StatusFound)
+			return
+		}
+		io.WriteString(w, `{"groups":[{"name":"a"}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Options{BaseURL: srv.URL, Token: "tok-same", Org: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := c.ListGroups(context.Background())
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("groups %v, %v", gs, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(auths) != 2 || auths[1] != "Bearer tok-same" {
+		t.Fatalf("Authorization per request = %q", auths)
+	}
+}
+
+// Origins are scheme, host and port, with the scheme's default port
+// spelled out or not.
+func TestSameOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"https://api.turso.tech", "https://api.turso.tech/v1/x", true},
+		{"https://api.turso.tech", "https://API.turso.tech:443/x", true},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080/v2", true},
+		{"http://localhost", "http://localhost:80/", true},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8081/", false},
+		{"https://api.turso.tech", "http://api.turso.tech/", false},
+		{"https://api.turso.tech", "https://api.turso.tech:8443/", false},
+		{"https://api.turso.tech", "https://evil.turso.tech/", false},
+		{"https://api.turso.tech", "https://api.turso.tech.evil/", false},
+		{"http://[::1]:80", "http://[::1]/", true},
+	} {
+		a, b := mustParse(t, tc.a), mustParse(t, tc.b)
+		if got := sameOrigin(a, b); got != tc.want {
+			t.Errorf("sameOrigin(%s, %s) = %v", tc.a, tc.b, got)
+		}
+	}
+}
+
+func mustParse(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
