@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -136,4 +137,94 @@ func mustParse(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// databasePage is about size bytes of a page of databases whose cursor
+// names the next page: a server that never stops paginating.
+func databasePage(size, page int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"databases":[`)
+	for i := 0; b.Len() < size-100; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"Name":"db-%d-%d","DbId":"%d","Hostname":"db-%d-%d-acme.turso.io","group":"g%d"}`, page, i, i, page, i, i%50)
+	}
+	fmt.Fprintf(&b, `],"pagination":{"next":"c%d"}}`, page+1)
+	return []byte(b.String())
+}
+
+// A server that pages without end is stopped by the load's total cap, not
+// the 1,000 pages: the memory the load costs stays near the cap, and the
+// error says what happened.
+func TestEndlessPaginationIsCapped(t *testing.T) {
+	const page, limit = 1 << 20, 8 << 20
+	// Built beforehand, so that the server's allocations are not counted.
+	var pages [][]byte
+	for i := range limit/page + 2 {
+		pages = append(pages, databasePage(page, i))
+	}
+	var served atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(served.Add(1))
+		w.Write(pages[min(n, len(pages)-1)])
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Options{BaseURL: srv.URL, Token: "tok-pages", Org: "acme", MaxLoadBytes: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dbs []Database
+	alloc := allocDuring(func() { dbs, err = c.ListDatabases(context.Background()) })
+	if !errors.Is(err, ErrLoadTooLarge) || dbs != nil {
+		t.Fatalf("%d databases, err %v; want ErrLoadTooLarge", len(dbs), err)
+	}
+	for _, want := range []string{"list databases", "all pages and retries together", "larger than 8388608 bytes", "stopped reading"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	t.Logf("%d pages, %d MiB allocated", served.Load(), alloc>>20)
+	if n := served.Load(); n > limit/page+1 {
+		t.Errorf("%d pages of 1 MiB read under a cap of 8 MiB", n)
+	}
+	// Decoding allocates a few times the JSON it reads (slices grow by
+	// doubling); 1,000 pages would allocate over ten gigabytes.
+	if alloc > 20*limit {
+		t.Errorf("%d MiB allocated for a load capped at %d MiB", alloc>>20, limit>>20)
+	}
+}
+
+// Retries spend the same budget: a server answering a large 500 to every
+// attempt cannot make one call read more than the cap.
+func TestRetriesShareTheLoadCap(t *testing.T) {
+	var served atomic.Int32
+	big := strings.Repeat("x", 3<<20)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		w.WriteHeader(500)
+		io.WriteString(w, big)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Options{BaseURL: srv.URL, Token: "tok-pages", Org: "acme", MaxLoadBytes: 8 << 20, MaxRetries: 10,
+		MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListGroups(context.Background()); !errors.Is(err, ErrLoadTooLarge) {
+		t.Fatalf("err = %v, want ErrLoadTooLarge", err)
+	}
+	if n := served.Load(); n != 3 {
+		t.Errorf("%d attempts of 3 MiB under a cap of 8 MiB, want 3", n)
+	}
+}
+
+func TestDefaultLoadCap(t *testing.T) {
+	c, err := New(Options{Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.opts.MaxLoadBytes != DefaultMaxLoadBytes || DefaultMaxLoadBytes < DefaultMaxResponseBytes {
+		t.Fatalf("MaxLoadBytes = %d", c.opts.MaxLoadBytes)
+	}
 }
