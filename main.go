@@ -244,7 +244,7 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 		secrets: []string{s.Token},
 		close:   func() {},
 	}
-	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org}
+	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org, InsecureHTTP: s.InsecureHTTP}
 	if s.Local {
 		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger})
 		if err != nil {

@@ -76,6 +76,10 @@ type Options struct {
 	// is sent: the SSH server gives read-only keys such a client, so the
 	// rule holds whatever the UI shows.
 	ReadOnly bool
+	// InsecureHTTP allows a plain http:// BaseURL to another machine.
+	// Without it New refuses one: the token would cross the network
+	// unencrypted. http:// to loopback (the local API) is always allowed.
+	InsecureHTTP bool
 }
 
 // ErrReadOnly is returned for a mutation on a read-only client.
@@ -110,6 +114,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if base.Scheme != "http" && base.Scheme != "https" || base.Host == "" {
 		return nil, scrubError(fmt.Errorf("API URL %q: want http:// or https:// and a host", opts.BaseURL), opts.Token)
+	}
+	if PlainHTTPRemote(opts.BaseURL) && !opts.InsecureHTTP {
+		return nil, scrubError(fmt.Errorf("API URL %q: plain http:// to another machine would send the token unencrypted; use https://", opts.BaseURL), opts.Token)
 	}
 	// The npm client wants ".../v1/"; our paths carry their own version.
 	base.Path = strings.TrimSuffix(strings.TrimSuffix(base.Path, "/"), "/v1")
@@ -164,6 +171,24 @@ func New(opts Options) (*Client, error) {
 		groupLists: &yieldGate{},
 		log:        log,
 	}, nil
+}
+
+// PlainHTTPRemote reports whether rawURL is a plain http:// URL to a host
+// other than this machine (anything but "localhost" and loopback
+// addresses): a token sent there crosses the network unencrypted. Host
+// names are not resolved: a name is trusted to be loopback only if it is
+// "localhost".
+func PlainHTTPRemote(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	host := strings.TrimSuffix(u.Hostname(), ".")
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // Redact returns s with the client's token replaced by "[redacted]": for

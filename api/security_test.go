@@ -228,3 +228,40 @@ func TestDefaultLoadCap(t *testing.T) {
 		t.Fatalf("MaxLoadBytes = %d", c.opts.MaxLoadBytes)
 	}
 }
+
+// Plain http:// is refused for any host but this machine, unless the
+// caller says it means it: the token would cross the network in clear.
+func TestPlainHTTPToAnotherMachineIsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		url    string
+		remote bool
+	}{
+		{"http://api.example.com", true},
+		{"http://10.0.0.5:8080", true},
+		{"http://[2001:db8::1]:80", true},
+		{"http://localhost.evil.com", true},
+		{"http://127.0.0.1.nip.io", true},
+		{"HTTP://api.example.com", true},
+		{"http://127.0.0.1:8080", false},
+		{"http://127.3.4.5", false},
+		{"http://[::1]:9000", false},
+		{"http://localhost:8080/v1/", false},
+		{"http://LOCALHOST.", false},
+		{"https://api.example.com", false},
+		{"https://10.0.0.5", false},
+	} {
+		if got := PlainHTTPRemote(tc.url); got != tc.remote {
+			t.Errorf("PlainHTTPRemote(%q) = %v", tc.url, got)
+		}
+		_, err := New(Options{BaseURL: tc.url, Token: "tok-plain-secret"})
+		if tc.remote != (err != nil) {
+			t.Errorf("New(%q): %v", tc.url, err)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "unencrypted") || strings.Contains(err.Error(), "tok-plain-secret")) {
+			t.Errorf("New(%q): %v", tc.url, err)
+		}
+		if _, err := New(Options{BaseURL: tc.url, Token: "t", InsecureHTTP: true}); err != nil {
+			t.Errorf("New(%q) with InsecureHTTP: %v", tc.url, err)
+		}
+	}
+}

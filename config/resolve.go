@@ -59,6 +59,9 @@ type Settings struct {
 	// default). It is not used in local mode.
 	APIURL       string
 	APIURLSource Source // where APIURL came from
+	// InsecureHTTP (--insecure-http) allows an APIURL that is plain
+	// http:// to another machine; without it Resolve refuses one.
+	InsecureHTTP bool
 	// Local means running on the embedded local API instead of a Turso
 	// account; LocalReason says why: LocalReasonFlag, LocalReasonNoToken or
 	// "profile NAME". The real API is never called without a token.
@@ -231,6 +234,15 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 	}
 	if !s.Local && s.Token == "" {
 		s.Local, s.LocalReason = true, LocalReasonNoToken
+	}
+	// The token must not cross the network in clear by accident: an http://
+	// URL to another machine (a typo, a stale setting) is refused unless
+	// asked for. It does not matter in local mode, which does not use it.
+	s.InsecureHTTP = f.Changed(FlagInsecureHTTP) && f.InsecureHTTP
+	if !s.Local && !s.InsecureHTTP && api.PlainHTTPRemote(s.APIURL) {
+		return nil, &Error{Key: string(s.APIURLSource), Msg: fmt.Sprintf(
+			"%s is plain http:// to another machine: the token would cross the network unencrypted. Use https://, or give --%s if you mean it",
+			s.APIURL, FlagInsecureHTTP)}
 	}
 	if s.Local {
 		switch {

@@ -66,6 +66,9 @@ func (s *Settings) Redacted() string {
 		apiURL += "; not used in local mode"
 	}
 	row("api url", "%s", apiURL)
+	if s.InsecureHTTP {
+		row("insecure http", "allowed (from --%s): an http:// API URL sends the token unencrypted", FlagInsecureHTTP)
+	}
 	row("data file", "%s (from %s)", orNone(s.DataFile), src("data"))
 	row("read only", "%t (from %s)", s.ReadOnly, src("read_only"))
 	refresh := "off"
