@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // cliSettings is what we take from the turso CLI's settings.json: the
@@ -36,7 +37,7 @@ func readCLISettings(path string) (*cliSettings, error) {
 	if path == "" {
 		return c, nil
 	}
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
@@ -77,7 +77,7 @@ type fileProfile struct {
 // file is not an error unless explicit (given with --config).
 func readConfigFile(path string, explicit bool, env Env) (*fileConfig, error) {
 	c := &fileConfig{path: path}
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !explicit {
 			return c, nil
