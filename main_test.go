@@ -242,3 +242,29 @@ func readBanner(t *testing.T, sc *bufio.Scanner) (url, token string) {
 	}
 	return url, token
 }
+
+// A FIFO as --data used to hang the program before its first line of
+// output, and Ctrl+C did nothing: the open blocked in the kernel. Both the
+// dashboard and local-api now refuse it at once and say why.
+func TestFIFODataFileIsRefused(t *testing.T) {
+	home := t.TempDir()
+	fifo := filepath.Join(home, "state.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	for _, args := range [][]string{{"--local", "--data", fifo}, {"local-api", "--listen", "127.0.0.1:0", "--data", fifo}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		cmd := exec.CommandContext(ctx, binary, args...)
+		cmd.Env = []string{"HOME=" + home, "TERM=dumb", "PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("%v: still running after 10 s", args)
+		}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || !strings.Contains(string(out), fifo) || !strings.Contains(string(out), "it is a named pipe (FIFO), not a regular file") {
+			t.Errorf("%v: %v, output %q", args, err, out)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // ErrCorrupt is wrapped by the error OpenStore (and a later reload) returns
@@ -157,7 +158,7 @@ func OpenStore(path string, seed string, seedGroups int) (*Store, error) {
 
 	s := &Store{path: path, lock: lk, writeFile: writeFileAtomic}
 	removeStaleTempFiles(path)
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	switch {
 	case err == nil:
 		defer func() { _ = f.Close() }()
@@ -182,8 +183,18 @@ func OpenStore(path string, seed string, seedGroups int) (*Store, error) {
 		s.setState(st, fi)
 		return s, nil
 	default:
-		return nil, fmt.Errorf("%w %s: %w", ErrCorrupt, path, err)
+		return nil, fmt.Errorf("%w %s: %w", ErrCorrupt, path, withoutPath(err, path))
 	}
+}
+
+// withoutPath is err without the *fs.PathError naming path, for a message
+// that names it already.
+func withoutPath(err error, path string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return pe.Err
+	}
+	return err
 }
 
 // NewMemoryStore returns a store that keeps its state only in memory, for
@@ -541,13 +552,13 @@ func (st *Store) sync() error {
 // the file lock, so no write is ever based on a stale state. A missing file
 // is not an error: memory is kept and the next write recreates the file.
 func (st *Store) reloadLocked(force bool) error {
-	f, err := os.Open(st.path)
+	f, err := safefile.Open(st.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		st.stamp = fileStamp{}
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading the local API state file %s: %w", st.path, err)
+		return fmt.Errorf("reading the local API state file %s: %w", st.path, withoutPath(err, st.path))
 	}
 	defer func() { _ = f.Close() }()
 	fi, err := f.Stat()

@@ -22,6 +22,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // Config says where the local API keeps its state and how it behaves.
@@ -183,7 +184,14 @@ func (s *Server) Shutdown(grace time.Duration) error {
 // could use the local API, which listens on loopback for them too. A file
 // that does not exist yet is created private.
 func checkPrivate(path, holds string) error {
-	if path == "" || runtime.GOOS == "windows" {
+	if path == "" {
+		return nil
+	}
+	// First, as opening a FIFO would block: only a regular file will do.
+	if err := safefile.Check(path); errors.Is(err, safefile.ErrNotRegular) {
+		return fmt.Errorf("%s holds %s, but %w", path, holds, withoutPath(err, path))
+	}
+	if runtime.GOOS == "windows" {
 		return nil
 	}
 	fi, err := os.Stat(path)
@@ -203,7 +211,7 @@ func loadOrCreateToken(path string) (string, error) {
 	if path == "" {
 		return newToken()
 	}
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, maxTokenFile)
 	if err == nil {
 		tok := strings.TrimSpace(string(b))
 		if tok == "" {
@@ -212,7 +220,7 @@ func loadOrCreateToken(path string) (string, error) {
 		return tok, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("read token file: %w", err)
+		return "", fmt.Errorf("read token file %s: %w", path, withoutPath(err, path))
 	}
 	tok, err := newToken()
 	if err != nil {
@@ -225,6 +233,19 @@ func loadOrCreateToken(path string) (string, error) {
 		return "", fmt.Errorf("write token file: %w", err)
 	}
 	return tok, nil
+}
+
+// maxTokenFile bounds what is read of a token file: ours are 39 bytes.
+const maxTokenFile = 4 << 10
+
+// withoutPath is err without the *fs.PathError naming path, for a message
+// that names it already.
+func withoutPath(err error, path string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return pe.Err
+	}
+	return err
 }
 
 func newToken() (string, error) {
