@@ -1,8 +1,10 @@
 package config
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // A plain http:// API URL to another machine is refused from every source,
@@ -46,6 +48,70 @@ func TestPlainHTTPToAnotherMachine(t *testing.T) {
 		h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
 		if s := resolve(t, h, "--api-url", ok); s.APIURL != ok || strings.Contains(s.Redacted(), "insecure") {
 			t.Errorf("%s: %+v", ok, s)
+		}
+	}
+}
+
+// Organization slugs are ASCII letters, digits, hyphens and underscores,
+// from every source: bidi controls and other invisible or look-alike
+// characters are refused with a message that shows them escaped, never
+// raw.
+func TestOrgSlugIsValidated(t *testing.T) {
+	for _, bad := range []string{"acme\u202egro", "\u2066acme\u2069", "ac\u200fme", "ac\u2028me", "аcme" /* Cyrillic а */, "a.b", "a b", "a/b", "..", strings.Repeat("a", 65)} {
+		for _, l := range []struct {
+			name  string
+			setup func(h *home) []string
+			src   string
+		}{
+			{"flag", func(h *home) []string { return []string{"--org", bad} }, "--org: "},
+			{"env", func(h *home) []string { h.env["TURSO_ORG"] = bad; return nil }, "TURSO_ORG: "},
+			{"file", func(h *home) []string { h.writeConfig(t, "org = "+tomlString(bad)+"\n", 0o600); return nil }, "config.toml:1: org: "},
+			{"profile", func(h *home) []string {
+				h.writeConfig(t, "[profiles.w]\norg = "+tomlString(bad)+"\n", 0o600)
+				return []string{"--profile", "w"}
+			}, "config.toml:2: profiles.w.org: "},
+			{"cli", func(h *home) []string { h.writeCLI(t, `{"organization": `+jsonString(bad)+`}`); return nil }, "settings.json: organization: "},
+		} {
+			h := newHome(t)
+			e := resolveErr(t, h, l.setup(h)...)
+			msg := e.Error()
+			mustContain(t, msg, l.src, "organization slug")
+			for _, r := range msg {
+				if r > unicode.MaxASCII {
+					t.Errorf("%s %+q: the message holds %U raw: %+q", l.name, bad, r, msg)
+					break
+				}
+			}
+		}
+	}
+	for _, good := range []string{"acme", "my-org", "Some_User-42", ""} {
+		h := newHome(t)
+		h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
+		if s := resolve(t, h, "--org", good); s.Org != good {
+			t.Errorf("--org %q: %q", good, s.Org)
+		}
+	}
+}
+
+// tomlString and jsonString quote s for a TOML or JSON file, escaping
+// what is not ASCII.
+func tomlString(s string) string { return jsonString(s) }
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return strings.NewReplacer("\u2028", `\u2028`, "\u2029", `\u2029`).Replace(string(b))
+}
+
+// `config show` prints nothing a terminal would not show as itself: a data
+// file path (which may be anything) with a bidi control or an escape
+// sequence is printed escaped.
+func TestShowEscapesInvisibleCharacters(t *testing.T) {
+	h := newHome(t)
+	out := resolve(t, h, "--data", "/tmp/evil\u202e\x1b[2Jnosj.json").Redacted()
+	mustContain(t, out, `/tmp/evil\u202e\x1b[2Jnosj.json`)
+	for _, r := range out {
+		if r != '\n' && !unicode.IsPrint(r) {
+			t.Fatalf("config show holds %U raw:\n%s", r, out)
 		}
 	}
 }

@@ -424,18 +424,32 @@ func checkAPIURL(s string) string {
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return fmt.Sprintf("%q: the API URL takes no query or fragment", s)
 	}
+	for _, r := range s {
+		// Shown by `config show` and in the header: nothing that reorders
+		// or hides text.
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return fmt.Sprintf("%+q: the API URL must not hold spaces or invisible characters", s)
+		}
+	}
 	return ""
 }
 
+// maxOrgLen bounds an organization slug.
+const maxOrgLen = 64
+
 // checkOrg returns what is wrong with an organization slug, or "". Empty
-// is fine (the personal account).
+// is fine (the personal account). A slug is a username or a name made of
+// ASCII letters, digits, hyphens and underscores (it is part of database
+// host names); anything else, bidi controls and look-alike letters
+// included, would be printed by `config show` and put in request paths as
+// something other than what it looks like.
 func checkOrg(s string) string {
-	if len(s) > 64 {
-		return fmt.Sprintf("%q is too long for an organization slug", s)
+	if len(s) > maxOrgLen {
+		return fmt.Sprintf("%+.40q... is too long for an organization slug (at most %d characters)", s, maxOrgLen)
 	}
 	for _, r := range s {
-		if r == '/' || r == '?' || r == '#' || r == '%' || unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Sprintf("%q is not an organization slug (letters, digits and hyphens)", s)
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return fmt.Sprintf("%+q is not an organization slug (ASCII letters, digits, hyphens and underscores)", s)
 		}
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Redacted is the text of `config show`: every setting and where it came
@@ -106,7 +107,24 @@ func (s *Settings) Redacted() string {
 	}
 	row("debug", "%t", s.Debug)
 	row("log file", "%s (from %s)", orNone(s.LogFile), src("log_file"))
-	return redactString(b.String(), secretsOf(s.Token))
+	return printable(redactString(b.String(), secretsOf(s.Token)))
+}
+
+// printable escapes (as \u202e, say) every rune of s that a terminal would
+// not show as itself, lines apart: a path or value from the environment
+// could hold bidi controls or escape sequences that make the text say
+// something else.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '\n' || unicode.IsPrint(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRuneToASCII(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }
 
 func orNone(s string) string {
