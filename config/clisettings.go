@@ -61,7 +61,11 @@ func readCLISettings(path string) (*cliSettings, error) {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			line, col := lineCol(data, int(se.Offset))
-			return nil, c.fail(line, col, "", "the turso CLI's settings are not valid JSON: "+se.Error())
+			msg := withoutQuotes(se.Error(), data)
+			if tokenOnLine(data, line) {
+				msg = "the error is on the token's line (the parser's message is not shown: it could quote the token)"
+			}
+			return nil, c.fail(line, col, "", "the turso CLI's settings are not valid JSON: "+msg)
 		}
 		return nil, c.fail(0, 0, "", "the turso CLI's settings are not a JSON object")
 	}

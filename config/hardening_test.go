@@ -115,3 +115,66 @@ func TestShowEscapesInvisibleCharacters(t *testing.T) {
 		}
 	}
 }
+
+// tokenChars are the letters of the tokens in TestSyntaxErrorsNeverQuoteTheToken:
+// none of them occurs in any of our own messages.
+const tokenChars = "QZXWKVY"
+
+// A syntax error on a token's line names the file, line and column, and
+// never a character of the token: the parsers quote the character they
+// stumbled on ("U+0051 'Q'", "invalid character 'Q'") or the whole value.
+func TestSyntaxErrorsNeverQuoteTheToken(t *testing.T) {
+	toml := []string{
+		`token = QZXWKVY`,
+		`token = "QZXWKVY`,
+		`token = "QZX\KVY"`,
+		`token = 'QZX'WKVY`,
+		`token = "QZX"WKVY`,
+		`token = 1e5QZXWKVY`,
+		`token = 0xQZXWKVY`,
+		`token = 1979-05-27TQZX`,
+		`token = tQZXWKVY`,
+		`token = """QZX\KVY"""`,
+		`token = [QZXWKVY]`,
+		`token = {QZX = 1, QZX = 2}`,
+		"token = \"QZX\nWKVY\"",
+		`QZXWKVY`,
+		"[profiles.w]\ntoken = \"QZX\\KVY\"",
+	}
+	for _, doc := range toml {
+		h := newHome(t)
+		h.writeConfig(t, doc+"\n", 0o600)
+		e := resolveErr(t, h)
+		if e.Line == 0 || strings.ContainsAny(e.Msg+e.Key, tokenChars) {
+			t.Errorf("%q: %q (line %d, key %q)", doc, e.Msg, e.Line, e.Key)
+		}
+	}
+	json := []string{
+		`{"token": QZXWKVY}`,
+		`{"token": "QZX\KVY"}`,
+		`{"token": "QZX" WKVY}`,
+		`{"token": tQZXWKVY}`,
+		`{"token": 1QZXWKVY}`,
+		`{"token": "QZXWKVY`,
+		`{"token": "QZXWKVY",, "organization": "acme"}`,
+		`{QZXWKVY: 1}`,
+		"{\n  \"organization\": \"acme\",\n  \"token\": \"QZX\\KVY\"\n}",
+		"{\"organization\": \"acme\", \"token\": \"QZX\",\n\"x\": 1 WKVY}",
+	}
+	for _, doc := range json {
+		h := newHome(t)
+		h.writeCLI(t, doc)
+		e := resolveErr(t, h)
+		if strings.ContainsAny(e.Msg+e.Key, tokenChars) || !strings.Contains(e.Msg, "not valid JSON") {
+			t.Errorf("%q: %q (line %d, key %q)", doc, e.Msg, e.Line, e.Key)
+		}
+	}
+}
+
+// What the parsers quote from their own grammar stays: it tells what was
+// expected.
+func TestSyntaxErrorsKeepTheGrammar(t *testing.T) {
+	h := newHome(t)
+	h.writeConfig(t, "read_only = tru\n", 0o600)
+	mustContain(t, resolveErr(t, h).Msg, `expected keyword "true"`)
+}
