@@ -240,7 +240,7 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 		return nil, usageError{fmt.Errorf("%s: theme: %w", s.ConfigFile, err)}
 	}
 	se := &session{
-		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh},
+		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh, Warnings: s.Warnings},
 		secrets: []string{s.Token},
 		close:   func() {},
 	}
@@ -288,6 +288,11 @@ func runDashboard(ctx context.Context, s *config.Settings) error {
 		return err
 	}
 	defer se.close()
+	// Said before the dashboard takes the screen, so that it stays in the
+	// terminal once it is gone; the header shows it meanwhile.
+	for _, w := range s.Warnings {
+		fmt.Fprintln(os.Stderr, "turso-groups: warning:", w)
+	}
 	se.opts.Renderer = ui.Renderer(os.Stdout, s.NoColor, s.Theme.Mode)
 	se.logger.Info("dashboard starting", "local", s.Local, "org", s.Org, "api", se.opts.APIURL, "read_only", s.ReadOnly)
 	return ui.Run(ctx, se.opts)
@@ -352,6 +357,9 @@ session, then stops.`,
 			}
 			defer se.close()
 			cfg.Client, cfg.UI, cfg.Logger = se.client, se.opts, se.logger
+			for _, w := range s.Warnings {
+				se.logger.Warn(w)
+			}
 			srv, err := serve.New(cfg)
 			if err != nil {
 				return usageError{err}

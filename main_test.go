@@ -268,3 +268,31 @@ func TestFIFODataFileIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TURSO_API_TOKEN with the baseurl a turso session left in its
+// settings.json: the token goes to that URL, and the dashboard says so in
+// its header for as long as it runs (and on stderr before it starts).
+func TestTokenAndURLFromDifferentPlacesIsShown(t *testing.T) {
+	srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", Token: "tok-env-5e1f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(time.Second)
+	home := t.TempDir()
+	cli := filepath.Join(home, "turso")
+	if err := os.MkdirAll(cli, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cli, "settings.json"), []byte(`{"baseurl":"`+srv.URL+`","organization":"demo"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary)
+	cmd.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH"),
+		"TURSO_CONFIG_FOLDER=" + cli, "TURSO_API_TOKEN=tok-env-5e1f"}
+	screen := runInPTY(t, cmd, 140, 30)
+	screen.waitFor(t, "6 groups", "The token (from TURSO_API_TOKEN) is sent to "+srv.URL+", an API URL from turso CLI settings")
+	screen.send("\x03")
+	if err := waitExit(cmd, 5*time.Second); err != nil {
+		t.Errorf("after ctrl+c: %v", err)
+	}
+}

@@ -178,3 +178,69 @@ func TestSyntaxErrorsKeepTheGrammar(t *testing.T) {
 	h.writeConfig(t, "read_only = tru\n", 0o600)
 	mustContain(t, resolveErr(t, h).Msg, `expected keyword "true"`)
 }
+
+// When the token and a non-default API URL come from different places,
+// the settings say so (the program prints it, the dashboard's header shows
+// it) and so does `config show`; from one place, or with the default URL,
+// nothing is said.
+func TestTokenAndURLFromDifferentPlaces(t *testing.T) {
+	const url = "http://127.0.0.1:18101"
+	for _, tc := range []struct {
+		name  string
+		setup func(h *home) []string
+		warn  string // "" for none
+	}{
+		{"env token, CLI url", func(h *home) []string {
+			h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
+			h.writeCLI(t, `{"token":"tok-cli-77a1","baseurl":"`+url+`"}`)
+			return nil
+		}, "The token (from TURSO_API_TOKEN) is sent to " + url + ", an API URL from turso CLI settings ("},
+		{"flag token, file url", func(h *home) []string {
+			h.writeConfig(t, "api_url = \""+url+"\"\n", 0o600)
+			return []string{"--token", "tok-flag-4d1f"}
+		}, "The token (from --token) is sent to " + url + ", an API URL from config.toml"},
+		{"CLI token, env url", func(h *home) []string {
+			h.writeCLI(t, `{"token":"tok-cli-77a1"}`)
+			h.env["TURSO_API_BASEURL"] = url
+			return nil
+		}, "from turso CLI settings ("},
+		{"both from the CLI", func(h *home) []string {
+			h.writeCLI(t, `{"token":"tok-cli-77a1","baseurl":"`+url+`"}`)
+			return nil
+		}, ""},
+		{"both from the environment", func(h *home) []string {
+			h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
+			h.env["TURSO_API_BASEURL"] = url
+			return nil
+		}, ""},
+		{"both from flags", func(h *home) []string { return []string{"--token", "tok-flag-4d1f", "--api-url", url} }, ""},
+		{"file and its profile", func(h *home) []string {
+			h.writeConfig(t, "api_url = \""+url+"\"\n[profiles.w]\ntoken = \"tok-prof-4d1f\"\n", 0o600)
+			return []string{"--profile", "w"}
+		}, ""},
+		{"the default url", func(h *home) []string { h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"; return nil }, ""},
+		{"local mode", func(h *home) []string {
+			h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
+			h.writeCLI(t, `{"baseurl":"`+url+`"}`)
+			return []string{"--local"}
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHome(t)
+			s := resolve(t, h, tc.setup(h)...)
+			if tc.warn == "" {
+				if len(s.Warnings) != 0 || strings.Contains(s.Redacted(), "warning") {
+					t.Fatalf("warnings %q", s.Warnings)
+				}
+				return
+			}
+			if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], tc.warn) {
+				t.Fatalf("warnings %q, want one saying %q", s.Warnings, tc.warn)
+			}
+			mustContain(t, s.Redacted(), "warning             "+s.Warnings[0])
+			if strings.Contains(s.Warnings[0], "tok-") {
+				t.Fatal("the warning shows the token")
+			}
+		})
+	}
+}

@@ -62,6 +62,11 @@ type Settings struct {
 	// InsecureHTTP (--insecure-http) allows an APIURL that is plain
 	// http:// to another machine; without it Resolve refuses one.
 	InsecureHTTP bool
+	// Warnings are things about these settings the user should know
+	// before the token is used, each one sentence: the program prints
+	// them before it starts, the dashboard's header shows them, and so
+	// does `config show`.
+	Warnings []string
 	// Local means running on the embedded local API instead of a Turso
 	// account; LocalReason says why: LocalReasonFlag, LocalReasonNoToken or
 	// "profile NAME". The real API is never called without a token.
@@ -255,6 +260,10 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 		}
 	}
 
+	if w := tokenURLWarning(s, fileSrc); w != "" {
+		s.Warnings = append(s.Warnings, w)
+	}
+
 	// The local API's data file.
 	switch {
 	case f.Changed(FlagData) && f.DataFile != "":
@@ -334,6 +343,38 @@ func (s *Settings) LocalHint() string {
 		return "Local demo data: no token found. Use `turso auth login` or TURSO_API_TOKEN."
 	}
 	return fmt.Sprintf("Local demo data (%s). Choose another --profile for your account.", s.LocalReason)
+}
+
+// tokenURLWarning says so when the token and a non-default API URL were
+// set in different places: a token from TURSO_API_TOKEN going to the
+// baseurl an old `turso` session left in its settings.json, say. Each
+// setting was chosen by the rules, but nobody chose the pair, and the
+// token is sent to that URL. The places are the command line, the
+// environment, our config file (its profiles included) and the turso
+// CLI's settings. Warning rather than refusing: a token in the environment with
+// api_url in the config file is a normal setup, and an http:// URL to
+// another machine is refused anyway. Nothing is said in local mode, which
+// sends the token nowhere.
+func tokenURLWarning(s *Settings, fileSrc Source) string {
+	if s.Local || s.Token == "" || s.APIURLSource == SourceDefault {
+		return ""
+	}
+	place := func(src Source) Source {
+		switch {
+		case strings.HasPrefix(string(src), "--"):
+			return "the command line"
+		case src == "TURSO_API_TOKEN" || src == "TURSO_API_BASEURL":
+			return "the environment"
+		case src == fileSrc || strings.HasPrefix(string(src), string(fileSrc)+" profile "):
+			return fileSrc
+		}
+		return src
+	}
+	if place(s.TokenSource) == place(s.APIURLSource) {
+		return ""
+	}
+	return fmt.Sprintf("The token (from %s) is sent to %s, an API URL from %s: check that you mean it, or set both in one place.",
+		s.TokenSource, s.APIURL, s.APIURLSource)
 }
 
 // layer is one candidate value of a setting.

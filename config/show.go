@@ -67,6 +67,9 @@ func (s *Settings) Redacted() string {
 		apiURL += "; not used in local mode"
 	}
 	row("api url", "%s", apiURL)
+	for _, w := range s.Warnings {
+		row("warning", "%s", w)
+	}
 	if s.InsecureHTTP {
 		row("insecure http", "allowed (from --%s): an http:// API URL sends the token unencrypted", FlagInsecureHTTP)
 	}

@@ -317,3 +317,18 @@ func TestRedirectElsewhereIsShownNotFollowed(t *testing.T) {
 		t.Fatalf("the other address got %d requests", n)
 	}
 }
+
+// Warnings from the settings stay in the header, whatever the screen.
+func TestSettingsWarningsInTheHeader(t *testing.T) {
+	h := newHarness(t, remote())
+	const warn = "The token (from TURSO_API_TOKEN) is sent to http://127.0.0.1:18101, an API URL from elsewhere."
+	hostileRebuild(h, func(o *Options) { o.Warnings = []string{warn} })
+	h.waitIdle()
+	for _, keys := range [][]string{nil, {"enter"}, {"esc", "?"}} {
+		h.press(keys...)
+		header := strings.Join(strings.Split(h.assertFits(fmt.Sprint(keys)), "\n")[:3], "\n")
+		if !strings.Contains(header, "The token (from TURSO_API_TOKEN) is sent to http://127.0.0.1:18101") {
+			t.Fatalf("after %v the header lacks the warning:\n%s", keys, h.screen())
+		}
+	}
+}
