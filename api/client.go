@@ -131,7 +131,7 @@ func New(opts Options) (*Client, error) {
 	// http. The client only ever follows a redirect within the base URL's
 	// origin; a copy, so that the caller's http.Client is left as it was.
 	hc := *opts.HTTPClient
-	hc.CheckRedirect = keepToOrigin(base, opts.HTTPClient.CheckRedirect)
+	hc.CheckRedirect = keepToOrigin(base, opts.Token, opts.HTTPClient.CheckRedirect)
 	opts.HTTPClient = &hc
 	if opts.Version == "" {
 		opts.Version = "dev"
@@ -432,11 +432,13 @@ func (e *RedirectError) Error() string {
 const maxRedirectShown = 120
 
 // keepToOrigin is a CheckRedirect that refuses any redirect leaving base's
-// origin, and otherwise defers to next (net/http's default when nil).
-func keepToOrigin(base *url.URL, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+// origin, and otherwise defers to next (net/http's default when nil). The
+// target is the server's to choose: it may hold the token, which the
+// error's fields do not.
+func keepToOrigin(base *url.URL, token string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(base, req.URL) {
-			return &RedirectError{To: shownURL(req.URL), Base: originOf(base)}
+			return &RedirectError{To: scrub(shownURL(req.URL), token), Base: originOf(base)}
 		}
 		if next != nil {
 			return next(req, via)

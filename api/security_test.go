@@ -74,6 +74,28 @@ func TestRedirectToAnotherOriginKeepsTheToken(t *testing.T) {
 	}
 }
 
+// A server may put the token in the redirect's target: the error does not
+// repeat it, in its text or its fields.
+func TestRedirectErrorNeverHoldsTheToken(t *testing.T) {
+	const tok = "tok-redirect-secret"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://127.0.0.1:1/"+tok+"/x?t="+tok, http.StatusFound)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Options{BaseURL: srv.URL, Token: tok, Org: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListGroups(context.Background())
+	var re *RedirectError
+	if !errors.As(err, &re) || strings.Contains(err.Error(), tok) || strings.Contains(re.To+re.Base, tok) {
+		t.Fatalf("err = %v (%+v)", err, re)
+	}
+	if re.To != "http://127.0.0.1:1/[redacted]/x?…" {
+		t.Errorf("To = %q", re.To)
+	}
+}
+
 // A redirect within the API's own origin is followed, token and all: the
 // token stays where it was configured to go.
 func TestSameOriginRedirectIsFollowed(t *testing.T) {
