@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,9 +15,11 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/spf13/pflag"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/localapi"
+	"github.com/seed372e9e9a/turso-groups/config"
 )
 
 // binary is the turso-groups binary built once for the tests that run it
@@ -294,5 +297,36 @@ func TestTokenAndURLFromDifferentPlacesIsShown(t *testing.T) {
 	screen.send("\x03")
 	if err := waitExit(cmd, 5*time.Second); err != nil {
 		t.Errorf("after ctrl+c: %v", err)
+	}
+}
+
+// In local mode the account's token goes nowhere: the dashboard's client
+// talks to the embedded local API with that API's own token (which the
+// local API alone accepts: a request with the account's would be a 401).
+func TestLocalModeNeverSendsTheAccountToken(t *testing.T) {
+	home := t.TempDir()
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	flags := config.BindFlags(fs)
+	if err := fs.Parse([]string{"--local", "--data", filepath.Join(home, "api.json")}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := config.Resolve(flags, config.MapEnv(map[string]string{"HOME": home, "TURSO_API_TOKEN": "tok-account-5e1f"}))
+	if err != nil || !s.Local || s.Token != "tok-account-5e1f" {
+		t.Fatalf("%+v, %v", s, err)
+	}
+	se, err := prepare(s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer se.close()
+	if !strings.HasPrefix(se.client.BaseURL(), "http://127.0.0.1:") {
+		t.Fatalf("base URL %s", se.client.BaseURL())
+	}
+	if _, err := se.client.ListGroups(context.Background()); err != nil {
+		t.Fatalf("the local API refused the client's token: %v", err)
+	}
+	// Redact scrubs the client's own token: the account's must not be it.
+	if se.client.Redact("tok-account-5e1f") != "tok-account-5e1f" {
+		t.Fatal("the client holds the account's token")
 	}
 }
