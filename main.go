@@ -308,11 +308,11 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 		return nil, usageError{fmt.Errorf("%s: theme: %w", s.ConfigFile, err)}
 	}
 	se := &session{
-		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh},
+		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh, Warnings: s.Warnings},
 		secrets: []string{s.Token},
 		close:   func() {},
 	}
-	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org}
+	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org, InsecureHTTP: s.InsecureHTTP}
 	if s.Local {
 		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger})
 		if err != nil {
@@ -374,6 +374,11 @@ func runDashboard(ctx context.Context, s *config.Settings) error {
 		return err
 	}
 	defer se.close()
+	// Said before the dashboard takes the screen, so that it stays in the
+	// terminal once it is gone; the header shows it meanwhile.
+	for _, w := range s.Warnings {
+		fmt.Fprintln(os.Stderr, "turso-groups: warning:", w)
+	}
 	se.opts.Renderer = ui.Renderer(os.Stdout, s.NoColor, s.Theme.Mode)
 	se.logger.Info("dashboard starting", "local", s.Local, "org", s.Org, "api", se.opts.APIURL, "read_only", s.ReadOnly)
 	return ui.Run(ctx, se.opts)
@@ -442,6 +447,9 @@ session, then stops.`,
 			}
 			defer se.close()
 			cfg.Client, cfg.UI, cfg.Logger, cfg.ThemeMode = se.client, se.opts, se.logger, s.Theme.Mode
+			for _, w := range s.Warnings {
+				se.logger.Warn(w)
+			}
 			demo := ""
 			if s.Local {
 				// What the dashboard says about local mode is about its own

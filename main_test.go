@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,9 +15,11 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/spf13/pflag"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/localapi"
+	"github.com/seed372e9e9a/turso-groups/config"
 )
 
 // binary is the turso-groups binary built once for the tests that run it
@@ -241,4 +244,89 @@ func readBanner(t *testing.T, sc *bufio.Scanner) (url, token string) {
 		t.Fatal("local-api did not print its URL and token")
 	}
 	return url, token
+}
+
+// A FIFO as --data used to hang the program before its first line of
+// output, and Ctrl+C did nothing: the open blocked in the kernel. Both the
+// dashboard and local-api now refuse it at once and say why.
+func TestFIFODataFileIsRefused(t *testing.T) {
+	home := t.TempDir()
+	fifo := filepath.Join(home, "state.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	for _, args := range [][]string{{"--local", "--data", fifo}, {"local-api", "--listen", "127.0.0.1:0", "--data", fifo}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		cmd := exec.CommandContext(ctx, binary, args...)
+		cmd.Env = []string{"HOME=" + home, "TERM=dumb", "PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("%v: still running after 10 s", args)
+		}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || !strings.Contains(string(out), fifo) || !strings.Contains(string(out), "it is a named pipe (FIFO), not a regular file") {
+			t.Errorf("%v: %v, output %q", args, err, out)
+		}
+	}
+}
+
+// TURSO_API_TOKEN with the baseurl a turso session left in its
+// settings.json: the token goes to that URL, and the dashboard says so in
+// its header for as long as it runs (and on stderr before it starts).
+func TestTokenAndURLFromDifferentPlacesIsShown(t *testing.T) {
+	srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", Token: "tok-env-5e1f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(time.Second)
+	home := t.TempDir()
+	cli := filepath.Join(home, "turso")
+	if err := os.MkdirAll(cli, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cli, "settings.json"), []byte(`{"baseurl":"`+srv.URL+`","organization":"demo"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary)
+	cmd.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH"),
+		"TURSO_CONFIG_FOLDER=" + cli, "TURSO_API_TOKEN=tok-env-5e1f"}
+	screen := runInPTY(t, cmd, 140, 30)
+	screen.waitFor(t, "6 groups", "The token (from TURSO_API_TOKEN) is sent to "+srv.URL+", an API URL from turso CLI settings")
+	screen.send("\x03")
+	if err := waitExit(cmd, 5*time.Second); err != nil {
+		t.Errorf("after ctrl+c: %v", err)
+	}
+}
+
+// In local mode the account's token goes nowhere: the dashboard's client
+// talks to the embedded local API with that API's own token (which the
+// local API alone accepts: a request with the account's would be a 401).
+func TestLocalModeNeverSendsTheAccountToken(t *testing.T) {
+	home := t.TempDir()
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	flags := config.BindFlags(fs)
+	if err := fs.Parse([]string{"--local", "--data", filepath.Join(home, "api.json")}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := config.Resolve(flags, config.MapEnv(map[string]string{"HOME": home, "TURSO_API_TOKEN": "tok-account-5e1f"}))
+	if err != nil || !s.Local || s.Token != "tok-account-5e1f" {
+		t.Fatalf("%+v, %v", s, err)
+	}
+	se, err := prepare(s, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer se.close()
+	if !strings.HasPrefix(se.client.BaseURL(), "http://127.0.0.1:") {
+		t.Fatalf("base URL %s", se.client.BaseURL())
+	}
+	if _, err := se.client.ListGroups(context.Background()); err != nil {
+		t.Fatalf("the local API refused the client's token: %v", err)
+	}
+	// Redact scrubs the client's own token: the account's must not be it.
+	if se.client.Redact("tok-account-5e1f") != "tok-account-5e1f" {
+		t.Fatal("the client holds the account's token")
+	}
 }

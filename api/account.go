@@ -65,6 +65,10 @@ const maxDatabasePages = 1000
 // quarter of the time the attempt has left at most.
 func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
 	path := c.orgPath("databases")
+	// The pages share one budget: each is within MaxResponseBytes, but a
+	// server handing out cursors without end must not fill memory with
+	// them (4 MB pages reached 2.5 GB before the page limit stopped it).
+	budget := c.newBudget()
 	var all []Database
 	cursor := ""
 	for page := 0; page < maxDatabasePages; page++ {
@@ -78,7 +82,7 @@ func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
 				Next *string `json:"next"`
 			} `json:"pagination"`
 		}
-		if err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, idempotent: true, yield: true}, &out); err != nil {
+		if err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, idempotent: true, yield: true, budget: budget}, &out); err != nil {
 			return nil, fmt.Errorf("list databases: %w", err)
 		}
 		if all == nil {

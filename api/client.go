@@ -31,6 +31,7 @@ const (
 	DefaultMaxBackoff       = 5 * time.Second
 	DefaultMaxRetryAfter    = 30 * time.Second
 	DefaultMaxResponseBytes = 64 << 20
+	DefaultMaxLoadBytes     = 64 << 20
 )
 
 // Options configure a Client. Only Token is required.
@@ -61,12 +62,24 @@ type Options struct {
 	MaxRetryAfter time.Duration
 	// MaxResponseBytes caps how much of a response body is read.
 	MaxResponseBytes int64
+	// MaxLoadBytes caps how much one call may read in all: every page of
+	// a paginated list and every retried attempt together. Without it a
+	// server could hand out a new cursor with each page of MaxResponseBytes
+	// and have the client hold them all. Decoded, a list costs several
+	// times its JSON: 64 MiB of small databases peaked at 366 MB of RSS,
+	// where 100 pages of 4 MB without the cap took 2.5 GB. The largest
+	// real list we know of (30,000 databases) is about 7 MB.
+	MaxLoadBytes int64
 	// Logger receives one debug line per attempt. It never sees the token.
 	Logger *slog.Logger
 	// ReadOnly refuses every request that could change something, before it
 	// is sent: the SSH server gives read-only keys such a client, so the
 	// rule holds whatever the UI shows.
 	ReadOnly bool
+	// InsecureHTTP allows a plain http:// BaseURL to another machine.
+	// Without it New refuses one: the token would cross the network
+	// unencrypted. http:// to loopback (the local API) is always allowed.
+	InsecureHTTP bool
 }
 
 // ErrReadOnly is returned for a mutation on a read-only client.
@@ -102,6 +115,9 @@ func New(opts Options) (*Client, error) {
 	if base.Scheme != "http" && base.Scheme != "https" || base.Host == "" {
 		return nil, scrubError(fmt.Errorf("API URL %q: want http:// or https:// and a host", opts.BaseURL), opts.Token)
 	}
+	if PlainHTTPRemote(opts.BaseURL) && !opts.InsecureHTTP {
+		return nil, scrubError(fmt.Errorf("API URL %q: plain http:// to another machine would send the token unencrypted; use https://", opts.BaseURL), opts.Token)
+	}
 	// The npm client wants ".../v1/"; our paths carry their own version.
 	base.Path = strings.TrimSuffix(strings.TrimSuffix(base.Path, "/"), "/v1")
 	base.RawPath = ""
@@ -109,6 +125,14 @@ func New(opts Options) (*Client, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{}
 	}
+	// net/http forwards the Authorization header on a redirect to the same
+	// host name whatever the port or scheme: a hostile or misconfigured API
+	// could send the token to another server on its machine, or over plain
+	// http. The client only ever follows a redirect within the base URL's
+	// origin; a copy, so that the caller's http.Client is left as it was.
+	hc := *opts.HTTPClient
+	hc.CheckRedirect = keepToOrigin(base, opts.Token, opts.HTTPClient.CheckRedirect)
+	opts.HTTPClient = &hc
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
@@ -130,6 +154,9 @@ func New(opts Options) (*Client, error) {
 	if opts.MaxResponseBytes <= 0 {
 		opts.MaxResponseBytes = DefaultMaxResponseBytes
 	}
+	if opts.MaxLoadBytes <= 0 {
+		opts.MaxLoadBytes = DefaultMaxLoadBytes
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -144,6 +171,24 @@ func New(opts Options) (*Client, error) {
 		groupLists: &yieldGate{},
 		log:        log,
 	}, nil
+}
+
+// PlainHTTPRemote reports whether rawURL is a plain http:// URL to a host
+// other than this machine (anything but "localhost" and loopback
+// addresses): a token sent there crosses the network unencrypted. Host
+// names are not resolved: a name is trusted to be loopback only if it is
+// "localhost".
+func PlainHTTPRemote(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	host := strings.TrimSuffix(u.Hostname(), ".")
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // Redact returns s with the client's token replaced by "[redacted]": for
@@ -189,6 +234,29 @@ type call struct {
 	// yield holds back reading a 2xx body while a group list is being
 	// fetched or decoded (see yieldGate).
 	yield bool
+	// budget is what the load this call belongs to may still read; nil
+	// gives the call a budget of its own.
+	budget *loadBudget
+}
+
+// loadBudget is what is left of one load's MaxLoadBytes: shared by the
+// pages of a paginated list, and spent by every attempt's body.
+type loadBudget struct {
+	left, limit int64
+}
+
+func (c *Client) newBudget() *loadBudget {
+	return &loadBudget{left: c.opts.MaxLoadBytes, limit: c.opts.MaxLoadBytes}
+}
+
+// ErrLoadTooLarge is wrapped by the error of a call whose responses
+// together passed MaxLoadBytes.
+var ErrLoadTooLarge = errors.New("the API sent more than this client reads for one request")
+
+// loadTooLarge is the error of a call that passed its budget.
+func loadTooLarge(cl call) error {
+	return fmt.Errorf("%s %s: %w: its answers (all pages and retries together) are larger than %d bytes, so the client stopped reading",
+		cl.method, cl.path, ErrLoadTooLarge, cl.budget.limit)
 }
 
 // groupsPath is the groups collection of the client's organization (or the
@@ -222,6 +290,9 @@ func (c *Client) orgPath(collection string, parts ...string) string {
 func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if c.opts.ReadOnly && cl.method != http.MethodGet && cl.method != http.MethodHead {
 		return fmt.Errorf("%s %s: %w", cl.method, cl.path, ErrReadOnly)
+	}
+	if cl.budget == nil {
+		cl.budget = c.newBudget()
 	}
 	var payload []byte
 	if cl.body != nil {
@@ -296,6 +367,13 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 	}
 	start := time.Now()
 	resp, err := c.http.Do(req)
+	var re *RedirectError
+	if errors.As(err, &re) {
+		// Not a transport failure: the API answered, and asking again
+		// would only be redirected again.
+		c.log.Debug("redirect not followed", "method", cl.method, "path", cl.path, "attempt", n, "to", re.To)
+		return nil, fmt.Errorf("%s %s: %w", cl.method, cl.path, re)
+	}
 	if err != nil {
 		// net/http quotes a malformed status line or header, which a
 		// server may fill with the token it was sent.
@@ -313,7 +391,12 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 		// Declared too large: refused before anything is read.
 		return nil, fmt.Errorf("%s %s: the response is larger than %d bytes", cl.method, cl.path, c.opts.MaxResponseBytes)
 	}
-	body, err := readBody(resp, c.opts.MaxResponseBytes)
+	if resp.ContentLength > cl.budget.left {
+		return nil, loadTooLarge(cl)
+	}
+	limit := min(c.opts.MaxResponseBytes, cl.budget.left)
+	body, err := readBody(resp, limit)
+	cl.budget.left -= int64(len(body))
 	c.log.Debug("request", "method", cl.method, "path", cl.path, "status", resp.StatusCode, "bytes", len(body), "elapsed", time.Since(start), "attempt", n)
 	if err != nil {
 		return nil, &transportError{method: cl.method, path: cl.path, err: err}
@@ -321,10 +404,85 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 	if int64(len(body)) > c.opts.MaxResponseBytes {
 		return nil, fmt.Errorf("%s %s: the response is larger than %d bytes", cl.method, cl.path, c.opts.MaxResponseBytes)
 	}
+	if int64(len(body)) > limit {
+		return nil, loadTooLarge(cl)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newError(cl.method, cl.path, resp.StatusCode, resp.Header, body, c.token)
 	}
 	return body, nil
+}
+
+// RedirectError is a redirect to another origin (scheme, host and port)
+// than the API's base URL: the client does not follow it, so that the token
+// is only ever sent where it was configured to go.
+type RedirectError struct {
+	// To is where the API redirected, shortened for display: no query,
+	// at most maxRedirectShown bytes.
+	To string
+	// Base is the API's origin, where the token stays.
+	Base string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("the API redirected to %s, a different address; not followed, so that your token stays with %s", e.To, e.Base)
+}
+
+// maxRedirectShown bounds how much of a redirect's target an error shows.
+const maxRedirectShown = 120
+
+// keepToOrigin is a CheckRedirect that refuses any redirect leaving base's
+// origin, and otherwise defers to next (net/http's default when nil). The
+// target is the server's to choose: it may hold the token, which the
+// error's fields do not.
+func keepToOrigin(base *url.URL, token string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(base, req.URL) {
+			return &RedirectError{To: scrub(shownURL(req.URL), token), Base: originOf(base)}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("the API redirected more than 10 times")
+		}
+		return nil
+	}
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port
+// (RFC 6454), a scheme's default port written or not.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// originOf is u's scheme://host[:port], without credentials or path.
+func originOf(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+}
+
+// shownURL is u for an error message: no credentials, the query (which
+// may carry anything) elided, and cut to a length that fits a footer.
+func shownURL(u *url.URL) string {
+	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	s := v.String()
+	if u.RawQuery != "" {
+		s += "?…"
+	}
+	return excerpt(s, maxRedirectShown)
 }
 
 // yieldGate lets the database list yield to the group list. The dashboard

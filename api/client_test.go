@@ -115,7 +115,7 @@ func TestPathsAndHeaders(t *testing.T) {
 
 func TestBaseURLForms(t *testing.T) {
 	for _, in := range []string{"http://h:1", "http://h:1/", "http://h:1/v1/", "http://h:1/v1"} {
-		c, err := New(Options{BaseURL: in, Token: "t"})
+		c, err := New(Options{BaseURL: in, Token: "t", InsecureHTTP: true})
 		if err != nil || c.BaseURL() != "http://h:1" {
 			t.Errorf("New(%q).BaseURL() = %q, %v", in, c.BaseURL(), err)
 		}

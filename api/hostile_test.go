@@ -312,7 +312,7 @@ func FuzzDecodeResponses(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status uint8, body []byte) {
 		var logs bytes.Buffer
-		c, err := New(Options{BaseURL: "http://api.invalid", Token: tok, Org: "acme", MaxRetries: -1, MaxResponseBytes: 64 << 10,
+		c, err := New(Options{BaseURL: "http://api.invalid", InsecureHTTP: true, Token: tok, Org: "acme", MaxRetries: -1, MaxResponseBytes: 64 << 10,
 			HTTPClient: &http.Client{Transport: bodyTransport{fuzzStatuses[int(status)%len(fuzzStatuses)], body}},
 			Logger:     newTestLogger(&logs)})
 		if err != nil {

@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // cliSettings is what we take from the turso CLI's settings.json: the
@@ -36,7 +37,7 @@ func readCLISettings(path string) (*cliSettings, error) {
 	if path == "" {
 		return c, nil
 	}
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}
@@ -60,7 +61,11 @@ func readCLISettings(path string) (*cliSettings, error) {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			line, col := lineCol(data, int(se.Offset))
-			return nil, c.fail(line, col, "", "the turso CLI's settings are not valid JSON: "+se.Error())
+			msg := withoutQuotes(se.Error(), data)
+			if tokenOnLine(data, line) {
+				msg = "the error is on the token's line (the parser's message is not shown: it could quote the token)"
+			}
+			return nil, c.fail(line, col, "", "the turso CLI's settings are not valid JSON: "+msg)
 		}
 		return nil, c.fail(0, 0, "", "the turso CLI's settings are not a JSON object")
 	}

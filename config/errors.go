@@ -1,7 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,4 +63,47 @@ func IsUsage(err error) bool {
 	)
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.As(err, &ve) ||
 		errors.As(err, &ive) || errors.As(err, &ise)
+}
+
+var (
+	// runeRE matches a character a parser quotes from the document as
+	// %#U ("U+0078 'x'"), with what introduces it ("but got", ": ").
+	runeRE = regexp.MustCompile(`(?::\s*|\s+but got)?\s*U\+[0-9A-Fa-f]{4,6}(?:\s+'(?:\\.|[^'\\])*')?`)
+	// jsonCharRE matches encoding/json's quoted character of the input.
+	jsonCharRE = regexp.MustCompile(`(invalid character) '(?:\\.|[^'\\])*'`)
+	// quotedRE matches a double-quoted or backquoted fragment.
+	quotedRE = regexp.MustCompile("\"(?:\\\\.|[^\"\\\\])*\"|`[^`]*`")
+	// tokenKeyRE finds a token key in a line of TOML (token =, "token" =,
+	// { token = ...) or JSON ("token":), in any case.
+	tokenKeyRE = regexp.MustCompile(`(?i)\btoken["']?\s*[=:]`)
+)
+
+// tokenOnLine reports whether line (1-based) of doc holds a token key.
+func tokenOnLine(doc []byte, line int) bool {
+	lines := bytes.Split(doc, []byte("\n"))
+	return line >= 1 && line <= len(lines) && tokenKeyRE.Match(lines[line-1])
+}
+
+// grammarWords are what a parser may quote from its own grammar rather
+// than from the document.
+var grammarWords = []string{"true", "false", "inf", "nan", "=", `"""`, "'''"}
+
+// withoutQuotes is a parser's syntax error message with everything it
+// quotes from doc taken out: a syntax error on a token's line (a missing
+// quote, a stray character) would otherwise print a character of the
+// token, or all of it. The line and column still say where the error is.
+func withoutQuotes(msg string, doc []byte) string {
+	msg = runeRE.ReplaceAllString(msg, "")
+	msg = jsonCharRE.ReplaceAllString(msg, "$1")
+	msg = quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
+		inner, err := strconv.Unquote(q)
+		if err != nil || q[0] == '`' {
+			inner = q[1 : len(q)-1]
+		}
+		if slices.Contains(grammarWords, inner) || !bytes.Contains(doc, []byte(inner)) {
+			return q
+		}
+		return ""
+	})
+	return strings.NewReplacer("  ", " ", " :", ":").Replace(strings.TrimSpace(msg))
 }

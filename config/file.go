@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
@@ -77,7 +77,7 @@ type fileProfile struct {
 // file is not an error unless explicit (given with --config).
 func readConfigFile(path string, explicit bool, env Env) (*fileConfig, error) {
 	c := &fileConfig{path: path}
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !explicit {
 			return c, nil
@@ -120,7 +120,7 @@ func describeIOError(err error) string {
 func (c *fileConfig) parse(data []byte, mode fs.FileMode, env Env) error {
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
-		return tomlError(c.path, err)
+		return tomlError(c.path, err, data)
 	}
 	v := &validator{path: c.path, pos: keyPositions(data)}
 
@@ -350,18 +350,25 @@ func tokenLine(raw map[string]any, pos positions) (int, bool) {
 	return line, found
 }
 
-// tomlError turns go-toml's error into an *Error with the position.
-func tomlError(path string, err error) error {
+// tomlError turns go-toml's error into an *Error with the position. On a
+// line that holds a token (or for the token's own key) it gives only the
+// position; elsewhere, the parser's message without what it quoted from
+// data.
+func tomlError(path string, err error, data []byte) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		msg := strings.TrimPrefix(de.Error(), "toml: ")
-		if len(de.Key()) == 0 {
+		key := de.Key()
+		msg := withoutQuotes(strings.TrimPrefix(de.Error(), "toml: "), data)
+		if len(key) == 0 {
 			msg = "TOML syntax error: " + msg
 		}
-		return &Error{File: path, Line: line, Column: col, Key: renderKey(de.Key()), Msg: msg}
+		if slices.Contains(key, "token") || tokenOnLine(data, line) {
+			msg = "TOML syntax error on the token's line (the parser's message is not shown: it could quote the token)"
+		}
+		return &Error{File: path, Line: line, Column: col, Key: renderKey(key), Msg: msg}
 	}
-	return &Error{File: path, Msg: "TOML: " + strings.TrimPrefix(err.Error(), "toml: ")}
+	return &Error{File: path, Msg: "TOML: " + withoutQuotes(strings.TrimPrefix(err.Error(), "toml: "), data)}
 }
 
 // validator checks the decoded values and collects the problems, each with

@@ -30,6 +30,9 @@ type Flags struct {
 	ReadOnly bool
 	// Debug is --debug: write a debug log.
 	Debug bool
+	// InsecureHTTP is --insecure-http: allow a plain http:// API URL to
+	// another machine, which sends the token unencrypted.
+	InsecureHTTP bool
 
 	fs      *pflag.FlagSet
 	changed map[string]bool
@@ -47,10 +50,13 @@ const (
 	FlagReadOnly = "read-only"
 	FlagDebug    = "debug"
 	FlagLogFile  = "log-file"
+	// FlagInsecureHTTP allows a plain http:// API URL to another machine.
+	FlagInsecureHTTP = "insecure-http"
 )
 
 // BindFlags registers --token, --org, --api-url, --local, --profile,
-// --config, --data, --read-only, --debug and --log-file on fs and returns
+// --config, --data, --read-only, --debug, --log-file and --insecure-http
+// on fs and returns
 // the Flags they fill in. Resolve asks fs which were given.
 func BindFlags(fs *pflag.FlagSet) *Flags {
 	f := &Flags{fs: fs}
@@ -63,6 +69,7 @@ func BindFlags(fs *pflag.FlagSet) *Flags {
 	fs.StringVar(&f.DataFile, FlagData, "", "state file of the local API for --local (default <data dir>/turso-groups/local-api.json)")
 	fs.BoolVar(&f.ReadOnly, FlagReadOnly, false, "browse only: refuse every change")
 	fs.BoolVar(&f.Debug, FlagDebug, false, "write a debug log to --log-file (it never contains the token)")
+	fs.BoolVar(&f.InsecureHTTP, FlagInsecureHTTP, false, "allow a plain http:// API URL to another machine (the token then crosses the network unencrypted; http:// to this machine is always allowed)")
 	fs.StringVar(&f.LogFile, FlagLogFile, "", "debug log file (default $XDG_STATE_HOME/turso-groups/debug.log, i.e. ~/.local/state/turso-groups/debug.log)")
 	return f
 }
@@ -101,6 +108,8 @@ func (f *Flags) Changed(name string) bool {
 		return f.Debug
 	case FlagLogFile:
 		return f.LogFile != ""
+	case FlagInsecureHTTP:
+		return f.InsecureHTTP
 	}
 	return false
 }

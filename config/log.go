@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // redactedText is what replaces a secret in logs and in `config show`.
@@ -74,7 +76,8 @@ func openLogFile(path string, ours bool) (*os.File, error) {
 			}
 		}
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	// A FIFO would block the open until something reads it.
+	f, err := safefile.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -82,10 +85,6 @@ func openLogFile(path string, ours bool) (*os.File, error) {
 	if err != nil {
 		f.Close()
 		return nil, fail(err)
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fail(fmt.Errorf("not a regular file"))
 	}
 	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
 		if err := f.Chmod(0o600); err != nil {

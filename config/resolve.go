@@ -59,6 +59,14 @@ type Settings struct {
 	// default). It is not used in local mode.
 	APIURL       string
 	APIURLSource Source // where APIURL came from
+	// InsecureHTTP (--insecure-http) allows an APIURL that is plain
+	// http:// to another machine; without it Resolve refuses one.
+	InsecureHTTP bool
+	// Warnings are things about these settings the user should know
+	// before the token is used, each one sentence: the program prints
+	// them before it starts, the dashboard's header shows them, and so
+	// does `config show`.
+	Warnings []string
 	// Local means running on the embedded local API instead of a Turso
 	// account; LocalReason says why: LocalReasonFlag, LocalReasonNoToken or
 	// "profile NAME". The real API is never called without a token.
@@ -232,6 +240,15 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 	if !s.Local && s.Token == "" {
 		s.Local, s.LocalReason = true, LocalReasonNoToken
 	}
+	// The token must not cross the network in clear by accident: an http://
+	// URL to another machine (a typo, a stale setting) is refused unless
+	// asked for. It does not matter in local mode, which does not use it.
+	s.InsecureHTTP = f.Changed(FlagInsecureHTTP) && f.InsecureHTTP
+	if !s.Local && !s.InsecureHTTP && api.PlainHTTPRemote(s.APIURL) {
+		return nil, &Error{Key: string(s.APIURLSource), Msg: fmt.Sprintf(
+			"%s is plain http:// to another machine: the token would cross the network unencrypted. Use https://, or give --%s if you mean it",
+			s.APIURL, FlagInsecureHTTP)}
+	}
 	if s.Local {
 		switch {
 		case f.Changed(FlagOrg):
@@ -241,6 +258,10 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 		default:
 			s.Org, s.OrgSource = emulator.DemoOrg, SourceLocal
 		}
+	}
+
+	if w := tokenURLWarning(s, fileSrc); w != "" {
+		s.Warnings = append(s.Warnings, w)
 	}
 
 	// The local API's data file.
@@ -322,6 +343,38 @@ func (s *Settings) LocalHint() string {
 		return "Local demo data: no token found. Use `turso auth login` or TURSO_API_TOKEN."
 	}
 	return fmt.Sprintf("Local demo data (%s). Choose another --profile for your account.", s.LocalReason)
+}
+
+// tokenURLWarning says so when the token and a non-default API URL were
+// set in different places: a token from TURSO_API_TOKEN going to the
+// baseurl an old `turso` session left in its settings.json, say. Each
+// setting was chosen by the rules, but nobody chose the pair, and the
+// token is sent to that URL. The places are the command line, the
+// environment, our config file (its profiles included) and the turso
+// CLI's settings. Warning rather than refusing: a token in the environment with
+// api_url in the config file is a normal setup, and an http:// URL to
+// another machine is refused anyway. Nothing is said in local mode, which
+// sends the token nowhere.
+func tokenURLWarning(s *Settings, fileSrc Source) string {
+	if s.Local || s.Token == "" || s.APIURLSource == SourceDefault {
+		return ""
+	}
+	place := func(src Source) Source {
+		switch {
+		case strings.HasPrefix(string(src), "--"):
+			return "the command line"
+		case src == "TURSO_API_TOKEN" || src == "TURSO_API_BASEURL":
+			return "the environment"
+		case src == fileSrc || strings.HasPrefix(string(src), string(fileSrc)+" profile "):
+			return fileSrc
+		}
+		return src
+	}
+	if place(s.TokenSource) == place(s.APIURLSource) {
+		return ""
+	}
+	return fmt.Sprintf("The token (from %s) is sent to %s, an API URL from %s: check that you mean it, or set both in one place.",
+		s.TokenSource, s.APIURL, s.APIURLSource)
 }
 
 // layer is one candidate value of a setting.
@@ -412,18 +465,32 @@ func checkAPIURL(s string) string {
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return fmt.Sprintf("%q: the API URL takes no query or fragment", s)
 	}
+	for _, r := range s {
+		// Shown by `config show` and in the header: nothing that reorders
+		// or hides text.
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return fmt.Sprintf("%+q: the API URL must not hold spaces or invisible characters", s)
+		}
+	}
 	return ""
 }
 
+// maxOrgLen bounds an organization slug.
+const maxOrgLen = 64
+
 // checkOrg returns what is wrong with an organization slug, or "". Empty
-// is fine (the personal account).
+// is fine (the personal account). A slug is a username or a name made of
+// ASCII letters, digits, hyphens and underscores (it is part of database
+// host names); anything else, bidi controls and look-alike letters
+// included, would be printed by `config show` and put in request paths as
+// something other than what it looks like.
 func checkOrg(s string) string {
-	if len(s) > 64 {
-		return fmt.Sprintf("%q is too long for an organization slug", s)
+	if len(s) > maxOrgLen {
+		return fmt.Sprintf("%+.40q... is too long for an organization slug (at most %d characters)", s, maxOrgLen)
 	}
 	for _, r := range s {
-		if r == '/' || r == '?' || r == '#' || r == '%' || unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Sprintf("%q is not an organization slug (letters, digits and hyphens)", s)
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return fmt.Sprintf("%+q is not an organization slug (ASCII letters, digits, hyphens and underscores)", s)
 		}
 	}
 	return ""

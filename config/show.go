@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Redacted is the text of `config show`: every setting and where it came
@@ -66,6 +67,12 @@ func (s *Settings) Redacted() string {
 		apiURL += "; not used in local mode"
 	}
 	row("api url", "%s", apiURL)
+	for _, w := range s.Warnings {
+		row("warning", "%s", w)
+	}
+	if s.InsecureHTTP {
+		row("insecure http", "allowed (from --%s): an http:// API URL sends the token unencrypted", FlagInsecureHTTP)
+	}
 	row("data file", "%s (from %s)", orNone(s.DataFile), src("data"))
 	row("read only", "%t (from %s)", s.ReadOnly, src("read_only"))
 	refresh := "off"
@@ -103,7 +110,24 @@ func (s *Settings) Redacted() string {
 	}
 	row("debug", "%t", s.Debug)
 	row("log file", "%s (from %s)", orNone(s.LogFile), src("log_file"))
-	return redactString(b.String(), secretsOf(s.Token))
+	return printable(redactString(b.String(), secretsOf(s.Token)))
+}
+
+// printable escapes (as \u202e, say) every rune of s that a terminal would
+// not show as itself, lines apart: a path or value from the environment
+// could hold bidi controls or escape sequences that make the text say
+// something else.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '\n' || unicode.IsPrint(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRuneToASCII(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }
 
 func orNone(s string) string {

@@ -33,9 +33,13 @@ func describe(err error) string {
 		return ""
 	}
 	var apiErr *api.Error
+	var redirect *api.RedirectError
 	switch {
 	case errors.Is(err, api.ErrReadOnly):
 		return "This session is read-only."
+	case errors.As(err, &redirect):
+		// Its own words, without the request line the client wraps it in.
+		return capitalize(text.Sanitize(redirect.Error())) + "."
 	case errors.Is(err, context.Canceled):
 		return "Cancelled."
 	case timedOut(err):

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -81,7 +84,7 @@ func TestUnauthorizedSaysHowToLogIn(t *testing.T) {
 
 // evil is text a hostile or broken API might send: SGR, an OSC 52
 // clipboard write, BEL, a C1 CSI and a bidi override.
-const evil = "ev\x1b[31mil\x1b]52;c;ZXZpbA==\x07\u009b2J\u202eok"
+const evil = "ev\x1b[31mil\x1b]52;c;ZXZpbA==\x07\u009b2J\u202eok\u2028\u2029\u2066\u200f"
 
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
@@ -125,7 +128,11 @@ func (h *harness) assertInert(step string) {
 		if r == '\n' {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' {
+		// Line and paragraph separators end a line in some terminals
+		// (a name with them broke the token dialog's border); bidi
+		// controls reorder what follows them.
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.In(r, unicode.Zl, unicode.Zp) ||
+			r == '\u061c' || r == '\u200e' || r == '\u200f' || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
 			h.t.Fatalf("after %s, View() holds %U:\n%q", step, r, v)
 		}
 	}
@@ -292,4 +299,44 @@ func viewSizes(sparse [2]int) [][2]int {
 		}
 	}
 	return sizes
+}
+
+// An API that redirects to another address is not followed (the token
+// stays where it was configured to go), and the dashboard says so in
+// plain words.
+func TestRedirectElsewhereIsShownNotFollowed(t *testing.T) {
+	var seen atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen.Add(1) }))
+	t.Cleanup(other.Close)
+	h := newHarness(t, remote(), withSize(140, 30), withHandler(func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+		})
+	}))
+	h.waitIdle()
+	flat := strings.Join(strings.Fields(h.screen()), " ")
+	for _, want := range []string{"Could not load the groups", "The API redirected to " + other.URL + "/v1/organizations/demo/groups",
+		"a different address; not followed, so that your token stays with " + h.srv.URL} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("%q not on screen:\n%s", want, h.screen())
+		}
+	}
+	if n := seen.Load(); n != 0 {
+		t.Fatalf("the other address got %d requests", n)
+	}
+}
+
+// Warnings from the settings stay in the header, whatever the screen.
+func TestSettingsWarningsInTheHeader(t *testing.T) {
+	h := newHarness(t, remote())
+	const warn = "The token (from TURSO_API_TOKEN) is sent to http://127.0.0.1:18101, an API URL from elsewhere."
+	hostileRebuild(h, func(o *Options) { o.Warnings = []string{warn} })
+	h.waitIdle()
+	for _, keys := range [][]string{nil, {"enter"}, {"esc", "?"}} {
+		h.press(keys...)
+		header := strings.Join(strings.Split(h.assertFits(fmt.Sprint(keys)), "\n")[:3], "\n")
+		if !strings.Contains(header, "The token (from TURSO_API_TOKEN) is sent to http://127.0.0.1:18101") {
+			t.Fatalf("after %v the header lacks the warning:\n%s", keys, h.screen())
+		}
+	}
 }

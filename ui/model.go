@@ -48,6 +48,10 @@ type Options struct {
 	// TokenExpiry, when known from the token itself, lets the dashboard
 	// warn before the first request answers; zero means unknown or never.
 	TokenExpiry time.Time
+	// Warnings are shown in the header for as long as the dashboard runs,
+	// one line each: what the settings say the user should know (the
+	// token going to an API URL set somewhere else).
+	Warnings []string
 	// Context bounds every request (an SSH session's context); nil means
 	// background. Quitting cancels what is in flight.
 	Context context.Context

@@ -80,6 +80,9 @@ func (m *Model) viewHeader(w int) string {
 	if m.tokenWarn != "" {
 		lines = append(lines, text.Truncate(" "+st.Warning.Render(m.tokenWarn), w))
 	}
+	for _, warn := range m.opts.Warnings {
+		lines = append(lines, text.Truncate(" "+st.Warning.Render(text.Sanitize(warn)), w))
+	}
 	return strings.Join(lines, "\n")
 }
 

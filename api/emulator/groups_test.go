@@ -139,7 +139,7 @@ func TestCreateGroupErrors(t *testing.T) {
 
 func TestCreateGroupBodyTooLarge(t *testing.T) {
 	a := newTestAPI(t, SeedDemo)
-	big := `{"name":"big","location":"lhr","pad":"` + strings.Repeat("x", maxBodyBytes) + `"}`
+	big := `{"name":"big","location":"lhr","pad":"` + strings.Repeat("x", MaxBodyBytes) + `"}`
 	a.do("POST", "/v1/groups", big).expect(t, http.StatusRequestEntityTooLarge).errorOf(t)
 	if _, ok := a.srv.Store().Group(DemoOrg, "big"); ok {
 		t.Fatal("group from an oversized body was created")

@@ -16,9 +16,9 @@ import (
 	"time"
 )
 
-// maxBodyBytes bounds request bodies; the real API's bodies are tiny, and a
+// MaxBodyBytes bounds request bodies; the real API's bodies are tiny, and a
 // bound keeps a misbehaving client from exhausting memory.
-const maxBodyBytes = 1 << 20
+const MaxBodyBytes = 1 << 20
 
 // groupPrefixes are the two spellings of every group route: the documented
 // org form, and the user-scoped form the turso CLI uses for the personal
@@ -105,6 +105,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if msg := s.checkAuth(r); msg != "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="turso"`)
+		// A client without the token gets nothing more from this
+		// connection: net/http closes it after the answer, rather than
+		// keeping it alive for whoever holds it.
+		w.Header().Set("Connection", "close")
 		writeJSON(rec, http.StatusUnauthorized, errorBody{Error: msg})
 		return
 	}
@@ -114,11 +118,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(rec, http.StatusNotFound, errorBody{Error: "not found: no route for " + r.Method + " " + r.URL.Path})
 		return
 	}
-	if r.ContentLength > maxBodyBytes {
-		writeJSON(rec, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)})
+	if r.ContentLength > MaxBodyBytes {
+		writeJSON(rec, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)})
 		return
 	}
-	r.Body = http.MaxBytesReader(rec, r.Body, maxBodyBytes)
+	r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
 	s.mux.ServeHTTP(rec, r)
 }
 
@@ -285,7 +289,7 @@ func readBody(r *http.Request, v any) error {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return &apiError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body is larger than %d bytes", maxBodyBytes)}
+			return &apiError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)}
 		}
 		return errBadRequest("reading the request body: %v", err)
 	}

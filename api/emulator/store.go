@@ -20,6 +20,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // ErrCorrupt is wrapped by the error OpenStore (and a later reload) returns
@@ -157,7 +158,7 @@ func OpenStore(path string, seed string, seedGroups int) (*Store, error) {
 
 	s := &Store{path: path, lock: lk, writeFile: writeFileAtomic}
 	removeStaleTempFiles(path)
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	switch {
 	case err == nil:
 		defer func() { _ = f.Close() }()
@@ -182,8 +183,18 @@ func OpenStore(path string, seed string, seedGroups int) (*Store, error) {
 		s.setState(st, fi)
 		return s, nil
 	default:
-		return nil, fmt.Errorf("%w %s: %w", ErrCorrupt, path, err)
+		return nil, fmt.Errorf("%w %s: %w", ErrCorrupt, path, withoutPath(err, path))
 	}
+}
+
+// withoutPath is err without the *fs.PathError naming path, for a message
+// that names it already.
+func withoutPath(err error, path string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return pe.Err
+	}
+	return err
 }
 
 // NewMemoryStore returns a store that keeps its state only in memory, for
@@ -446,7 +457,7 @@ func (st *Store) flushLoop(flushed chan struct{}) {
 		var fi fs.FileInfo
 		if err != nil {
 			err = fmt.Errorf("encoding the local API state: %w", err)
-		} else {
+		} else if err = st.unchangedOnDisk(); err == nil {
 			st.buf = data
 			fi, err = st.persist(data)
 		}
@@ -489,6 +500,35 @@ func (st *Store) rollbackLocked(b *batch, err error) {
 	st.mu.Lock()
 	st.stamp = fileStamp{}
 	st.mu.Unlock()
+}
+
+// ErrChangedOnDisk is wrapped by the error of a write refused because the
+// state file changed, under the Store's file lock, after the Store last
+// read it: something that does not take the lock (an editor) wrote it.
+// Writing would lose that change; the next write reads it first.
+var ErrChangedOnDisk = errors.New("the local API state file changed on disk while this change was being saved")
+
+// unchangedOnDisk returns nil if the file is still the version this
+// Store's state was read from or last wrote (or is gone, which the write
+// then recreates), and an ErrChangedOnDisk error if anything else wrote
+// it meanwhile. Other Stores cannot, holding the lock as they must; an
+// editor can. A Store that lost track of the file's identity (a failed
+// write) does not look: it read the file under the lock just before.
+func (st *Store) unchangedOnDisk() error {
+	st.mu.RLock()
+	stamp := st.stamp
+	st.mu.RUnlock()
+	if stamp.info == nil {
+		return nil
+	}
+	fi, err := os.Stat(st.path)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && stamp.matches(fi) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("saving the local API state to %s: %w", st.path, err)
+	}
+	return fmt.Errorf("%w: %s (edited by hand?). The change was not saved and the file was left as it is; try again to make it on top of what the file holds now", ErrChangedOnDisk, st.path)
 }
 
 // persist writes data to the file and returns its new identity (nil if it
@@ -541,20 +581,21 @@ func (st *Store) sync() error {
 // the file lock, so no write is ever based on a stale state. A missing file
 // is not an error: memory is kept and the next write recreates the file.
 func (st *Store) reloadLocked(force bool) error {
-	f, err := os.Open(st.path)
+	f, err := safefile.Open(st.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		st.stamp = fileStamp{}
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading the local API state file %s: %w", st.path, err)
+		return fmt.Errorf("reading the local API state file %s: %w", st.path, withoutPath(err, st.path))
 	}
 	defer func() { _ = f.Close() }()
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("reading the local API state file %s: %w", st.path, err)
 	}
-	if !force && st.stamp.matches(fi) {
+	same := st.stamp.matches(fi)
+	if !force && same {
 		return nil
 	}
 	head := make([]byte, 128)
@@ -563,8 +604,11 @@ func (st *Store) reloadLocked(force bool) error {
 		return fmt.Errorf("reading the local API state file %s: %w", st.path, err)
 	}
 	head = head[:n]
-	if gen, ok := readGeneration(head); ok && st.st != nil && gen == st.st.Generation {
-		st.stamp = fileStamp{info: fi}
+	// The generation alone only says that no Store wrote the file since:
+	// a hand edit keeps it. So it is trusted only for the file this Store
+	// last read or wrote; any other file (a new inode, size or mtime) is
+	// read whole, and a hand edit is taken in rather than written over.
+	if gen, ok := readGeneration(head); ok && same && st.st != nil && gen == st.st.Generation {
 		return nil
 	}
 	return st.loadLocked(io.MultiReader(bytes.NewReader(head), f), fi)
@@ -589,7 +633,15 @@ func (st *Store) loadLocked(r io.Reader, fi fs.FileInfo) error {
 	if err != nil {
 		return fmt.Errorf("%w %s (left untouched; fix or remove it): %w", ErrCorrupt, st.path, err)
 	}
+	var used uint64 // the last generation this Store wrote, or tried to
+	if st.work != nil {
+		used = st.work.Generation
+	}
 	st.setState(s, fi)
+	// A failed write may have reached the file under a generation that
+	// was never committed here (see rollbackLocked); reading the file back
+	// must not make the next write use that number again.
+	st.work.Generation = max(st.work.Generation, used)
 	return nil
 }
 
@@ -604,9 +656,28 @@ func decodeState(data []byte) (*state, error) {
 // writeFileAtomic replaces path with data so that readers see the old or the
 // new file, never a mix: a temp file in the same directory, fsync, rename,
 // then fsync of the directory so the rename itself survives a power cut.
+// If path is a symlink, the file it points to is replaced and the link
+// stays. The file keeps its permissions (0600 for a new one); a file its
+// owner may not write (chmod 400) is refused with ErrReadOnlyFile, not
+// made writable behind the user's back.
 func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	pf, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(0o600))
+	target, err := resolveLinks(path)
+	if err != nil {
+		return err
+	}
+	perm := fs.FileMode(0o600)
+	switch fi, err := os.Stat(target); {
+	case err == nil && !fi.Mode().IsRegular():
+		return safefile.Check(target)
+	case err == nil && fi.Mode().Perm()&0o200 == 0:
+		return fmt.Errorf("%w (mode %#o; chmod u+w %s to allow changes)", ErrReadOnlyFile, fi.Mode().Perm(), target)
+	case err == nil:
+		perm = fi.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	dir := filepath.Dir(target)
+	pf, err := renameio.NewPendingFile(target, renameio.WithTempDir(dir), renameio.WithStaticPermissions(perm))
 	if err != nil {
 		return err
 	}
@@ -625,11 +696,45 @@ func writeFileAtomic(path string, data []byte) error {
 	return d.Sync()
 }
 
+// ErrReadOnlyFile is wrapped by the error of a write to a state file its
+// owner may not write: reads work, changes are refused.
+var ErrReadOnlyFile = errors.New("the state file is read-only, so the local API does not change it")
+
+// maxLinks bounds the symlinks resolveLinks follows, as the kernel does.
+const maxLinks = 40
+
+// resolveLinks follows path through symlinks to the file they finally
+// name, which need not exist yet: a rename onto the link itself would
+// replace the link with a regular file.
+func resolveLinks(path string) (string, error) {
+	for range maxLinks {
+		fi, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) || err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
 // removeStaleTempFiles deletes temp files that writers killed between
 // creating and renaming them left behind (".<name><digits>", renameio's
 // naming). Only called with the file lock held, when no writer can be
 // mid-write, so every such file is garbage.
 func removeStaleTempFiles(path string) {
+	if target, err := resolveLinks(path); err == nil {
+		path = target // where writeFileAtomic puts them
+	}
 	prefix := "." + filepath.Base(path)
 	matches, err := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(prefix)+"*"))
 	if err != nil {

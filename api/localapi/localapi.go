@@ -4,11 +4,14 @@
 package localapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -22,6 +25,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/internal/safefile"
 )
 
 // Config says where the local API keeps its state and how it behaves.
@@ -43,7 +47,28 @@ type Config struct {
 	TokenFile string
 	Faults    emulator.Faults
 	Logger    *slog.Logger
+	// Limits on what a client may hold: zero means the Default… value.
+	// ReadHeaderTimeout bounds reading a request's headers; ReadTimeout
+	// the whole request, headers and body (a handler's own time, such as
+	// injected latency, is not counted); IdleTimeout how long a kept-alive
+	// connection may wait for its next request; MaxHeaderBytes the size of
+	// the headers. A request without the token gets its 401, and the
+	// connection is closed.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
 }
+
+// Defaults for Config's limits: generous for any client on this machine,
+// whose requests are a few hundred bytes, and short enough that a client
+// that sends slowly or not at all cannot hold a connection for long.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultIdleTimeout       = 30 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+)
 
 // Server is a running local API.
 type Server struct {
@@ -74,6 +99,10 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.SeedGroups < 0 {
 		return nil, fmt.Errorf("--seed-groups must be zero or more, not %d", cfg.SeedGroups)
 	}
+	cfg.ReadHeaderTimeout = orDefault(cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, DefaultReadTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
+	cfg.MaxHeaderBytes = orDefault(cfg.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	if err := checkPrivate(cfg.DataFile, "the keys that sign the local API's tokens"); err != nil {
 		return nil, err
 	}
@@ -122,8 +151,11 @@ func Start(cfg Config) (*Server, error) {
 		ln:    ln,
 		done:  make(chan error, 1),
 		srv: &http.Server{
-			Handler:           api,
-			ReadHeaderTimeout: 10 * time.Second,
+			Handler:           readWhole(api, cfg.ReadTimeout),
+			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+			ReadTimeout:       cfg.ReadTimeout,
+			IdleTimeout:       cfg.IdleTimeout,
+			MaxHeaderBytes:    cfg.MaxHeaderBytes,
 			ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 		},
 	}
@@ -135,6 +167,43 @@ func Start(cfg Config) (*Server, error) {
 		s.done <- err
 	}()
 	return s, nil
+}
+
+func orDefault[T time.Duration | int](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// readWhole reads a request's body (up to the emulator's limit, and one
+// byte more for it to refuse) before the handler runs, and then lifts the
+// read deadline that ReadTimeout set. The handler may read the body only
+// after an injected delay (--latency), when that deadline has passed, and
+// would then fail to read a body that arrived in time. So ReadTimeout
+// bounds exactly the reading of the request, as a client sees it.
+func readWhole(next http.Handler, readTimeout time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A body declared too large is refused by the emulator unread.
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength <= emulator.MaxBodyBytes {
+			body, err := io.ReadAll(io.LimitReader(r.Body, emulator.MaxBodyBytes+1))
+			if err != nil {
+				status, msg := http.StatusBadRequest, "the request body could not be read: "+err.Error()
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() {
+					status, msg = http.StatusRequestTimeout, fmt.Sprintf("the request did not arrive within %s", readTimeout)
+				}
+				w.Header().Set("Connection", "close")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(status)
+				_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
+		next.ServeHTTP(w, r)
+	})
 }
 
 // clientAddr turns a listening address into one a client can dial: an
@@ -183,7 +252,14 @@ func (s *Server) Shutdown(grace time.Duration) error {
 // could use the local API, which listens on loopback for them too. A file
 // that does not exist yet is created private.
 func checkPrivate(path, holds string) error {
-	if path == "" || runtime.GOOS == "windows" {
+	if path == "" {
+		return nil
+	}
+	// First, as opening a FIFO would block: only a regular file will do.
+	if err := safefile.Check(path); errors.Is(err, safefile.ErrNotRegular) {
+		return fmt.Errorf("%s holds %s, but %w", path, holds, withoutPath(err, path))
+	}
+	if runtime.GOOS == "windows" {
 		return nil
 	}
 	fi, err := os.Stat(path)
@@ -203,7 +279,7 @@ func loadOrCreateToken(path string) (string, error) {
 	if path == "" {
 		return newToken()
 	}
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, maxTokenFile)
 	if err == nil {
 		tok := strings.TrimSpace(string(b))
 		if tok == "" {
@@ -212,7 +288,7 @@ func loadOrCreateToken(path string) (string, error) {
 		return tok, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("read token file: %w", err)
+		return "", fmt.Errorf("read token file %s: %w", path, withoutPath(err, path))
 	}
 	tok, err := newToken()
 	if err != nil {
@@ -225,6 +301,19 @@ func loadOrCreateToken(path string) (string, error) {
 		return "", fmt.Errorf("write token file: %w", err)
 	}
 	return tok, nil
+}
+
+// maxTokenFile bounds what is read of a token file: ours are 39 bytes.
+const maxTokenFile = 4 << 10
+
+// withoutPath is err without the *fs.PathError naming path, for a message
+// that names it already.
+func withoutPath(err error, path string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return pe.Err
+	}
+	return err
 }
 
 func newToken() (string, error) {

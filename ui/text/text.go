@@ -19,10 +19,13 @@ const MaxLen = 2048
 const ellipsis = "…"
 
 // Sanitize returns s with every control character, escape sequence
-// introducer and invalid byte replaced by a visible placeholder, so that
-// text from the API (names, messages) is shown as text and never acts on
-// the terminal. Tabs and newlines become spaces: every caller draws s on
-// one line. Past MaxLen bytes it is cut, and ends with "…".
+// introducer, format character (the bidi controls U+200E, U+200F, U+061C,
+// U+202A-U+202E, U+2066-U+2069 among them) and invalid byte replaced by a
+// visible placeholder, so that text from the API (names, messages) is
+// shown as text, in the order it was sent, and never acts on the terminal.
+// Tabs, newlines and the line and paragraph separators (U+2028, U+2029)
+// become spaces: every caller draws s on one line. Past MaxLen bytes it is
+// cut, and ends with "…".
 func Sanitize(s string) string { return sanitize(s, MaxLen) }
 
 // SanitizeWhole is Sanitize without the cut, for text that must be shown
@@ -52,7 +55,9 @@ func sanitize(s string, limit int) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			r = '\uFFFD'
-		case r == '\t' || r == '\n' || r == '\r':
+		case r == '\t' || r == '\n' || r == '\r' || unicode.In(r, unicode.Zl, unicode.Zp):
+			// U+2028 and U+2029 end a line too, in terminals that honour
+			// them: in a dialog they pushed its right border out of line.
 			r = ' '
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			// C0 and C1 controls (ESC, CSI, OSC...) become a visible mark.

@@ -1,8 +1,10 @@
 package text
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -10,16 +12,18 @@ import (
 
 func TestSanitize(t *testing.T) {
 	for in, want := range map[string]string{
-		"default":               "default",
-		"évian-café":            "évian-café",
-		"a\x1b[31mred\x1b[0m":   "a\uFFFD[31mred\uFFFD[0m",
-		"osc\x1b]52;c;aGk=\x07": "osc\uFFFD]52;c;aGk=\uFFFD",
-		"c1\u009b31m":           "c1\uFFFD31m",
-		"tab\there\nnew":        "tab here new",
-		"bad\xffbyte":           "bad\uFFFDbyte",
-		"bidi\u202eevil":        "bidi\uFFFDevil",
-		"del\x7f":               "del\uFFFD",
-		"family👨‍👩‍👧":           "family👨‍👩‍👧",
+		"default":                 "default",
+		"évian-café":              "évian-café",
+		"a\x1b[31mred\x1b[0m":     "a\uFFFD[31mred\uFFFD[0m",
+		"osc\x1b]52;c;aGk=\x07":   "osc\uFFFD]52;c;aGk=\uFFFD",
+		"c1\u009b31m":             "c1\uFFFD31m",
+		"tab\there\nnew":          "tab here new",
+		"bad\xffbyte":             "bad\uFFFDbyte",
+		"bidi\u202eevil":          "bidi\uFFFDevil",
+		"del\x7f":                 "del\uFFFD",
+		"family👨‍👩‍👧":             "family👨‍👩‍👧",
+		"line\u2028para\u2029end": "line para end",
+		"nel\u0085":               "nel\uFFFD",
 	} {
 		if got := Sanitize(in); got != want {
 			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
@@ -27,15 +31,41 @@ func TestSanitize(t *testing.T) {
 	}
 }
 
+// bidiControls are every character that reorders text on screen: the
+// marks, embeddings, overrides and isolates.
+var bidiControls = []rune{'\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e',
+	'\u2066', '\u2067', '\u2068', '\u2069'}
+
+// unsafeRune reports a rune Sanitize must never return: a control, a line
+// or paragraph separator, a bidi control.
+func unsafeRune(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.In(r, unicode.Zl, unicode.Zp) || slices.Contains(bidiControls, r)
+}
+
+func TestSanitizeSeparatorsAndBidi(t *testing.T) {
+	for _, r := range append([]rune{'\u2028', '\u2029'}, bidiControls...) {
+		in := "abc" + string(r) + "def"
+		out := Sanitize(in)
+		for _, o := range out {
+			if unsafeRune(o) {
+				t.Errorf("Sanitize(%q) = %q keeps %U", in, out, o)
+			}
+		}
+		if !strings.HasPrefix(out, "abc") || !strings.HasSuffix(out, "def") {
+			t.Errorf("Sanitize(%q) = %q", in, out)
+		}
+	}
+}
+
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"x", "\x1b[2J", "\x9b", "\xff", "a\u202eb"} {
+	for _, s := range []string{"x", "\x1b[2J", "\x9b", "\xff", "a\u202eb", "a\u2028b\u2029", "\u2066x\u2069\u200f"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Sanitize(s)
 		for _, r := range out {
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-				t.Fatalf("Sanitize(%q) kept control %U", s, r)
+			if unsafeRune(r) {
+				t.Fatalf("Sanitize(%q) kept %U", s, r)
 			}
 		}
 		if ansi.Strip(out) != out {
