@@ -9,7 +9,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
 
 // cliSettings is what we take from the turso CLI's settings.json: the

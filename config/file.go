@@ -17,7 +17,7 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )

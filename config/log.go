@@ -13,7 +13,7 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
 
 // redactedText is what replaces a secret in logs and in `config show`.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
 
 // within runs f and fails the test if it has not returned after d.

@@ -20,7 +20,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/seed372e9e9a/turso-groups/api"
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
 
 // ErrCorrupt is wrapped by the error OpenStore (and a later reload) returns

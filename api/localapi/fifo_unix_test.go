@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
 
 // The state file and the token file the local API keeps are refused at

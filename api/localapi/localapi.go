@@ -25,7 +25,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
-	"github.com/seed372e9e9a/turso-groups/internal/safefile"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
 
 // Config says where the local API keeps its state and how it behaves.

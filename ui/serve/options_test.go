@@ -306,3 +306,30 @@ func TestKeyFileDirectories(t *testing.T) {
 	}
 	check("directory owned by another user", filepath.Join(theirs, "keys"), "directory "+theirs+" (of key file "+filepath.Join(theirs, "keys")+") is owned by uid 4242")
 }
+
+// TestHostKeyFIFOIsRefused: wish reads the host key while the server is
+// built; a FIFO there blocked New for good, deaf to signals.
+func TestHostKeyFIFOIsRefused(t *testing.T) {
+	f := newFixture(t, "")
+	cfg := f.config()
+	cfg.HostKeyPath = filepath.Join(t.TempDir(), "host_ed25519")
+	if err := mkfifo(cfg.HostKeyPath); err != nil {
+		t.Skipf("this system makes no FIFOs: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		srv, err := New(cfg)
+		if err == nil {
+			_ = srv.Shutdown(time.Second)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") || !strings.Contains(err.Error(), cfg.HostKeyPath) {
+			t.Fatalf("New with a FIFO host key: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("New blocked on a FIFO host key")
+	}
+}

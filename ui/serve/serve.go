@@ -28,6 +28,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/safefile"
 	"github.com/seed372e9e9a/turso-groups/ui"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -178,6 +179,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(cfg.HostKeyPath), 0o700); err != nil {
 		return nil, fmt.Errorf("host key directory: %w", err)
+	}
+	// wish reads the host key as it builds the server: a FIFO there would
+	// block it for good, deaf to signals.
+	if err := safefile.Check(cfg.HostKeyPath); err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
 	}
 	roOpts := cfg.Client
 	s := &Server{
