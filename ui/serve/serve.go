@@ -28,9 +28,9 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/redact"
 	"github.com/seed372e9e9a/turso-groups/api/safefile"
 	"github.com/seed372e9e9a/turso-groups/ui"
-	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
 // Config is what the server needs.
@@ -388,10 +388,10 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		defer func() {
 			if r := recover(); r != nil {
-				redact := func(v string) string { return text.Redact(s.full.Redact(v)) }
+				clean := func(v string) string { return redact.String(s.full.Redact(v)) }
 				s.log.Error("session failed on an internal error; the server keeps running",
 					"user", sess.User(), "remote", sess.RemoteAddr().String(),
-					"panic", redact(fmt.Sprint(r)), "stack", redact(string(debug.Stack())))
+					"panic", clean(fmt.Sprint(r)), "stack", clean(string(debug.Stack())))
 				wish.Fatalln(sess, sessionFailed)
 			}
 		}()
@@ -455,10 +455,10 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 		if r := recover(); r != nil {
 			stop()
 			cancel()
-			redact := func(v string) string { return text.Redact(s.full.Redact(v)) }
+			clean := func(v string) string { return redact.String(s.full.Redact(v)) }
 			s.log.Error("session failed on an internal error; the server keeps running",
 				"user", sess.User(), "remote", sess.RemoteAddr().String(),
-				"panic", redact(fmt.Sprint(r)), "stack", redact(string(debug.Stack())))
+				"panic", clean(fmt.Sprint(r)), "stack", clean(string(debug.Stack())))
 			wish.Fatalln(sess, sessionFailed)
 			p = nil
 		}
