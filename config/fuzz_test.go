@@ -24,7 +24,7 @@ func FuzzConfigFile(f *testing.F) {
 	f.Add("token = \"tok-SECRET-4d1f \\u0000\"\n")
 	f.Fuzz(func(t *testing.T, doc string) {
 		c := &fileConfig{path: "/cfg/config.toml"}
-		err := c.parse([]byte(doc), 0o600, MapEnv(map[string]string{"HOME": "/home/u"}))
+		err := c.parse([]byte(doc), 0o600, MapEnv(map[string]string{"HOME": "/home/u"}), vocab)
 		if err == nil {
 			return
 		}
