@@ -74,15 +74,21 @@ func (s *Server) recoverPanics(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		defer func() {
 			if r := recover(); r != nil {
-				clean := func(v string) string { return redact.String(s.full.Redact(v)) }
-				s.log.Error("session failed on an internal error; the server keeps running",
-					"user", sess.User(), "remote", sess.RemoteAddr().String(),
-					"panic", clean(fmt.Sprint(r)), "stack", clean(string(debug.Stack())))
-				wish.Fatalln(sess, sessionFailed)
+				s.failed(sess, r)
 			}
 		}()
 		next(sess)
 	}
+}
+
+// failed logs the panic r that ended sess, and tells its user. A panic's
+// text and stack may hold anything, a token too: both are redacted.
+func (s *Server) failed(sess ssh.Session, r any) {
+	clean := func(v string) string { return redact.String(s.full.Redact(v)) }
+	s.log.Error("session failed on an internal error; the server keeps running",
+		"user", sess.User(), "remote", sess.RemoteAddr().String(),
+		"panic", clean(fmt.Sprint(r)), "stack", clean(string(debug.Stack())))
+	wish.Fatalln(sess, sessionFailed)
 }
 
 // requirePTY explains, in one line, that the dashboard needs a terminal.

@@ -2,17 +2,13 @@ package serve
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
-	"runtime/debug"
 	"sync/atomic"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
-	"github.com/charmbracelet/wish"
 
 	"github.com/seed372e9e9a/turso-groups/api"
-	"github.com/seed372e9e9a/turso-groups/api/redact"
 	"github.com/seed372e9e9a/turso-groups/ui"
 )
 
@@ -66,11 +62,7 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 		if r := recover(); r != nil {
 			stop()
 			cancel()
-			clean := func(v string) string { return redact.String(s.full.Redact(v)) }
-			s.log.Error("session failed on an internal error; the server keeps running",
-				"user", sess.User(), "remote", sess.RemoteAddr().String(),
-				"panic", clean(fmt.Sprint(r)), "stack", clean(string(debug.Stack())))
-			wish.Fatalln(sess, sessionFailed)
+			s.failed(sess, r)
 			p = nil
 		}
 	}()
