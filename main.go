@@ -156,7 +156,7 @@ Environment:
 	}
 	flags := config.BindFlags(root.Flags())
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
-		s, err := config.Resolve(flags, nil)
+		s, err := config.Resolve(flags, nil, configVocabulary())
 		if err != nil {
 			return err
 		}
@@ -170,8 +170,24 @@ Environment:
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newLocalAPICmd(), newServeCmd(), newVersionCmd(), config.NewCommand(nil))
+	root.AddCommand(newLocalAPICmd(), newServeCmd(), newVersionCmd(), config.NewCommand(nil, configVocabulary()))
 	return root
+}
+
+// configVocabulary is what config checks a config file's words against:
+// the key map's actions and the palette's colours, which the dashboard
+// defines, and the local API's demo organization for local mode. Handing
+// them in keeps config free of the UI and the local API.
+func configVocabulary() config.Vocabulary {
+	return config.Vocabulary{
+		KeyActions: keys.Actions(),
+		Colors:     styles.ColorNames,
+		ValidColor: func(s string) bool {
+			_, err := styles.ParseColor(s)
+			return err == nil
+		},
+		LocalOrg: emulator.DemoOrg,
+	}
 }
 
 func newVersionCmd() *cobra.Command {
@@ -419,7 +435,7 @@ session, then stops.`,
 				return usageError{fmt.Errorf("--idle-timeout must not be negative, --conn-rate must be positive and --conn-burst at least 1")}
 			}
 			cfg.ConnRate = rate.Limit(connRate)
-			s, err := config.Resolve(apiFlags, nil)
+			s, err := config.Resolve(apiFlags, nil, configVocabulary())
 			if err != nil {
 				return err
 			}

@@ -310,7 +310,7 @@ func TestLocalModeNeverSendsTheAccountToken(t *testing.T) {
 	if err := fs.Parse([]string{"--local", "--data", filepath.Join(home, "api.json")}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := config.Resolve(flags, config.MapEnv(map[string]string{"HOME": home, "TURSO_API_TOKEN": "tok-account-5e1f"}))
+	s, err := config.Resolve(flags, config.MapEnv(map[string]string{"HOME": home, "TURSO_API_TOKEN": "tok-account-5e1f"}), configVocabulary())
 	if err != nil || !s.Local || s.Token != "tok-account-5e1f" {
 		t.Fatalf("%+v, %v", s, err)
 	}

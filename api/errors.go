@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/seed372e9e9a/turso-groups/api/redact"
 )
 
 // Error is an error answer from the Platform API: a non-2xx status, with the
@@ -66,21 +68,10 @@ func newError(method, path string, status int, header http.Header, body []byte, 
 	return e
 }
 
-// redactedText replaces the token wherever the client would otherwise
-// repeat it.
-const redactedText = "[redacted]"
-
-// minScrubLen is the shortest token scrubbed literally: replacing a
-// one-letter test token everywhere would only garble messages.
-const minScrubLen = 4
-
-// scrub replaces every occurrence of token in s with "[redacted]".
-func scrub(s, token string) string {
-	if len(token) < minScrubLen || !strings.Contains(s, token) {
-		return s
-	}
-	return strings.ReplaceAll(s, token, redactedText)
-}
+// scrub replaces every occurrence of token in s with "[redacted]", and
+// nothing else: a server's message is shown as it wrote it, but for the
+// token.
+func scrub(s, token string) string { return redact.Secrets(s, token) }
 
 // scrubbedError is err with the token taken out of its text. It unwraps to
 // err so that errors.Is and errors.As still see what happened; an *Error in

@@ -14,8 +14,8 @@ import (
 // found; `config show` prints the resolved settings with their sources and
 // the token redacted. Both take the flags of BindFlags (`config show
 // --profile work`). Its errors are *Error where the user is at fault
-// (IsUsage). A nil env is os.Getenv.
-func NewCommand(env Env) *cobra.Command {
+// (IsUsage). A nil env is os.Getenv; vocab is Resolve's.
+func NewCommand(env Env, vocab Vocabulary) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Show where settings come from",
@@ -61,7 +61,7 @@ built-in local API.`,
 		Short: "Print every setting and where it came from (the token redacted)",
 		Args:  NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			s, err := Resolve(flags, env)
+			s, err := Resolve(flags, env, vocab)
 			if err != nil {
 				return err
 			}

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/seed372e9e9a/turso-groups/api"
-	"github.com/seed372e9e9a/turso-groups/api/emulator"
 )
 
 // home is a throw-away home directory and the environment pointing at it,
@@ -93,7 +92,7 @@ func flags(t *testing.T, args ...string) *Flags {
 
 func resolve(t *testing.T, h *home, args ...string) *Settings {
 	t.Helper()
-	s, err := Resolve(flags(t, args...), h.Env())
+	s, err := Resolve(flags(t, args...), h.Env(), vocab)
 	if err != nil {
 		t.Fatalf("Resolve(%q): %v", args, err)
 	}
@@ -102,7 +101,7 @@ func resolve(t *testing.T, h *home, args ...string) *Settings {
 
 func resolveErr(t *testing.T, h *home, args ...string) *Error {
 	t.Helper()
-	s, err := Resolve(flags(t, args...), h.Env())
+	s, err := Resolve(flags(t, args...), h.Env(), vocab)
 	if err == nil {
 		t.Fatalf("Resolve(%q) = %+v, want an error", args, s)
 	}
@@ -255,7 +254,7 @@ func TestLocalMode(t *testing.T) {
 		if !s.Local || s.LocalReason != LocalReasonNoToken {
 			t.Fatalf("Local %v %q, want local because no token", s.Local, s.LocalReason)
 		}
-		if s.Org != emulator.DemoOrg || s.OrgSource != SourceLocal {
+		if s.Org != vocab.LocalOrg || s.OrgSource != SourceLocal {
 			t.Errorf("org %q from %q, want demo", s.Org, s.OrgSource)
 		}
 		want := filepath.Join(h.env["XDG_DATA_HOME"], "turso-groups", "local-api.json")
@@ -270,7 +269,7 @@ func TestLocalMode(t *testing.T) {
 		h.env["TURSO_CONFIG_FOLDER"] = "testdata/cli/team"
 		h.writeConfig(t, "token = \"tok-top-4d1f\"\n", 0o600)
 		s := resolve(t, h, "--local", "--token", "tok-flag-4d1f", "--data", "/tmp/x.json")
-		if !s.Local || s.LocalReason != LocalReasonFlag || s.DataFile != "/tmp/x.json" || s.Org != emulator.DemoOrg {
+		if !s.Local || s.LocalReason != LocalReasonFlag || s.DataFile != "/tmp/x.json" || s.Org != vocab.LocalOrg {
 			t.Errorf("%+v", s)
 		}
 		s = resolve(t, h, "--local", "--org", "acme")
@@ -291,7 +290,7 @@ func TestLocalMode(t *testing.T) {
 		h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
 		h.writeConfig(t, "[profiles.demo]\nlocal = true\ndata = \"demo.json\"\n[profiles.acme]\nlocal = true\norg = \"acme\"\n", 0o644)
 		s := resolve(t, h, "--profile", "demo")
-		if !s.Local || s.LocalReason != "profile demo" || s.Org != emulator.DemoOrg {
+		if !s.Local || s.LocalReason != "profile demo" || s.Org != vocab.LocalOrg {
 			t.Errorf("%+v", s)
 		}
 		if want := filepath.Join(filepath.Dir(h.configPath(t)), "demo.json"); s.DataFile != want {
@@ -602,7 +601,7 @@ func TestConfigFileModes(t *testing.T) {
 			path := h.writeConfig(t, c.content, c.mode)
 			check := unchanged(t, path)
 			defer check()
-			s, err := Resolve(flags(t), h.Env())
+			s, err := Resolve(flags(t), h.Env(), vocab)
 			if c.ok {
 				if err != nil {
 					t.Fatal(err)
@@ -819,7 +818,7 @@ func TestFlagsByHand(t *testing.T) {
 	h := newHome(t)
 	h.env["TURSO_CONFIG_FOLDER"] = "testdata/cli/team"
 	f := &Flags{Org: "other", ReadOnly: true}
-	s, err := Resolve(f, h.Env())
+	s, err := Resolve(f, h.Env(), vocab)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -828,14 +827,14 @@ func TestFlagsByHand(t *testing.T) {
 	}
 	f = &Flags{}
 	f.SetChanged(FlagOrg)
-	if s, err = Resolve(f, h.Env()); err != nil || s.Org != "" || s.OrgSource != "--org" {
+	if s, err = Resolve(f, h.Env(), vocab); err != nil || s.Org != "" || s.OrgSource != "--org" {
 		t.Errorf("org %q from %q (%v), want the personal account from --org", s.Org, s.OrgSource, err)
 	}
 	// Flags from BindFlags go by the command line only.
 	f = flags(t, "--org", "x")
 	f.Org = "changed-later"
 	f.Token = "tok-not-given"
-	if s, err = Resolve(f, h.Env()); err != nil || s.Org != "changed-later" || s.Token != "tok-cli-team-7c1e" {
+	if s, err = Resolve(f, h.Env(), vocab); err != nil || s.Org != "changed-later" || s.Token != "tok-cli-team-7c1e" {
 		t.Errorf("%+v %v", s, err)
 	}
 }

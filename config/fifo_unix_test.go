@@ -63,7 +63,7 @@ func TestFIFOSettingsFilesAreRefused(t *testing.T) {
 			h := newHome(t)
 			args := tc.setup(h)
 			err := within(t, 10*time.Second, func() error {
-				_, err := Resolve(flags(t, args...), h.Env())
+				_, err := Resolve(flags(t, args...), h.Env(), vocab)
 				return err
 			})
 			var ce *Error

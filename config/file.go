@@ -18,8 +18,6 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/seed372e9e9a/turso-groups/api/safefile"
-	"github.com/seed372e9e9a/turso-groups/ui/keys"
-	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
 
 // ExampleConfig is a commented example config.toml (config/example.toml).
@@ -36,14 +34,6 @@ const MinRefresh = 5 * time.Second
 
 // ThemeModes are the values of theme.mode.
 var ThemeModes = []string{"auto", "dark", "light"}
-
-// ThemeColors are the names theme.colors may override: the palette's
-// (one list, so that the file and the styles cannot disagree).
-var ThemeColors = styles.ColorNames
-
-// KeyActions are the actions whose keys the [keys] table may override:
-// the key map's.
-var KeyActions = keys.Actions()
 
 var (
 	topKeys     = []string{"org", "api_url", "token", "refresh", "read_only", "theme", "keys", "profiles"}
@@ -73,9 +63,10 @@ type fileProfile struct {
 	Local, ReadOnly          *bool
 }
 
-// readConfigFile reads and validates the config file at path. A missing
-// file is not an error unless explicit (given with --config).
-func readConfigFile(path string, explicit bool, env Env) (*fileConfig, error) {
+// readConfigFile reads and validates the config file at path, its key
+// actions and colours against vocab. A missing file is not an error unless
+// explicit (given with --config).
+func readConfigFile(path string, explicit bool, env Env, vocab Vocabulary) (*fileConfig, error) {
 	c := &fileConfig{path: path}
 	f, err := safefile.Open(path)
 	if err != nil {
@@ -100,7 +91,7 @@ func readConfigFile(path string, explicit bool, env Env) (*fileConfig, error) {
 	if st, err := f.Stat(); err == nil {
 		mode = st.Mode().Perm()
 	}
-	if err := c.parse(data, mode, env); err != nil {
+	if err := c.parse(data, mode, env, vocab); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -116,13 +107,13 @@ func describeIOError(err error) string {
 }
 
 // parse decodes and validates data, the content of c.path; mode is the
-// file's permission bits (0 if unknown).
-func (c *fileConfig) parse(data []byte, mode fs.FileMode, env Env) error {
+// file's permission bits (0 if unknown), vocab the words it may use.
+func (c *fileConfig) parse(data []byte, mode fs.FileMode, env Env, vocab Vocabulary) error {
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
 		return tomlError(c.path, err, data)
 	}
-	v := &validator{path: c.path, pos: keyPositions(data)}
+	v := &validator{path: c.path, pos: keyPositions(data), vocab: vocab}
 
 	// A file that holds a token must be private, as OpenSSH wants of keys.
 	if line, ok := tokenLine(raw, v.pos); ok && runtime.GOOS != "windows" && mode&0o077 != 0 {
@@ -183,15 +174,15 @@ func (c *fileConfig) theme(v *validator, key []string, val any) {
 			}
 			for _, name := range sortedKeys(colors) {
 				key := append(slices.Clip(key), name)
-				if !slices.Contains(ThemeColors, name) {
-					v.add(key, "unknown colour; the colours are "+strings.Join(ThemeColors, ", "))
+				if !slices.Contains(v.vocab.Colors, name) {
+					v.add(key, "unknown colour; the colours are "+strings.Join(v.vocab.Colors, ", "))
 					continue
 				}
 				s, ok := v.str(key, colors[name])
 				if !ok {
 					continue
 				}
-				if !validColor(s) {
+				if !v.vocab.validColor(s) {
 					v.add(key, fmt.Sprintf(`%q is not a colour: use "#rrggbb" or an ANSI colour number "0".."255"`, s))
 					continue
 				}
@@ -206,13 +197,6 @@ func (c *fileConfig) theme(v *validator, key []string, val any) {
 	}
 }
 
-// validColor is what the styles accept: "#rrggbb", "#rgb" or an ANSI
-// colour number "0".."255".
-func validColor(s string) bool {
-	_, err := styles.ParseColor(s)
-	return err == nil
-}
-
 func (c *fileConfig) keys(v *validator, key []string, val any) {
 	t, ok := v.table(key, val)
 	if !ok {
@@ -220,8 +204,8 @@ func (c *fileConfig) keys(v *validator, key []string, val any) {
 	}
 	for _, action := range sortedKeys(t) {
 		key := append(slices.Clip(key), action)
-		if !slices.Contains(KeyActions, action) {
-			v.add(key, "unknown action; the actions are "+strings.Join(KeyActions, ", "))
+		if !slices.Contains(v.vocab.KeyActions, action) {
+			v.add(key, "unknown action; the actions are "+strings.Join(v.vocab.KeyActions, ", "))
 			continue
 		}
 		var list []any
@@ -374,9 +358,10 @@ func tomlError(path string, err error, data []byte) error {
 // validator checks the decoded values and collects the problems, each with
 // the line of its key.
 type validator struct {
-	path string
-	pos  positions
-	errs []*Error
+	path  string
+	pos   positions
+	vocab Vocabulary
+	errs  []*Error
 }
 
 func (v *validator) add(key []string, msg string) {

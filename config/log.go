@@ -9,15 +9,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 
+	"github.com/seed372e9e9a/turso-groups/api/redact"
 	"github.com/seed372e9e9a/turso-groups/api/safefile"
 )
-
-// redactedText is what replaces a secret in logs and in `config show`.
-const redactedText = "[redacted]"
 
 // maxLogSize is how large the debug log may grow before a run starts it
 // afresh.
@@ -101,39 +98,17 @@ func openLogFile(path string, ours bool) (*os.File, error) {
 	return f, nil
 }
 
-var (
-	// jwtRE matches a JWT: base64url JSON header ("eyJ" is `{"`), payload
-	// and a signature that may be empty.
-	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
-	// bearerRE matches the credentials of an Authorization header.
-	bearerRE = regexp.MustCompile(`(?i)\b(bearer)(\s+|\s*[:=]\s*)[^\s"',;]+`)
-)
-
-// minSecretLen is the shortest secret redacted literally: replacing a
-// one-letter "token" everywhere would only garble the text.
-const minSecretLen = 4
-
+// secretsOf is the tokens as the handler looks for them: without the
+// white space around them, which the config trims too, and without those
+// too short to be secrets (redact.MinLen).
 func secretsOf(tokens ...string) []string {
 	var out []string
 	for _, t := range tokens {
-		if t = strings.TrimSpace(t); len(t) >= minSecretLen {
+		if t = strings.TrimSpace(t); len(t) >= redact.MinLen {
 			out = append(out, t)
 		}
 	}
 	return out
-}
-
-// redactString replaces the secrets, JWTs and bearer credentials in s.
-func redactString(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redactedText)
-		}
-	}
-	if strings.Contains(s, "eyJ") {
-		s = jwtRE.ReplaceAllString(s, redactedText)
-	}
-	return bearerRE.ReplaceAllString(s, "$1 "+redactedText)
 }
 
 // NewRedactingHandler wraps h so that no record it passes on contains one
@@ -177,7 +152,7 @@ func (r *redactingHandler) WithGroup(name string) slog.Handler {
 	return &redactingHandler{h: r.h.WithGroup(r.str(name)), secrets: r.secrets}
 }
 
-func (r *redactingHandler) str(s string) string { return redactString(s, r.secrets) }
+func (r *redactingHandler) str(s string) string { return redact.String(s, r.secrets...) }
 
 func (r *redactingHandler) attr(a slog.Attr) slog.Attr {
 	a.Key = r.str(a.Key)
@@ -207,7 +182,7 @@ func (r *redactingHandler) attr(a slog.Attr) slog.Attr {
 func (r *redactingHandler) any(x any) (v slog.Value) {
 	defer func() {
 		if recover() != nil {
-			v = slog.StringValue(redactedText)
+			v = slog.StringValue(redact.Placeholder)
 		}
 	}()
 	var primary string
@@ -235,7 +210,7 @@ func (r *redactingHandler) any(x any) (v slog.Value) {
 	}
 	for _, alt := range alts {
 		if r.str(alt) != alt {
-			return slog.StringValue(redactedText)
+			return slog.StringValue(redact.Placeholder)
 		}
 	}
 	if _, ok := x.([]byte); ok {

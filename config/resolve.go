@@ -10,7 +10,6 @@ import (
 	"unicode"
 
 	"github.com/seed372e9e9a/turso-groups/api"
-	"github.com/seed372e9e9a/turso-groups/api/emulator"
 )
 
 // Source says where a setting came from: a flag ("--token"), an environment
@@ -22,7 +21,7 @@ type Source string
 // SourceDefault marks a setting nobody set.
 const SourceDefault Source = "default"
 
-// SourceLocal marks the organization local mode picks (emulator.DemoOrg).
+// SourceLocal marks the organization local mode picks (Vocabulary.LocalOrg).
 const SourceLocal Source = "local mode"
 
 // Reasons for local mode, in Settings.LocalReason. A profile with
@@ -36,7 +35,7 @@ const (
 type Theme struct {
 	// Mode is "auto" (follow the terminal's background), "dark" or "light".
 	Mode string
-	// Colors overrides named colours (the names in ThemeColors) with
+	// Colors overrides named colours (the names in Vocabulary.Colors) with
 	// "#rrggbb" or an ANSI colour number "0".."255".
 	Colors map[string]string
 }
@@ -51,8 +50,8 @@ type Settings struct {
 	// Org is the organization slug; "" is the personal account, which the
 	// api client reaches through the user-scoped /v1/groups paths.
 	// OrgSource tells "" set on purpose (e.g. the turso CLI's personal
-	// account) from "" by default. In local mode it is emulator.DemoOrg
-	// unless --org or the local profile names another.
+	// account) from "" by default. In local mode it is
+	// Vocabulary.LocalOrg unless --org or the local profile names another.
 	Org       string
 	OrgSource Source // where Org came from
 	// APIURL is the Platform API's base URL (api.DefaultBaseURL by
@@ -86,8 +85,9 @@ type Settings struct {
 	CLISettingsFound bool // whether CLISettingsFile exists
 	// Theme is the colour scheme.
 	Theme Theme
-	// Keys overrides the keys of actions (names from KeyActions); an action
-	// listed here has exactly these keys instead of its defaults.
+	// Keys overrides the keys of actions (names from
+	// Vocabulary.KeyActions); an action listed here has exactly these keys
+	// instead of its defaults.
 	Keys map[string][]string
 	// Refresh is how often to reload; 0 is off.
 	Refresh time.Duration
@@ -107,9 +107,10 @@ type Settings struct {
 // (TURSO_API_TOKEN, TURSO_ORG, TURSO_API_BASEURL, NO_COLOR), the selected
 // profile of our config file, the config file's top level, the turso CLI's
 // settings.json and the defaults. It reads files and never writes one.
-// Errors that are the user's to fix are *Error; IsUsage tells them. A nil
-// env is os.Getenv.
-func Resolve(f *Flags, env Env) (*Settings, error) {
+// The config file's key actions and colours are checked against vocab,
+// which also names local mode's organization. Errors that are the user's
+// to fix are *Error; IsUsage tells them. A nil env is os.Getenv.
+func Resolve(f *Flags, env Env, vocab Vocabulary) (*Settings, error) {
 	if f == nil {
 		f = &Flags{}
 	}
@@ -130,7 +131,7 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 	file := &fileConfig{}
 	if path != "" {
 		var err error
-		if file, err = readConfigFile(path, explicit, env); err != nil {
+		if file, err = readConfigFile(path, explicit, env, vocab); err != nil {
 			return nil, err
 		}
 	}
@@ -256,7 +257,7 @@ func Resolve(f *Flags, env Env) (*Settings, error) {
 		case prof.Local != nil && *prof.Local && prof.Org != nil:
 			s.Org, s.OrgSource = *prof.Org, profSrc
 		default:
-			s.Org, s.OrgSource = emulator.DemoOrg, SourceLocal
+			s.Org, s.OrgSource = vocab.LocalOrg, SourceLocal
 		}
 	}
 

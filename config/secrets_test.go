@@ -279,7 +279,7 @@ func TestRedactingHandlerAddsSecrets(t *testing.T) {
 func TestCommand(t *testing.T) {
 	run := func(t *testing.T, h *home, args ...string) (string, error) {
 		t.Helper()
-		cmd := NewCommand(h.Env())
+		cmd := NewCommand(h.Env(), vocab)
 		var out bytes.Buffer
 		cmd.SetOut(&out)
 		cmd.SetErr(&out)
@@ -339,7 +339,7 @@ func TestCommand(t *testing.T) {
 }
 
 func TestCommandUnknownSubcommand(t *testing.T) {
-	cmd := NewCommand(newHome(t).Env())
+	cmd := NewCommand(newHome(t).Env(), vocab)
 	cmd.SetOut(&bytes.Buffer{})
 	cmd.SetErr(&bytes.Buffer{})
 	cmd.SetArgs([]string{"bogus"})

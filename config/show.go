@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/seed372e9e9a/turso-groups/api/redact"
 )
 
 // Redacted is the text of `config show`: every setting and where it came
@@ -110,7 +112,7 @@ func (s *Settings) Redacted() string {
 	}
 	row("debug", "%t", s.Debug)
 	row("log file", "%s (from %s)", orNone(s.LogFile), src("log_file"))
-	return printable(redactString(b.String(), secretsOf(s.Token)))
+	return printable(redact.String(b.String(), secretsOf(s.Token)...))
 }
 
 // printable escapes (as \u202e, say) every rune of s that a terminal would

@@ -9,7 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/seed372e9e9a/turso-groups/ui/tape"
+	"github.com/seed372e9e9a/turso-groups/ui/internal/tape"
 )
 
 // TestDemoTape replays ../demo.tape into the dashboard against the local

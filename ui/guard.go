@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/redact"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -147,7 +148,7 @@ func redactWith(c *api.Client, s string) string {
 	if c != nil {
 		s = c.Redact(s)
 	}
-	return text.Redact(s)
+	return redact.String(s)
 }
 
 // noteInternal logs and records an internalError that msg carries.

@@ -1,0 +1,46 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// vocab stands in for the Vocabulary main.go hands Resolve (the key map's
+// actions, the palette's colours, the local API's demo organization), so
+// that config's tests, like config, need neither the UI nor the local API.
+// main's TestConfigVocabulary checks the real one.
+var vocab = Vocabulary{
+	KeyActions: []string{
+		"add_location", "back", "bottom", "copy", "delete", "down", "filter", "help", "new",
+		"open", "page_down", "page_up", "protect", "quit", "refresh", "remove_location",
+		"rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update",
+	},
+	Colors:     []string{"text", "muted", "accent", "error", "warning", "success", "badge", "selected"},
+	ValidColor: colorRE.MatchString,
+	LocalOrg:   "demo",
+}
+
+// colorRE is what the dashboard's styles accept: "#rgb", "#rrggbb" or an
+// ANSI colour number 0-255.
+var colorRE = regexp.MustCompile(`^(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}|[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$`)
+
+// A Vocabulary left out refuses what it would have to vouch for, rather
+// than letting any key action or colour through unchecked.
+func TestZeroVocabularyKnowsNoWord(t *testing.T) {
+	for _, tc := range []struct {
+		doc   string
+		vocab Vocabulary
+		want  string
+	}{
+		{"[keys]\nquit = \"q\"\n", Vocabulary{}, "keys.quit: unknown action"},
+		{"[theme.colors]\naccent = \"#7c3aed\"\n", Vocabulary{}, "theme.colors.accent: unknown colour"},
+		{"[theme.colors]\naccent = \"#7c3aed\"\n", Vocabulary{Colors: []string{"accent"}}, `theme.colors.accent: "#7c3aed" is not a colour`},
+	} {
+		c := &fileConfig{path: "/cfg/config.toml"}
+		err := c.parse([]byte(tc.doc), 0o600, MapEnv(nil), tc.vocab)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q with %+v: %v, want %q", tc.doc, tc.vocab, err, tc.want)
+		}
+	}
+}
