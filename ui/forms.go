@@ -272,7 +272,7 @@ func (m *Model) formWidth() int { return max(min(m.width-4, 72), 20) }
 // formSize is the window a form may draw in: the body, less its title and
 // error lines.
 func (m *Model) formSize() tea.WindowSizeMsg {
-	h := m.bodyHeight() - 3
+	h := m.bodyH - 3
 	if m.form != nil && m.form.err != "" {
 		h -= 2
 	}

@@ -107,6 +107,9 @@ type Model struct {
 	// at MaxWidth x MaxHeight; termW and termH are the size itself.
 	width, height int
 	termW, termH  int
+	// bodyH is the rows between the header and the footer, kept by
+	// relayout.
+	bodyH int
 
 	user     string
 	orgs     []api.Organization
@@ -211,6 +214,7 @@ func New(opts Options) *Model {
 	m.help = newHelp(st)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
+	m.relayout()
 	return m
 }
 

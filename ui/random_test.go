@@ -17,6 +17,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
@@ -632,6 +633,14 @@ func (s *randomSequence) checkView() {
 		}
 		if w := ansi.StringWidth(line); w > h.w {
 			s.fail("line %d is %d cells wide, the window %d: %q", n+1, w, h.w, ansi.Strip(line))
+		}
+	}
+	// The sizes Update keeps are those of the frame drawn: the list's
+	// page and the detail's scroll are computed from them.
+	if m := h.m; m.width >= minWidth && m.height >= minHeight {
+		drawn := max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.viewFooter(m.width)), 1)
+		if drawn != m.bodyH {
+			s.fail("the body is drawn %d rows high, but relayout gave it %d", drawn, m.bodyH)
 		}
 	}
 }

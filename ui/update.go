@@ -23,7 +23,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.termW, m.termH = msg.Width, msg.Height
 		m.width, m.height = min(msg.Width, MaxWidth), min(msg.Height, MaxHeight)
-		m.list.clamp()
+		m.relayout()
 		if m.form != nil {
 			// huh sizes its groups from the window; give it the area it
 			// really has (Form.Init asks for this message too).
@@ -226,7 +226,7 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 func (m *Model) detailKey(msg tea.KeyMsg) bool {
 	// scrollDetail clamps to the document, so "all the way" can be
 	// larger than any document.
-	d, ok := m.navDelta(msg, max(m.bodyHeight()-1, 1), math.MaxInt32)
+	d, ok := m.navDelta(msg, max(m.bodyH-1, 1), math.MaxInt32)
 	if ok {
 		m.scrollDetail(d)
 	}
@@ -261,7 +261,7 @@ func (m *Model) scrollDetail(d int) {
 		return
 	}
 	doc := m.detailDoc(g, max(m.width-2, 10), true)
-	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyHeight(), 0))
+	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyH, 0))
 }
 
 // actionKey starts the action bound to msg, if any applies.

@@ -51,9 +51,43 @@ func (m *Model) view() string {
 	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
 }
 
-// bodyHeight is the rows the body gets at the current size.
-func (m *Model) bodyHeight() int {
-	return max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.viewFooter(m.width)), 1)
+// relayout sizes what the screen's parts get from the window and from
+// the content that takes rows (header lines, a wrapped message in the
+// footer), so that View only reads: a View that sized the list as it drew
+// it made the cursor and page keys depend on whether a frame had been
+// drawn since the last change. Update calls it after every message; it
+// reports whether the body's height changed.
+func (m *Model) relayout() bool {
+	w := m.width
+	before := m.bodyH
+	m.bodyH = max(m.height-m.headerLines()-m.footerLines(w), 1)
+	// The list's rows are the body less the summary line and the column
+	// header (viewList, renderList).
+	m.list.height = max(m.bodyH-2, 1)
+	m.list.clamp()
+	if m.list.filtering {
+		// The count stays beside the filter while typing: it is the feedback.
+		m.list.filter.Width = max(w-6-lipgloss.Width(m.listSummary()), 10)
+	}
+	return m.bodyH != before
+}
+
+// headerLines is the number of lines viewHeader draws.
+func (m *Model) headerLines() int {
+	n := 1 + len(m.opts.Warnings)
+	if m.opts.Local && m.opts.LocalHint != "" {
+		n++
+	}
+	if m.tokenWarn != "" {
+		n++
+	}
+	return n
+}
+
+// footerLines is the number of lines viewFooter draws at width w.
+func (m *Model) footerLines(w int) int {
+	lines, _ := m.status(w)
+	return len(lines) + 1 // and the keys
 }
 
 func (m *Model) viewHeader(w int) string {
@@ -129,10 +163,8 @@ func (m *Model) viewList(w, h int) string {
 	var top string
 	switch {
 	case l.filtering:
-		// The count stays in sight while typing: it is the feedback.
-		summary := st.Muted.Render(m.listSummary())
-		l.filter.Width = max(w-6-lipgloss.Width(summary), 10)
-		top = " " + l.filter.View() + "  " + summary
+		// relayout sized the filter to leave room for the summary.
+		top = " " + l.filter.View() + "  " + st.Muted.Render(m.listSummary())
 	default:
 		top = " " + st.Muted.Render(m.listSummary())
 	}
@@ -150,7 +182,7 @@ func (m *Model) viewList(w, h int) string {
 	if w >= sidePanelWidth {
 		listW = w * 55 / 100
 	}
-	list := m.renderList(listW-1, h-1)
+	list := m.renderList(listW - 1)
 	if listW == w {
 		return top + "\n" + list
 	}
@@ -258,16 +290,18 @@ func (m *Model) shortHelp() []key.Binding {
 // maxStatusLines is how far a message in the footer may wrap.
 const maxStatusLines = 3
 
-func (m *Model) viewFooter(w int) string {
+// status is the footer's message at width w, a line or a few, and the
+// style to draw them in (nil: drawn as they are). relayout counts its
+// lines, viewFooter draws them.
+func (m *Model) status(w int) ([]string, *lipgloss.Style) {
 	st := m.st
-	status := []string{""}
 	switch {
 	case len(m.pending) > 0:
 		labels := make([]string, 0, len(m.pending))
 		for _, l := range m.pending {
 			labels = append(labels, text.Sanitize(l))
 		}
-		status[0] = m.spinner.View() + " " + pendingSummary(labels)
+		return []string{m.spinner.View() + " " + pendingSummary(labels)}, nil
 	case m.toast.text != "" && (m.form == nil || m.form.err != m.toast.text):
 		// (A form that reopened with its error shows it whole above.)
 		style := st.Info
@@ -277,28 +311,32 @@ func (m *Model) viewFooter(w int) string {
 		case toastError:
 			style = st.Error
 		}
-		lines := []string{m.toast.text}
-		if m.form == nil {
-			// Wrapped, not cut: what failed and what to do about it
-			// come last. An open form shows its error whole above it.
-			lines = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
-			if len(lines) > maxStatusLines {
-				lines = append(lines[:maxStatusLines-1], strings.Join(lines[maxStatusLines-1:], " "))
-			}
+		if m.form != nil {
+			return []string{m.toast.text}, &style
 		}
-		status = status[:0]
-		for _, l := range lines {
-			status = append(status, style.Render(l))
+		// Wrapped, not cut: what failed and what to do about it come
+		// last. An open form shows its error whole above it.
+		lines := strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
+		if len(lines) > maxStatusLines {
+			lines = append(lines[:maxStatusLines-1], strings.Join(lines[maxStatusLines-1:], " "))
 		}
+		return lines, &style
 	case m.loading && m.loaded:
-		status[0] = m.spinner.View() + st.Muted.Render(" Refreshing…")
+		return []string{m.spinner.View() + st.Muted.Render(" Refreshing…")}, nil
 	}
-	help := m.helpModel(w).ShortHelpView(m.shortHelp())
+	return []string{""}, nil
+}
+
+func (m *Model) viewFooter(w int) string {
+	lines, style := m.status(w)
 	var b strings.Builder
-	for _, l := range status {
+	for _, l := range lines {
+		if style != nil {
+			l = style.Render(l)
+		}
 		b.WriteString(text.Truncate(" "+l, w) + "\n")
 	}
-	b.WriteString(text.Truncate(" "+help, w))
+	b.WriteString(text.Truncate(" "+m.helpModel(w).ShortHelpView(m.shortHelp()), w))
 	return b.String()
 }
 
