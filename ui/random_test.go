@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -230,7 +231,14 @@ func runRandomSequence(t *testing.T, seed int64, maxSteps int) {
 	for s.step = 0; s.step < steps; s.step++ {
 		st := s.next()
 		s.history = append(s.history, st.String())
+		// Below the minimum size nothing but the message is drawn, and a
+		// key must change nothing the user cannot see.
+		hidden := s.h.m.tooSmall() && st.typed()
+		before := snapshotView(s.h.m)
 		s.guard(func() { s.apply(st) })
+		if after := snapshotView(s.h.m); hidden && !reflect.DeepEqual(before, after) {
+			s.fail("a key while the window was too small changed the model:\nbefore %+v\nafter  %+v", before, after)
+		}
 		s.check()
 	}
 
@@ -556,6 +564,15 @@ func (s *randomSequence) send(msg tea.Msg) {
 	}
 }
 
+// typed reports a step of keys, typed or pasted.
+func (s randomStep) typed() bool {
+	switch s.kind {
+	case stepKey, stepType, stepTypeEach, stepPaste:
+		return true
+	}
+	return false
+}
+
 // apply sends a step to the dashboard.
 func (s *randomSequence) apply(st randomStep) {
 	h := s.h
@@ -733,6 +750,12 @@ func (s *randomSequence) settle() {
 	h.emu.SetFaults(emulator.Faults{})
 	s.lost.set(0)
 	s.history = append(s.history, "faults(off)")
+	if m.tooSmall() {
+		// Keys act on nothing until the window is large enough.
+		s.history = append(s.history, fmt.Sprintf("resize(%dx%d)", testWidth, testHeight))
+		s.guard(func() { h.resize(testWidth, testHeight) })
+		s.check()
+	}
 	for n := 0; n < 8 && !atRest(m); n++ {
 		s.history = append(s.history, "esc")
 		s.guard(func() { h.press("esc") })

@@ -133,6 +133,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
+	if m.tooSmall() {
+		// Only the message is drawn: a key would act on a list, form or
+		// dialog the user cannot see (p turning protection on for a group
+		// off screen, text typed into a hidden form). What is open stays
+		// as it is until the window is large enough again.
+		if key.Matches(msg, m.keys.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
 	switch {
 	case m.form != nil:
 		return m.updateForm(msg)

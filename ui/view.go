@@ -40,9 +40,10 @@ func (m *Model) view() string {
 		return ""
 	}
 	w, h := m.width, m.height
-	if w < minWidth || h < minHeight {
+	if m.tooSmall() {
 		// The size the terminal has, not the capped one it is drawn at.
-		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\nctrl+c quits.", m.termW, m.termH, minWidth, minHeight), w, h)
+		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\n%s or ctrl+c quits.",
+			m.termW, m.termH, minWidth, minHeight, m.keys.Quit.Help().Key), w, h)
 	}
 	header := m.viewHeader(w)
 	footer := m.viewFooter(w)
@@ -50,6 +51,10 @@ func (m *Model) view() string {
 	body := m.viewBody(w, bodyH)
 	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
 }
+
+// tooSmall reports a window in which only the message that says so is
+// drawn; keys then act on nothing but quitting.
+func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
 
 // relayout sizes what the screen's parts get from the window and from
 // the content that takes rows (header lines, a wrapped message in the
