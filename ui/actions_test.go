@@ -652,3 +652,46 @@ func TestTokenExpirationStartsEmpty(t *testing.T) {
 	}
 	h.mustShow("never expires")
 }
+
+// A result or an error belongs to the screen that caused it and goes with
+// it: a refused transfer's error stayed in the footer after esc and was
+// cut, with "…", in the next form, and "Added syd to billing." showed in
+// the next x form. News about the data (a failed refresh) is not a form's,
+// and stays.
+func TestResultsGoWithTheirScreen(t *testing.T) {
+	t.Parallel()
+	const refused = "limited to Scaler, Pro and Enterprise plans"
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("m", "enter", "y")
+	h.waitIdle()
+	if h.m.form == nil || h.m.form.kind != formTransfer {
+		t.Fatalf("the refused transfer's form did not reopen:\n%s", h.screen())
+	}
+	h.mustShow(refused) // above the form
+	h.press("esc")
+	h.mustNotShow(refused)
+	h.press("a")
+	h.mustShow("Add a location to default")
+	h.mustNotShow(refused)
+	h.press("esc")
+
+	h.selectGroup("billing")
+	h.press("a")
+	h.pick("syd")
+	h.waitIdle()
+	h.mustShow("Added syd to billing.")
+	h.press("x")
+	h.mustShow("Remove a location from billing")
+	h.mustNotShow("Added syd")
+	h.press("esc")
+	h.mustNotShow("Added syd")
+
+	h.emu.SetFaults(emulator.Faults{DropRate: 1})
+	h.press("r")
+	h.waitIdle()
+	h.emu.SetFaults(emulator.Faults{})
+	h.mustShow("Refresh failed")
+	h.press("x")
+	h.mustShow("Remove a location from billing", "Refresh failed")
+}

@@ -264,6 +264,7 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 	fs.form = huh.NewForm(groups...).WithTheme(m.st.Huh()).WithKeyMap(huhKeyMap()).
 		WithShowHelp(false).WithWidth(m.formWidth())
 	m.form = fs
+	m.clearActionToast()
 	return fs.form.Init()
 }
 

@@ -81,7 +81,7 @@ func (m *Model) recovered(r any, inView bool) tea.Cmd {
 	m.notice = &notice{title: "Something went wrong", body: m.internalErrMsg() + "\n\n" + m.internalErrAdvice()}
 	if m.form != nil || m.tokenDialog != nil {
 		// The notice waits behind what is open; the footer says it now.
-		return m.showToast(toastError, m.internalErrText())
+		return m.showBackgroundToast(toastError, m.internalErrText())
 	}
 	return nil
 }

@@ -90,6 +90,10 @@ type toast struct {
 	text string
 	kind toastKind
 	id   int
+	// background marks news about the data (a failed refresh), as
+	// opposed to the outcome of something the user did, which belongs to
+	// the screen that caused it and goes when the next form opens.
+	background bool
 }
 
 // Model is the root model of the dashboard.
@@ -294,9 +298,27 @@ func (m *Model) quit() tea.Cmd {
 // ends without the user quitting.
 func (m *Model) Close() { m.cancel() }
 
-// showToast displays a short message that clears itself.
-func (m *Model) showToast(kind toastKind, text string) tea.Cmd {
-	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1}
+// showToast displays a short message about something the user did (a
+// change, a refusal); it clears itself, or goes when a form opens.
+func (m *Model) showToast(kind toastKind, text string) tea.Cmd { return m.setToast(kind, text, false) }
+
+// showBackgroundToast displays a short message about the data, not about
+// an action: a form opening leaves it, since it is as true there.
+func (m *Model) showBackgroundToast(kind toastKind, text string) tea.Cmd {
+	return m.setToast(kind, text, true)
+}
+
+// clearActionToast removes the outcome of an earlier action from the
+// footer: a form that opens is about something else, and would show
+// it cut, as if it were its own.
+func (m *Model) clearActionToast() {
+	if !m.toast.background {
+		m.toast = toast{id: m.toast.id}
+	}
+}
+
+func (m *Model) setToast(kind toastKind, text string, background bool) tea.Cmd {
+	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1, background: background}
 	d := 4 * time.Second
 	if kind == toastError {
 		d = 10 * time.Second

@@ -45,7 +45,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onDatabasesLoaded(msg)
 	case locationsLoadedMsg:
 		if msg.err != nil {
-			return m, m.showToast(toastError, locationsFailed+describe(msg.err))
+			return m, m.showBackgroundToast(toastError, locationsFailed+describe(msg.err))
 		}
 		if strings.HasPrefix(m.toast.text, locationsFailed) {
 			m.toast = toast{id: m.toast.id} // no longer true
@@ -416,7 +416,7 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		m.dbsErr = nil
 		if m.loaded {
 			m.stale = d.err
-			return m.showToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
+			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
 		}
 		m.loadErr = d.err
 		return nil
@@ -461,9 +461,9 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 // dbsErrorToast tells that the databases could not be loaded.
 func (m *Model) dbsErrorToast(err error) tea.Cmd {
 	if m.dbsKnown {
-		return m.showToast(toastError, "Could not refresh the databases; showing the last loaded. "+describe(err))
+		return m.showBackgroundToast(toastError, "Could not refresh the databases; showing the last loaded. "+describe(err))
 	}
-	return m.showToast(toastError, "Could not load the databases: "+describe(err))
+	return m.showBackgroundToast(toastError, "Could not load the databases: "+describe(err))
 }
 
 // setGroups replaces the group list, keeping the cursor on the same group.
@@ -635,7 +635,11 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 	if reopen {
 		fs := *r.retry
 		fs.err = msg
-		return tea.Batch(m.openForm(&fs), m.showToast(toastError, msg))
+		// The form shows its error above it, and the error goes with the
+		// form: in the footer it would outlive it, cut, in the next one.
+		if cmd := m.openForm(&fs); m.form != nil {
+			return cmd
+		}
 	}
 	return m.showToast(toastError, msg)
 }

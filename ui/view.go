@@ -307,8 +307,7 @@ func (m *Model) status(w int) ([]string, *lipgloss.Style) {
 			labels = append(labels, text.Sanitize(l))
 		}
 		return []string{m.spinner.View() + " " + pendingSummary(labels)}, nil
-	case m.toast.text != "" && (m.form == nil || m.form.err != m.toast.text):
-		// (A form that reopened with its error shows it whole above.)
+	case m.toast.text != "":
 		style := st.Info
 		switch m.toast.kind {
 		case toastSuccess:
@@ -320,7 +319,8 @@ func (m *Model) status(w int) ([]string, *lipgloss.Style) {
 			return []string{m.toast.text}, &style
 		}
 		// Wrapped, not cut: what failed and what to do about it come
-		// last. An open form shows its error whole above it.
+		// last. Under a form it is news from elsewhere (the form's own
+		// error is above it): one line, so the form keeps its rows.
 		lines := strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
 		if len(lines) > maxStatusLines {
 			lines = append(lines[:maxStatusLines-1], strings.Join(lines[maxStatusLines-1:], " "))
