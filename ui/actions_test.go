@@ -616,7 +616,39 @@ func TestReadOnly(t *testing.T) {
 	if h.m.form != nil {
 		t.Fatal("a re-enabled binding opened a form")
 	}
-	h.mustShow("This session is read-only.")
+	h.mustShow("This dashboard is read-only:")
+}
+
+// Every mutation key of a read-only dashboard says, in the footer, that
+// it is read-only and why, on the list and on the detail; it used to do
+// nothing at all. Its keys stay out of the help.
+func TestReadOnlyKeysSayWhy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ reason, says string }{
+		{"", "This dashboard is read-only: it was started with --read-only, or read_only is set in the config file."},
+		{"your SSH key is read-only", "This dashboard is read-only: your SSH key is read-only."},
+	} {
+		h := newHarness(t, readOnly())
+		h.m.opts.ReadOnlyReason = c.reason
+		for _, screen := range []string{"list", "detail"} {
+			h.selectGroup("legacy")
+			if screen == "detail" {
+				h.press("enter")
+			}
+			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x"} {
+				h.m.toast = toast{}
+				h.press(k)
+				if h.m.form != nil || h.m.notice != nil {
+					t.Fatalf("%s opened something in a read-only dashboard:\n%s", k, h.screen())
+				}
+				h.mustRead(c.says)
+			}
+			h.press("esc")
+		}
+		if m := h.mutations(); len(m) != 0 {
+			t.Fatalf("read-only dashboard sent %v", m)
+		}
+	}
 }
 
 func equalJSON(a, b any) bool {

@@ -36,8 +36,12 @@ type Options struct {
 	// CLI's settings, or the local API's user); empty until the
 	// organizations are fetched.
 	User string
-	// ReadOnly hides and refuses every mutation.
-	ReadOnly bool
+	// ReadOnly hides and refuses every mutation. ReadOnlyReason says why,
+	// to a user who presses a key for one, completing "This dashboard is
+	// read-only: …" ("your SSH key is read-only"); empty names the usual
+	// causes.
+	ReadOnly       bool
+	ReadOnlyReason string
 	// Renderer draws for this terminal; Palette is its colours.
 	Renderer *lipgloss.Renderer
 	Palette  styles.Palette

@@ -280,10 +280,11 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 	mutation := func(b key.Binding) bool { return key.Matches(msg, b) }
 	if m.opts.ReadOnly {
 		for _, b := range m.mutationBindings() {
-			// Disabled bindings never match; this catches a rebinding
-			// that re-enabled one.
-			if b.Enabled() && key.Matches(msg, *b) {
-				return m.showToast(toastError, "This session is read-only.")
+			// applyReadOnly disabled these, which never match, to keep
+			// them out of the help; their keys are still known, so that
+			// pressing one says why nothing happens.
+			if slices.Contains(b.Keys(), msg.String()) {
+				return m.showToast(toastInfo, m.readOnlyText())
 			}
 		}
 		return nil
@@ -333,6 +334,15 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 		return m.startForm(formDelete)
 	}
 	return nil
+}
+
+// readOnlyText is what a mutation key says in a read-only dashboard.
+func (m *Model) readOnlyText() string {
+	why := m.opts.ReadOnlyReason
+	if why == "" {
+		why = "it was started with --read-only, or read_only is set in the config file"
+	}
+	return "This dashboard is read-only: " + strings.TrimSuffix(text.Sanitize(why), ".") + "."
 }
 
 func (m *Model) mutationBindings() []*key.Binding {

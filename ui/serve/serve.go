@@ -6,6 +6,7 @@
 package serve
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -444,7 +445,7 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	s.log.Debug("terminal", "fingerprint", se.fingerprint, "remote", se.remote, "background", background)
 	opts.Client = s.full
 	if se.role != RoleFull {
-		opts.Client, opts.ReadOnly = s.ro, true
+		opts.Client, opts.ReadOnly, opts.ReadOnlyReason = s.ro, true, cmp.Or(opts.ReadOnlyReason, "your SSH key is read-only")
 	}
 	se.client = opts.Client
 	ctx, cancel := context.WithCancel(sess.Context())
