@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
 )
@@ -726,4 +728,51 @@ func TestResultsGoWithTheirScreen(t *testing.T) {
 	h.mustShow("Refresh failed")
 	h.press("x")
 	h.mustShow("Remove a location from billing", "Refresh failed")
+}
+
+// A change already in flight for a group is not sent again: p pressed
+// twice quickly sent two "turn protection on" requests. The second press,
+// or a form for the same change, says it is still in progress; a change of
+// another kind, or for another group, goes ahead.
+func TestChangeInFlightIsNotSentTwice(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.selectGroup("legacy")
+	h.reqs.reset()
+	h.post(keyMsg("p"))
+	h.post(keyMsg("p"))
+	h.mustRead("Turning delete protection on for legacy… ", "Turning delete protection on for legacy is still in progress; not sent again.")
+	h.post(keyMsg("u")) // another kind: sent
+	h.settle(func(int) int { return 0 })
+	if m := h.mutations(); len(m) != 2 {
+		t.Fatalf("sent %v, want one protection change and one unarchive", m)
+	}
+	if g, _ := h.serverGroup("demo", "legacy"); !g.DeleteProtection || g.Archived {
+		t.Fatalf("legacy at the server: protected %v, archived %v", g.DeleteProtection, g.Archived)
+	}
+	// Answered, it can be sent again.
+	h.press("p")
+	if g, _ := h.serverGroup("demo", "legacy"); g.DeleteProtection {
+		t.Fatal("p once answered did not turn protection off")
+	}
+
+	h.selectGroup("staging")
+	h.reqs.reset()
+	h.press("d")
+	h.typeText("staging")
+	h.post(keyMsg("enter"))
+	// The form completes; the delete's answer is held back.
+	settleExcept(h, func(msg tea.Msg) bool { _, ok := msg.(opDoneMsg); return ok })
+	h.post(keyMsg("d"))
+	if h.m.form != nil {
+		t.Fatalf("a second delete form opened while the first delete was in flight:\n%s", h.screen())
+	}
+	h.mustRead("Deleting staging is still in progress; not sent again.")
+	h.settle(func(int) int { return 0 })
+	if m := h.mutations(); len(m) != 1 {
+		t.Fatalf("sent %v, want one delete", m)
+	}
+	if len(h.m.inFlight) != 0 {
+		t.Fatalf("still marked in flight: %v", h.m.inFlight)
+	}
 }

@@ -115,6 +115,12 @@ var formTitles = map[formKind]string{
 
 func (k formKind) title() string { return formTitles[k] }
 
+// formOps are the changes the forms of a group send, by kind.
+var formOps = map[formKind]opKind{
+	formAddLocation: opAddLocation, formRemoveLocation: opRemoveLocation, formToken: opToken, formRotate: opRotate,
+	formTransfer: opTransfer, formUpdate: opUpdate, formDelete: opDelete,
+}
+
 // huhKeyMap makes esc cancel a form (what dashboard users expect) and
 // leaves ctrl+c to the root model, which always quits.
 func huhKeyMap() *huh.KeyMap {
@@ -348,6 +354,12 @@ func (m *Model) startForm(kind formKind) tea.Cmd {
 	g, ok := m.selected()
 	if !ok {
 		return nil
+	}
+	if op, ok := formOps[kind]; ok {
+		if cmd, busy := m.refuseInFlight(op, g.Name); busy {
+			// Said before the form is filled in for nothing.
+			return cmd
+		}
 	}
 	fs.group = g.Name
 	switch kind {

@@ -150,7 +150,11 @@ type Model struct {
 	tokenDialog *tokenDialog
 	notice      *notice
 
-	pending  map[int]string
+	pending map[int]string
+	// inFlight holds the changes sent and not answered yet, with their
+	// labels: a second of the same kind for the same group is refused
+	// rather than sent again (p pressed twice sent two "on" requests).
+	inFlight map[opKey]string
 	nextOp   int
 	spinner  spinner.Model
 	toast    toast
@@ -211,6 +215,7 @@ func New(opts Options) *Model {
 		dbs:      map[string][]api.Database{},
 		locNames: map[string]string{},
 		pending:  map[int]string{},
+		inFlight: map[opKey]string{},
 		spinner:  sp,
 		loading:  true,
 		width:    80,

@@ -678,6 +678,11 @@ func (s *randomSequence) check() {
 	if len(h.inflight) == 0 && (m.loading || m.dbsLoading || len(m.pending) > 0) {
 		s.fail("busy with nothing in flight: loading=%v dbsLoading=%v pending=%v", m.loading, m.dbsLoading, m.pending)
 	}
+	// A change marked in flight that is not would refuse its kind for
+	// that group for good.
+	if len(h.inflight) == 0 && len(m.inFlight) > 0 {
+		s.fail("changes marked in flight with nothing in flight: %v", m.inFlight)
+	}
 	if err := listConsistent(m); err != "" {
 		s.fail("%s", err)
 	}

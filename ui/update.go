@@ -514,6 +514,10 @@ func (m *Model) removeGroup(name string) {
 // startOp runs fn as a command, with a spinner line in the footer until
 // its result arrives as an opDoneMsg. fs is the form to reopen if it fails.
 func (m *Model) startOp(label string, kind opKind, group string, fs *formState, fn func(ctx context.Context, r *opDoneMsg)) tea.Cmd {
+	if cmd, busy := m.refuseInFlight(kind, group); busy {
+		return cmd
+	}
+	m.inFlight[opKey{m.gen, kind, group}] = label
 	m.nextOp++
 	id, gen, ctx := m.nextOp, m.gen, m.ctx
 	cache, client := m.opts.Cache, m.client
@@ -529,10 +533,22 @@ func (m *Model) startOp(label string, kind opKind, group string, fs *formState, 
 	})
 }
 
+// refuseInFlight says so, and reports true, when a change of kind for
+// group is in flight already: sent again, it would do the same twice (or,
+// for a toggle, undo itself once both arrive).
+func (m *Model) refuseInFlight(kind opKind, group string) (tea.Cmd, bool) {
+	label, busy := m.inFlight[opKey{m.gen, kind, group}]
+	if !busy {
+		return nil, false
+	}
+	return m.showToast(toastInfo, text.Sanitize(label)+" is still in progress; not sent again."), true
+}
+
 // onOpDone applies a mutation's result to the list and detail from the
 // server's answer, or shows why it failed and reopens its form.
 func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	m.dropPending(r.id)
+	delete(m.inFlight, opKey{r.gen, r.kind, r.group})
 	if m.quitting {
 		return nil
 	}

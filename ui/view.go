@@ -91,8 +91,7 @@ func (m *Model) headerLines() int {
 
 // footerLines is the number of lines viewFooter draws at width w.
 func (m *Model) footerLines(w int) int {
-	lines, _ := m.status(w)
-	return len(lines) + 1 // and the keys
+	return len(m.status(w)) + 1 // and the keys
 }
 
 func (m *Model) viewHeader(w int) string {
@@ -295,19 +294,28 @@ func (m *Model) shortHelp() []key.Binding {
 // maxStatusLines is how far a message in the footer may wrap.
 const maxStatusLines = 3
 
-// status is the footer's message at width w, a line or a few, and the
-// style to draw them in (nil: drawn as they are). relayout counts its
-// lines, viewFooter draws them.
-func (m *Model) status(w int) ([]string, *lipgloss.Style) {
+// statusLine is a line of the footer's message, and its style (nil: drawn
+// as it is).
+type statusLine struct {
+	text  string
+	style *lipgloss.Style
+}
+
+// status is the footer's message at width w: what is in flight, and the
+// last message, which it must not hide (a key pressed while a change is
+// in flight says why it did nothing). relayout counts its lines,
+// viewFooter draws them.
+func (m *Model) status(w int) []statusLine {
 	st := m.st
-	switch {
-	case len(m.pending) > 0:
+	var lines []statusLine
+	if len(m.pending) > 0 {
 		labels := make([]string, 0, len(m.pending))
 		for _, l := range m.pending {
 			labels = append(labels, text.Sanitize(l))
 		}
-		return []string{m.spinner.View() + " " + pendingSummary(labels)}, nil
-	case m.toast.text != "":
+		lines = append(lines, statusLine{text: m.spinner.View() + " " + pendingSummary(labels)})
+	}
+	if m.toast.text != "" {
 		style := st.Info
 		switch m.toast.kind {
 		case toastSuccess:
@@ -315,31 +323,38 @@ func (m *Model) status(w int) ([]string, *lipgloss.Style) {
 		case toastError:
 			style = st.Error
 		}
-		if m.form != nil {
-			return []string{m.toast.text}, &style
+		msg := []string{m.toast.text}
+		if m.form == nil {
+			// Wrapped, not cut: what failed and what to do about it
+			// come last. Under a form it is news from elsewhere (the
+			// form's own error is above it): one line, so the form
+			// keeps its rows.
+			msg = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
+			if len(msg) > maxStatusLines {
+				msg = append(msg[:maxStatusLines-1], strings.Join(msg[maxStatusLines-1:], " "))
+			}
 		}
-		// Wrapped, not cut: what failed and what to do about it come
-		// last. Under a form it is news from elsewhere (the form's own
-		// error is above it): one line, so the form keeps its rows.
-		lines := strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
-		if len(lines) > maxStatusLines {
-			lines = append(lines[:maxStatusLines-1], strings.Join(lines[maxStatusLines-1:], " "))
+		for _, l := range msg {
+			lines = append(lines, statusLine{text: l, style: &style})
 		}
-		return lines, &style
-	case m.loading && m.loaded:
-		return []string{m.spinner.View() + st.Muted.Render(" Refreshing…")}, nil
 	}
-	return []string{""}, nil
+	if len(lines) == 0 && m.loading && m.loaded {
+		lines = append(lines, statusLine{text: m.spinner.View() + st.Muted.Render(" Refreshing…")})
+	}
+	if len(lines) == 0 {
+		lines = append(lines, statusLine{})
+	}
+	return lines
 }
 
 func (m *Model) viewFooter(w int) string {
-	lines, style := m.status(w)
 	var b strings.Builder
-	for _, l := range lines {
-		if style != nil {
-			l = style.Render(l)
+	for _, l := range m.status(w) {
+		s := l.text
+		if l.style != nil {
+			s = l.style.Render(s)
 		}
-		b.WriteString(text.Truncate(" "+l, w) + "\n")
+		b.WriteString(text.Truncate(" "+s, w) + "\n")
 	}
 	b.WriteString(text.Truncate(" "+m.helpModel(w).ShortHelpView(m.shortHelp()), w))
 	return b.String()
