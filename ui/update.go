@@ -480,12 +480,20 @@ func (m *Model) dbsErrorToast(err error) tea.Cmd {
 func (m *Model) setGroups(groups []api.Group) { m.setGroupsIndexed(groups, indexByName(groups)) }
 
 // setGroupsIndexed is setGroups with the index by name already built.
+// When the group under the cursor has left the list (deleted,
+// transferred, gone at the server), the cursor stays at its position, on
+// the row that took its place: the top of the list is somewhere else
+// entirely, and the neighbours are what the user was looking at.
 func (m *Model) setGroupsIndexed(groups []api.Group, byName map[string]int) {
-	keep := m.currentName()
+	keep, pos := m.currentName(), m.list.cursor
 	m.groups, m.byName = groups, byName
 	m.list.dataChanged()
 	m.list.resort(m.groups, m.dbs)
 	m.list.refilter(m.groups, keep)
+	if keep != "" && m.currentName() != keep {
+		m.list.cursor = pos
+		m.list.clamp()
+	}
 }
 
 // upsertGroup applies the server's answer for one group without a reload.
