@@ -160,7 +160,7 @@ Environment:
 		if err != nil {
 			return err
 		}
-		return runDashboard(cmd.Context(), s)
+		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false))
 	}
 	// --version and -v print the line `version` prints, not cobra's
 	// "turso-groups version …".
@@ -378,8 +378,26 @@ func serveDemoNotice(s *config.Settings) string {
 	return fmt.Sprintf("Serving DEMO DATA from the built-in local API (%s).", s.LocalReason)
 }
 
-// runDashboard opens the dashboard in this terminal.
-func runDashboard(ctx context.Context, s *config.Settings) error {
+// readOnlyReason says why the settings make the dashboard read-only, for
+// a user who presses a key that would change something; served, the user
+// is someone else, who knows nothing of the server's files.
+func readOnlyReason(f *config.Flags, s *config.Settings, served bool) string {
+	switch {
+	case !s.ReadOnly:
+		return ""
+	case f.ReadOnly && served:
+		return "the server was started with --read-only"
+	case f.ReadOnly:
+		return "it was started with --read-only"
+	case served:
+		return "the server's config file sets read_only"
+	}
+	return "read_only is set in " + s.ConfigFile
+}
+
+// runDashboard opens the dashboard in this terminal; readOnly says why
+// it is read-only, when it is.
+func runDashboard(ctx context.Context, s *config.Settings, readOnly string) error {
 	logger, closeLog, err := config.NewLogger(s)
 	if err != nil {
 		return err
@@ -390,6 +408,7 @@ func runDashboard(ctx context.Context, s *config.Settings) error {
 		return err
 	}
 	defer se.close()
+	se.opts.ReadOnlyReason = readOnly
 	// Said before the dashboard takes the screen, so that it stays in the
 	// terminal once it is gone; the header shows it meanwhile.
 	for _, w := range s.Warnings {
@@ -463,6 +482,7 @@ session, then stops.`,
 			}
 			defer se.close()
 			cfg.Client, cfg.UI, cfg.Logger, cfg.ThemeMode = se.client, se.opts, se.logger, s.Theme.Mode
+			cfg.UI.ReadOnlyReason = readOnlyReason(apiFlags, s, true)
 			for _, w := range s.Warnings {
 				se.logger.Warn(w)
 			}

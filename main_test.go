@@ -330,3 +330,38 @@ func TestLocalModeNeverSendsTheAccountToken(t *testing.T) {
 		t.Fatal("the client holds the account's token")
 	}
 }
+
+// A read-only dashboard says why when a key would change something: the
+// flag, or the config file by its path; a served one in the server's
+// terms, without the server's paths.
+func TestReadOnlyReason(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(home, "config.toml")
+	if err := os.WriteFile(file, []byte("read_only = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args          []string
+		local, served string
+	}{
+		{[]string{"--local"}, "", ""},
+		{[]string{"--local", "--read-only"}, "it was started with --read-only", "the server was started with --read-only"},
+		{[]string{"--local", "--config", file}, "read_only is set in " + file, "the server's config file sets read_only"},
+	} {
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		flags := config.BindFlags(fs)
+		if err := fs.Parse(append(c.args, "--data", filepath.Join(home, "api.json"))); err != nil {
+			t.Fatal(err)
+		}
+		s, err := config.Resolve(flags, config.MapEnv(map[string]string{"HOME": home}), configVocabulary())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readOnlyReason(flags, s, false); got != c.local {
+			t.Errorf("%v: %q, want %q", c.args, got, c.local)
+		}
+		if got := readOnlyReason(flags, s, true); got != c.served {
+			t.Errorf("%v served: %q, want %q", c.args, got, c.served)
+		}
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
 )
@@ -616,7 +618,39 @@ func TestReadOnly(t *testing.T) {
 	if h.m.form != nil {
 		t.Fatal("a re-enabled binding opened a form")
 	}
-	h.mustShow("This session is read-only.")
+	h.mustShow("This dashboard is read-only:")
+}
+
+// Every mutation key of a read-only dashboard says, in the footer, that
+// it is read-only and why, on the list and on the detail; it used to do
+// nothing at all. Its keys stay out of the help.
+func TestReadOnlyKeysSayWhy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ reason, says string }{
+		{"", "This dashboard is read-only: it was started with --read-only, or read_only is set in the config file."},
+		{"your SSH key is read-only", "This dashboard is read-only: your SSH key is read-only."},
+	} {
+		h := newHarness(t, readOnly())
+		h.m.opts.ReadOnlyReason = c.reason
+		for _, screen := range []string{"list", "detail"} {
+			h.selectGroup("legacy")
+			if screen == "detail" {
+				h.press("enter")
+			}
+			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x"} {
+				h.m.toast = toast{}
+				h.press(k)
+				if h.m.form != nil || h.m.notice != nil {
+					t.Fatalf("%s opened something in a read-only dashboard:\n%s", k, h.screen())
+				}
+				h.mustRead(c.says)
+			}
+			h.press("esc")
+		}
+		if m := h.mutations(); len(m) != 0 {
+			t.Fatalf("read-only dashboard sent %v", m)
+		}
+	}
 }
 
 func equalJSON(a, b any) bool {
@@ -651,4 +685,94 @@ func TestTokenExpirationStartsEmpty(t *testing.T) {
 		t.Fatalf("empty expiration: claims %v, %v; want no exp", claims, err)
 	}
 	h.mustShow("never expires")
+}
+
+// A result or an error belongs to the screen that caused it and goes with
+// it: a refused transfer's error stayed in the footer after esc and was
+// cut, with "…", in the next form, and "Added syd to billing." showed in
+// the next x form. News about the data (a failed refresh) is not a form's,
+// and stays.
+func TestResultsGoWithTheirScreen(t *testing.T) {
+	t.Parallel()
+	const refused = "limited to Scaler, Pro and Enterprise plans"
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.press("m", "enter", "y")
+	h.waitIdle()
+	if h.m.form == nil || h.m.form.kind != formTransfer {
+		t.Fatalf("the refused transfer's form did not reopen:\n%s", h.screen())
+	}
+	h.mustShow(refused) // above the form
+	h.press("esc")
+	h.mustNotShow(refused)
+	h.press("a")
+	h.mustShow("Add a location to default")
+	h.mustNotShow(refused)
+	h.press("esc")
+
+	h.selectGroup("billing")
+	h.press("a")
+	h.pick("syd")
+	h.waitIdle()
+	h.mustShow("Added syd to billing.")
+	h.press("x")
+	h.mustShow("Remove a location from billing")
+	h.mustNotShow("Added syd")
+	h.press("esc")
+	h.mustNotShow("Added syd")
+
+	h.emu.SetFaults(emulator.Faults{DropRate: 1})
+	h.press("r")
+	h.waitIdle()
+	h.emu.SetFaults(emulator.Faults{})
+	h.mustShow("Refresh failed")
+	h.press("x")
+	h.mustShow("Remove a location from billing", "Refresh failed")
+}
+
+// A change already in flight for a group is not sent again: p pressed
+// twice quickly sent two "turn protection on" requests. The second press,
+// or a form for the same change, says it is still in progress; a change of
+// another kind, or for another group, goes ahead.
+func TestChangeInFlightIsNotSentTwice(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.selectGroup("legacy")
+	h.reqs.reset()
+	h.post(keyMsg("p"))
+	h.post(keyMsg("p"))
+	h.mustRead("Turning delete protection on for legacy… ", "Turning delete protection on for legacy is still in progress; not sent again.")
+	h.post(keyMsg("u")) // another kind: sent
+	h.settle(func(int) int { return 0 })
+	if m := h.mutations(); len(m) != 2 {
+		t.Fatalf("sent %v, want one protection change and one unarchive", m)
+	}
+	if g, _ := h.serverGroup("demo", "legacy"); !g.DeleteProtection || g.Archived {
+		t.Fatalf("legacy at the server: protected %v, archived %v", g.DeleteProtection, g.Archived)
+	}
+	// Answered, it can be sent again.
+	h.press("p")
+	if g, _ := h.serverGroup("demo", "legacy"); g.DeleteProtection {
+		t.Fatal("p once answered did not turn protection off")
+	}
+
+	h.selectGroup("staging")
+	h.reqs.reset()
+	h.press("d")
+	h.typeText("staging")
+	h.post(keyMsg("enter"))
+	// The form completes; the delete's answer is held back.
+	settleExcept(h, func(msg tea.Msg) bool { _, ok := msg.(opDoneMsg); return ok })
+	h.post(keyMsg("d"))
+	if h.m.form != nil {
+		t.Fatalf("a second delete form opened while the first delete was in flight:\n%s", h.screen())
+	}
+	h.mustRead("Deleting staging is still in progress; not sent again.")
+	h.settle(func(int) int { return 0 })
+	if m := h.mutations(); len(m) != 1 {
+		t.Fatalf("sent %v, want one delete", m)
+	}
+	if len(h.m.inFlight) != 0 {
+		t.Fatalf("still marked in flight: %v", h.m.inFlight)
+	}
 }

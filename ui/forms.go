@@ -115,6 +115,12 @@ var formTitles = map[formKind]string{
 
 func (k formKind) title() string { return formTitles[k] }
 
+// formOps are the changes the forms of a group send, by kind.
+var formOps = map[formKind]opKind{
+	formAddLocation: opAddLocation, formRemoveLocation: opRemoveLocation, formToken: opToken, formRotate: opRotate,
+	formTransfer: opTransfer, formUpdate: opUpdate, formDelete: opDelete,
+}
+
 // huhKeyMap makes esc cancel a form (what dashboard users expect) and
 // leaves ctrl+c to the root model, which always quits.
 func huhKeyMap() *huh.KeyMap {
@@ -264,6 +270,7 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 	fs.form = huh.NewForm(groups...).WithTheme(m.st.Huh()).WithKeyMap(huhKeyMap()).
 		WithShowHelp(false).WithWidth(m.formWidth())
 	m.form = fs
+	m.clearActionToast()
 	return fs.form.Init()
 }
 
@@ -272,7 +279,7 @@ func (m *Model) formWidth() int { return max(min(m.width-4, 72), 20) }
 // formSize is the window a form may draw in: the body, less its title and
 // error lines.
 func (m *Model) formSize() tea.WindowSizeMsg {
-	h := m.bodyHeight() - 3
+	h := m.bodyH - 3
 	if m.form != nil && m.form.err != "" {
 		h -= 2
 	}
@@ -347,6 +354,12 @@ func (m *Model) startForm(kind formKind) tea.Cmd {
 	g, ok := m.selected()
 	if !ok {
 		return nil
+	}
+	if op, ok := formOps[kind]; ok {
+		if cmd, busy := m.refuseInFlight(op, g.Name); busy {
+			// Said before the form is filled in for nothing.
+			return cmd
+		}
 	}
 	fs.group = g.Name
 	switch kind {

@@ -35,11 +35,18 @@ func (m *Model) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 		}
 	}()
 	m.noteInternal(msg)
-	return m.update(msg)
+	model, cmd = m.update(msg)
+	if m.relayout() && m.form != nil {
+		// Content that took or gave back rows (a warning in the header)
+		// changes what the open form may draw in, as a resize does.
+		cmd = tea.Batch(cmd, m.updateForm(m.formSize()))
+	}
+	return model, cmd
 }
 
-// View draws the screen. It does no I/O, sorting or work proportional to
-// the number of groups: only the visible rows are drawn.
+// View draws the screen from the model and changes none of it: the sizes
+// it draws at are kept by relayout. It does no I/O, sorting or work
+// proportional to the number of groups: only the visible rows are drawn.
 //
 // A panic while drawing is recovered as in Update. The screen that
 // panicked cannot be drawn again, so what may be broken (a form, a
@@ -75,7 +82,7 @@ func (m *Model) recovered(r any, inView bool) tea.Cmd {
 	m.notice = &notice{title: "Something went wrong", body: m.internalErrMsg() + "\n\n" + m.internalErrAdvice()}
 	if m.form != nil || m.tokenDialog != nil {
 		// The notice waits behind what is open; the footer says it now.
-		return m.showToast(toastError, m.internalErrText())
+		return m.showBackgroundToast(toastError, m.internalErrText())
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ type listState struct {
 	visible   []int // order, filtered
 	cursor    int
 	offset    int
-	height    int // rows the last layout gave the list
+	height    int // rows relayout gave the list
 	// search holds, for each group, the lowercased text the filter
 	// matches (name, primary, locations), built on the first filtered
 	// keystroke after a load, so that a keystroke lowercases nothing.
@@ -210,8 +210,9 @@ func layoutColumns(width int) columns {
 }
 
 // renderList draws the visible window of rows: work proportional to the
-// window, not to the number of groups.
-func (m *Model) renderList(width, height int) string {
+// window, not to the number of groups. The window is the list's height
+// and offset, which relayout keeps.
+func (m *Model) renderList(width int) string {
 	l := &m.list
 	st := m.st
 	var b strings.Builder
@@ -223,10 +224,7 @@ func (m *Model) renderList(width, height int) string {
 	}
 	header += " " + text.Pad("", c.flags)
 	b.WriteString(st.ColumnHeader.Render(text.Truncate(header, width)))
-	rows := height - 1
-	l.height = max(rows, 1)
-	l.clamp()
-	end := min(l.offset+rows, len(l.visible))
+	end := min(l.offset+l.height, len(l.visible))
 	for pos := l.offset; pos < end; pos++ {
 		g := m.groups[l.visible[pos]]
 		b.WriteByte('\n')

@@ -263,3 +263,44 @@ func TestDetailScrollKeys(t *testing.T) {
 		t.Fatalf("pgdown scrolled %d rows", h.m.detailScroll)
 	}
 }
+
+// After a row leaves the list (a delete, a transfer), the cursor stays at
+// its position, on the row that took the place of the one that left, or
+// on the last row; it used to jump to the top.
+func TestCursorStaysWhereARowLeft(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	del := func(name string) {
+		t.Helper()
+		h.selectGroup(name)
+		h.press("d")
+		h.typeText(name)
+		h.press("enter")
+		h.waitIdle()
+		if _, ok := h.serverGroup(serverOrg(h.m), name); ok {
+			t.Fatalf("%s was not deleted:\n%s", name, h.screen())
+		}
+	}
+	del("default") // the third of six
+	if got := h.m.currentName(); got != "edge-cache" {
+		t.Fatalf("after deleting default the cursor is on %q, want edge-cache, which took its place", got)
+	}
+	del("staging") // the last
+	if got := h.m.currentName(); got != "legacy" {
+		t.Fatalf("after deleting the last row the cursor is on %q, want legacy, the new last", got)
+	}
+
+	// acme's plan has room for one group: free it, and transfer there.
+	h.switchTo("acme")
+	del("production")
+	h.switchTo("demo")
+	h.selectGroup("edge-cache") // the third of four
+	h.press("m")
+	h.pick("acme")
+	h.press("y")
+	h.waitIdle()
+	h.mustShow("Transferred edge-cache to acme.")
+	if got := h.m.currentName(); got != "legacy" {
+		t.Fatalf("after transferring edge-cache the cursor is on %q, want legacy, which took its place", got)
+	}
+}

@@ -36,8 +36,12 @@ type Options struct {
 	// CLI's settings, or the local API's user); empty until the
 	// organizations are fetched.
 	User string
-	// ReadOnly hides and refuses every mutation.
-	ReadOnly bool
+	// ReadOnly hides and refuses every mutation. ReadOnlyReason says why,
+	// to a user who presses a key for one, completing "This dashboard is
+	// read-only: …" ("your SSH key is read-only"); empty names the usual
+	// causes.
+	ReadOnly       bool
+	ReadOnlyReason string
 	// Renderer draws for this terminal; Palette is its colours.
 	Renderer *lipgloss.Renderer
 	Palette  styles.Palette
@@ -90,6 +94,10 @@ type toast struct {
 	text string
 	kind toastKind
 	id   int
+	// background marks news about the data (a failed refresh), as
+	// opposed to the outcome of something the user did, which belongs to
+	// the screen that caused it and goes when the next form opens.
+	background bool
 }
 
 // Model is the root model of the dashboard.
@@ -107,6 +115,9 @@ type Model struct {
 	// at MaxWidth x MaxHeight; termW and termH are the size itself.
 	width, height int
 	termW, termH  int
+	// bodyH is the rows between the header and the footer, kept by
+	// relayout.
+	bodyH int
 
 	user     string
 	orgs     []api.Organization
@@ -139,7 +150,11 @@ type Model struct {
 	tokenDialog *tokenDialog
 	notice      *notice
 
-	pending  map[int]string
+	pending map[int]string
+	// inFlight holds the changes sent and not answered yet, with their
+	// labels: a second of the same kind for the same group is refused
+	// rather than sent again (p pressed twice sent two "on" requests).
+	inFlight map[opKey]string
 	nextOp   int
 	spinner  spinner.Model
 	toast    toast
@@ -200,6 +215,7 @@ func New(opts Options) *Model {
 		dbs:      map[string][]api.Database{},
 		locNames: map[string]string{},
 		pending:  map[int]string{},
+		inFlight: map[opKey]string{},
 		spinner:  sp,
 		loading:  true,
 		width:    80,
@@ -211,6 +227,7 @@ func New(opts Options) *Model {
 	m.help = newHelp(st)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
+	m.relayout()
 	return m
 }
 
@@ -290,9 +307,27 @@ func (m *Model) quit() tea.Cmd {
 // ends without the user quitting.
 func (m *Model) Close() { m.cancel() }
 
-// showToast displays a short message that clears itself.
-func (m *Model) showToast(kind toastKind, text string) tea.Cmd {
-	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1}
+// showToast displays a short message about something the user did (a
+// change, a refusal); it clears itself, or goes when a form opens.
+func (m *Model) showToast(kind toastKind, text string) tea.Cmd { return m.setToast(kind, text, false) }
+
+// showBackgroundToast displays a short message about the data, not about
+// an action: a form opening leaves it, since it is as true there.
+func (m *Model) showBackgroundToast(kind toastKind, text string) tea.Cmd {
+	return m.setToast(kind, text, true)
+}
+
+// clearActionToast removes the outcome of an earlier action from the
+// footer: a form that opens is about something else, and would show
+// it cut, as if it were its own.
+func (m *Model) clearActionToast() {
+	if !m.toast.background {
+		m.toast = toast{id: m.toast.id}
+	}
+}
+
+func (m *Model) setToast(kind toastKind, text string, background bool) tea.Cmd {
+	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1, background: background}
 	d := 4 * time.Second
 	if kind == toastError {
 		d = 10 * time.Second

@@ -72,6 +72,15 @@ type copiedMsg struct{ err error }
 
 type opKind int
 
+// opKey names a change in flight: its kind and group, in the
+// organization of generation gen (a group of the same name elsewhere is
+// another group).
+type opKey struct {
+	gen   int
+	kind  opKind
+	group string
+}
+
 const (
 	opCreate opKind = iota
 	opDelete

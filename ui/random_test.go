@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
@@ -229,7 +231,14 @@ func runRandomSequence(t *testing.T, seed int64, maxSteps int) {
 	for s.step = 0; s.step < steps; s.step++ {
 		st := s.next()
 		s.history = append(s.history, st.String())
+		// Below the minimum size nothing but the message is drawn, and a
+		// key must change nothing the user cannot see.
+		hidden := s.h.m.tooSmall() && st.typed()
+		before := snapshotView(s.h.m)
 		s.guard(func() { s.apply(st) })
+		if after := snapshotView(s.h.m); hidden && !reflect.DeepEqual(before, after) {
+			s.fail("a key while the window was too small changed the model:\nbefore %+v\nafter  %+v", before, after)
+		}
 		s.check()
 	}
 
@@ -555,6 +564,15 @@ func (s *randomSequence) send(msg tea.Msg) {
 	}
 }
 
+// typed reports a step of keys, typed or pasted.
+func (s randomStep) typed() bool {
+	switch s.kind {
+	case stepKey, stepType, stepTypeEach, stepPaste:
+		return true
+	}
+	return false
+}
+
 // apply sends a step to the dashboard.
 func (s *randomSequence) apply(st randomStep) {
 	h := s.h
@@ -634,6 +652,14 @@ func (s *randomSequence) checkView() {
 			s.fail("line %d is %d cells wide, the window %d: %q", n+1, w, h.w, ansi.Strip(line))
 		}
 	}
+	// The sizes Update keeps are those of the frame drawn: the list's
+	// page and the detail's scroll are computed from them.
+	if m := h.m; m.width >= minWidth && m.height >= minHeight {
+		drawn := max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.viewFooter(m.width)), 1)
+		if drawn != m.bodyH {
+			s.fail("the body is drawn %d rows high, but relayout gave it %d", drawn, m.bodyH)
+		}
+	}
 }
 
 // check is what holds after every step.
@@ -651,6 +677,11 @@ func (s *randomSequence) check() {
 	// is a state the dashboard would never leave.
 	if len(h.inflight) == 0 && (m.loading || m.dbsLoading || len(m.pending) > 0) {
 		s.fail("busy with nothing in flight: loading=%v dbsLoading=%v pending=%v", m.loading, m.dbsLoading, m.pending)
+	}
+	// A change marked in flight that is not would refuse its kind for
+	// that group for good.
+	if len(h.inflight) == 0 && len(m.inFlight) > 0 {
+		s.fail("changes marked in flight with nothing in flight: %v", m.inFlight)
 	}
 	if err := listConsistent(m); err != "" {
 		s.fail("%s", err)
@@ -724,6 +755,12 @@ func (s *randomSequence) settle() {
 	h.emu.SetFaults(emulator.Faults{})
 	s.lost.set(0)
 	s.history = append(s.history, "faults(off)")
+	if m.tooSmall() {
+		// Keys act on nothing until the window is large enough.
+		s.history = append(s.history, fmt.Sprintf("resize(%dx%d)", testWidth, testHeight))
+		s.guard(func() { h.resize(testWidth, testHeight) })
+		s.check()
+	}
 	for n := 0; n < 8 && !atRest(m); n++ {
 		s.history = append(s.history, "esc")
 		s.guard(func() { h.press("esc") })

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -226,4 +227,75 @@ func tail(s string, n int) string {
 		return "…" + s[len(s)-n:]
 	}
 	return s
+}
+
+// Below the minimum size only the message is drawn, and keys act on
+// nothing there but quitting: p once turned protection on, at 50x12, for
+// a group nobody could see, and a hidden form took what was typed. What
+// is open waits, as it was, for the window to be large enough.
+func TestTooSmallActsOnNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.reqs.reset()
+	h.resize(50, 12)
+	h.mustShow("Terminal too small: 50x12.", "q or ctrl+c quits.")
+	before := snapshotView(h.m)
+	for _, k := range []string{"p", "u", "d", "n", "a", "t", "m", "o", "r", "s", "j", "G", "enter", "/", "?", "esc"} {
+		h.press(k)
+	}
+	h.typeText("pj")
+	if after := snapshotView(h.m); !reflect.DeepEqual(before, after) {
+		t.Fatalf("keys changed the hidden list:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if r := h.reqs.snapshot(); len(r) != 0 {
+		t.Fatalf("keys sent %v while the window was too small", r)
+	}
+	if g, _ := h.serverGroup("demo", "default"); g.DeleteProtection {
+		t.Fatal("p turned delete protection on for a group that was not drawn")
+	}
+	h.resize(testWidth, testHeight)
+	h.mustShow("> default")
+
+	// A form keeps its values and its focus behind the message.
+	h.press("n")
+	h.typeText("orders")
+	h.resize(50, 12)
+	h.typeText("xyz")
+	h.press("backspace", "tab", "enter", "esc", "ctrl+u")
+	if h.m.form == nil || h.m.form.kind != formCreate {
+		t.Fatal("keys closed the hidden form")
+	}
+	if f := h.m.form.form.GetFocusedField().GetKey(); f != "name" || h.m.form.values.Name != "orders" {
+		t.Fatalf("the hidden form holds %q, focus on %s; want orders, on name", h.m.form.values.Name, f)
+	}
+	h.resize(testWidth, testHeight)
+	h.typeText("-eu")
+	h.mustShow("> orders-eu")
+
+	// q quits, even over a form, where it would otherwise be typed.
+	h.resize(50, 12)
+	h.press("q")
+	if h.quits != 1 || !h.m.quitting {
+		t.Fatalf("q did not quit while the window was too small (quits %d)", h.quits)
+	}
+}
+
+// The help screen hides the list: a key closes it and does nothing else.
+func TestHelpHidesTheList(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.selectGroup("default")
+	h.reqs.reset()
+	for _, k := range []string{"p", "j", "d", "n", "/"} {
+		h.press("?")
+		h.mustShow("Press any key to close")
+		h.press(k)
+		if h.m.showHelp || h.m.form != nil || h.m.list.filtering || h.m.currentName() != "default" {
+			t.Fatalf("%s behind the help acted on the list:\n%s", k, h.screen())
+		}
+	}
+	if r := h.reqs.snapshot(); len(r) != 0 {
+		t.Fatalf("keys behind the help sent %v", r)
+	}
 }

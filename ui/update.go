@@ -23,7 +23,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.termW, m.termH = msg.Width, msg.Height
 		m.width, m.height = min(msg.Width, MaxWidth), min(msg.Height, MaxHeight)
-		m.list.clamp()
+		m.relayout()
 		if m.form != nil {
 			// huh sizes its groups from the window; give it the area it
 			// really has (Form.Init asks for this message too).
@@ -45,7 +45,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onDatabasesLoaded(msg)
 	case locationsLoadedMsg:
 		if msg.err != nil {
-			return m, m.showToast(toastError, locationsFailed+describe(msg.err))
+			return m, m.showBackgroundToast(toastError, locationsFailed+describe(msg.err))
 		}
 		if strings.HasPrefix(m.toast.text, locationsFailed) {
 			m.toast = toast{id: m.toast.id} // no longer true
@@ -132,6 +132,16 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
 		}
 		return tea.Batch(cmds...)
+	}
+	if m.tooSmall() {
+		// Only the message is drawn: a key would act on a list, form or
+		// dialog the user cannot see (p turning protection on for a group
+		// off screen, text typed into a hidden form). What is open stays
+		// as it is until the window is large enough again.
+		if key.Matches(msg, m.keys.Quit) {
+			return m.quit()
+		}
+		return nil
 	}
 	switch {
 	case m.form != nil:
@@ -226,7 +236,7 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 func (m *Model) detailKey(msg tea.KeyMsg) bool {
 	// scrollDetail clamps to the document, so "all the way" can be
 	// larger than any document.
-	d, ok := m.navDelta(msg, max(m.bodyHeight()-1, 1), math.MaxInt32)
+	d, ok := m.navDelta(msg, max(m.bodyH-1, 1), math.MaxInt32)
 	if ok {
 		m.scrollDetail(d)
 	}
@@ -261,7 +271,7 @@ func (m *Model) scrollDetail(d int) {
 		return
 	}
 	doc := m.detailDoc(g, max(m.width-2, 10), true)
-	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyHeight(), 0))
+	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyH, 0))
 }
 
 // actionKey starts the action bound to msg, if any applies.
@@ -270,10 +280,11 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 	mutation := func(b key.Binding) bool { return key.Matches(msg, b) }
 	if m.opts.ReadOnly {
 		for _, b := range m.mutationBindings() {
-			// Disabled bindings never match; this catches a rebinding
-			// that re-enabled one.
-			if b.Enabled() && key.Matches(msg, *b) {
-				return m.showToast(toastError, "This session is read-only.")
+			// applyReadOnly disabled these, which never match, to keep
+			// them out of the help; their keys are still known, so that
+			// pressing one says why nothing happens.
+			if slices.Contains(b.Keys(), msg.String()) {
+				return m.showToast(toastInfo, m.readOnlyText())
 			}
 		}
 		return nil
@@ -323,6 +334,15 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 		return m.startForm(formDelete)
 	}
 	return nil
+}
+
+// readOnlyText is what a mutation key says in a read-only dashboard.
+func (m *Model) readOnlyText() string {
+	why := m.opts.ReadOnlyReason
+	if why == "" {
+		why = "it was started with --read-only, or read_only is set in the config file"
+	}
+	return "This dashboard is read-only: " + strings.TrimSuffix(text.Sanitize(why), ".") + "."
 }
 
 func (m *Model) mutationBindings() []*key.Binding {
@@ -406,7 +426,7 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		m.dbsErr = nil
 		if m.loaded {
 			m.stale = d.err
-			return m.showToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
+			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
 		}
 		m.loadErr = d.err
 		return nil
@@ -451,21 +471,29 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 // dbsErrorToast tells that the databases could not be loaded.
 func (m *Model) dbsErrorToast(err error) tea.Cmd {
 	if m.dbsKnown {
-		return m.showToast(toastError, "Could not refresh the databases; showing the last loaded. "+describe(err))
+		return m.showBackgroundToast(toastError, "Could not refresh the databases; showing the last loaded. "+describe(err))
 	}
-	return m.showToast(toastError, "Could not load the databases: "+describe(err))
+	return m.showBackgroundToast(toastError, "Could not load the databases: "+describe(err))
 }
 
 // setGroups replaces the group list, keeping the cursor on the same group.
 func (m *Model) setGroups(groups []api.Group) { m.setGroupsIndexed(groups, indexByName(groups)) }
 
 // setGroupsIndexed is setGroups with the index by name already built.
+// When the group under the cursor has left the list (deleted,
+// transferred, gone at the server), the cursor stays at its position, on
+// the row that took its place: the top of the list is somewhere else
+// entirely, and the neighbours are what the user was looking at.
 func (m *Model) setGroupsIndexed(groups []api.Group, byName map[string]int) {
-	keep := m.currentName()
+	keep, pos := m.currentName(), m.list.cursor
 	m.groups, m.byName = groups, byName
 	m.list.dataChanged()
 	m.list.resort(m.groups, m.dbs)
 	m.list.refilter(m.groups, keep)
+	if keep != "" && m.currentName() != keep {
+		m.list.cursor = pos
+		m.list.clamp()
+	}
 }
 
 // upsertGroup applies the server's answer for one group without a reload.
@@ -494,6 +522,10 @@ func (m *Model) removeGroup(name string) {
 // startOp runs fn as a command, with a spinner line in the footer until
 // its result arrives as an opDoneMsg. fs is the form to reopen if it fails.
 func (m *Model) startOp(label string, kind opKind, group string, fs *formState, fn func(ctx context.Context, r *opDoneMsg)) tea.Cmd {
+	if cmd, busy := m.refuseInFlight(kind, group); busy {
+		return cmd
+	}
+	m.inFlight[opKey{m.gen, kind, group}] = label
 	m.nextOp++
 	id, gen, ctx := m.nextOp, m.gen, m.ctx
 	cache, client := m.opts.Cache, m.client
@@ -509,10 +541,22 @@ func (m *Model) startOp(label string, kind opKind, group string, fs *formState, 
 	})
 }
 
+// refuseInFlight says so, and reports true, when a change of kind for
+// group is in flight already: sent again, it would do the same twice (or,
+// for a toggle, undo itself once both arrive).
+func (m *Model) refuseInFlight(kind opKind, group string) (tea.Cmd, bool) {
+	label, busy := m.inFlight[opKey{m.gen, kind, group}]
+	if !busy {
+		return nil, false
+	}
+	return m.showToast(toastInfo, text.Sanitize(label)+" is still in progress; not sent again."), true
+}
+
 // onOpDone applies a mutation's result to the list and detail from the
 // server's answer, or shows why it failed and reopens its form.
 func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	m.dropPending(r.id)
+	delete(m.inFlight, opKey{r.gen, r.kind, r.group})
 	if m.quitting {
 		return nil
 	}
@@ -625,7 +669,11 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 	if reopen {
 		fs := *r.retry
 		fs.err = msg
-		return tea.Batch(m.openForm(&fs), m.showToast(toastError, msg))
+		// The form shows its error above it, and the error goes with the
+		// form: in the footer it would outlive it, cut, in the next one.
+		if cmd := m.openForm(&fs); m.form != nil {
+			return cmd
+		}
 	}
 	return m.showToast(toastError, msg)
 }

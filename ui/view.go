@@ -40,9 +40,10 @@ func (m *Model) view() string {
 		return ""
 	}
 	w, h := m.width, m.height
-	if w < minWidth || h < minHeight {
+	if m.tooSmall() {
 		// The size the terminal has, not the capped one it is drawn at.
-		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\nctrl+c quits.", m.termW, m.termH, minWidth, minHeight), w, h)
+		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\n%s or ctrl+c quits.",
+			m.termW, m.termH, minWidth, minHeight, m.keys.Quit.Help().Key), w, h)
 	}
 	header := m.viewHeader(w)
 	footer := m.viewFooter(w)
@@ -51,9 +52,46 @@ func (m *Model) view() string {
 	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
 }
 
-// bodyHeight is the rows the body gets at the current size.
-func (m *Model) bodyHeight() int {
-	return max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.viewFooter(m.width)), 1)
+// tooSmall reports a window in which only the message that says so is
+// drawn; keys then act on nothing but quitting.
+func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
+
+// relayout sizes what the screen's parts get from the window and from
+// the content that takes rows (header lines, a wrapped message in the
+// footer), so that View only reads: a View that sized the list as it drew
+// it made the cursor and page keys depend on whether a frame had been
+// drawn since the last change. Update calls it after every message; it
+// reports whether the body's height changed.
+func (m *Model) relayout() bool {
+	w := m.width
+	before := m.bodyH
+	m.bodyH = max(m.height-m.headerLines()-m.footerLines(w), 1)
+	// The list's rows are the body less the summary line and the column
+	// header (viewList, renderList).
+	m.list.height = max(m.bodyH-2, 1)
+	m.list.clamp()
+	if m.list.filtering {
+		// The count stays beside the filter while typing: it is the feedback.
+		m.list.filter.Width = max(w-6-lipgloss.Width(m.listSummary()), 10)
+	}
+	return m.bodyH != before
+}
+
+// headerLines is the number of lines viewHeader draws.
+func (m *Model) headerLines() int {
+	n := 1 + len(m.opts.Warnings)
+	if m.opts.Local && m.opts.LocalHint != "" {
+		n++
+	}
+	if m.tokenWarn != "" {
+		n++
+	}
+	return n
+}
+
+// footerLines is the number of lines viewFooter draws at width w.
+func (m *Model) footerLines(w int) int {
+	return len(m.status(w)) + 1 // and the keys
 }
 
 func (m *Model) viewHeader(w int) string {
@@ -129,10 +167,8 @@ func (m *Model) viewList(w, h int) string {
 	var top string
 	switch {
 	case l.filtering:
-		// The count stays in sight while typing: it is the feedback.
-		summary := st.Muted.Render(m.listSummary())
-		l.filter.Width = max(w-6-lipgloss.Width(summary), 10)
-		top = " " + l.filter.View() + "  " + summary
+		// relayout sized the filter to leave room for the summary.
+		top = " " + l.filter.View() + "  " + st.Muted.Render(m.listSummary())
 	default:
 		top = " " + st.Muted.Render(m.listSummary())
 	}
@@ -150,7 +186,7 @@ func (m *Model) viewList(w, h int) string {
 	if w >= sidePanelWidth {
 		listW = w * 55 / 100
 	}
-	list := m.renderList(listW-1, h-1)
+	list := m.renderList(listW - 1)
 	if listW == w {
 		return top + "\n" + list
 	}
@@ -258,18 +294,28 @@ func (m *Model) shortHelp() []key.Binding {
 // maxStatusLines is how far a message in the footer may wrap.
 const maxStatusLines = 3
 
-func (m *Model) viewFooter(w int) string {
+// statusLine is a line of the footer's message, and its style (nil: drawn
+// as it is).
+type statusLine struct {
+	text  string
+	style *lipgloss.Style
+}
+
+// status is the footer's message at width w: what is in flight, and the
+// last message, which it must not hide (a key pressed while a change is
+// in flight says why it did nothing). relayout counts its lines,
+// viewFooter draws them.
+func (m *Model) status(w int) []statusLine {
 	st := m.st
-	status := []string{""}
-	switch {
-	case len(m.pending) > 0:
+	var lines []statusLine
+	if len(m.pending) > 0 {
 		labels := make([]string, 0, len(m.pending))
 		for _, l := range m.pending {
 			labels = append(labels, text.Sanitize(l))
 		}
-		status[0] = m.spinner.View() + " " + pendingSummary(labels)
-	case m.toast.text != "" && (m.form == nil || m.form.err != m.toast.text):
-		// (A form that reopened with its error shows it whole above.)
+		lines = append(lines, statusLine{text: m.spinner.View() + " " + pendingSummary(labels)})
+	}
+	if m.toast.text != "" {
 		style := st.Info
 		switch m.toast.kind {
 		case toastSuccess:
@@ -277,28 +323,40 @@ func (m *Model) viewFooter(w int) string {
 		case toastError:
 			style = st.Error
 		}
-		lines := []string{m.toast.text}
+		msg := []string{m.toast.text}
 		if m.form == nil {
 			// Wrapped, not cut: what failed and what to do about it
-			// come last. An open form shows its error whole above it.
-			lines = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
-			if len(lines) > maxStatusLines {
-				lines = append(lines[:maxStatusLines-1], strings.Join(lines[maxStatusLines-1:], " "))
+			// come last. Under a form it is news from elsewhere (the
+			// form's own error is above it): one line, so the form
+			// keeps its rows.
+			msg = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
+			if len(msg) > maxStatusLines {
+				msg = append(msg[:maxStatusLines-1], strings.Join(msg[maxStatusLines-1:], " "))
 			}
 		}
-		status = status[:0]
-		for _, l := range lines {
-			status = append(status, style.Render(l))
+		for _, l := range msg {
+			lines = append(lines, statusLine{text: l, style: &style})
 		}
-	case m.loading && m.loaded:
-		status[0] = m.spinner.View() + st.Muted.Render(" Refreshing…")
 	}
-	help := m.helpModel(w).ShortHelpView(m.shortHelp())
+	if len(lines) == 0 && m.loading && m.loaded {
+		lines = append(lines, statusLine{text: m.spinner.View() + st.Muted.Render(" Refreshing…")})
+	}
+	if len(lines) == 0 {
+		lines = append(lines, statusLine{})
+	}
+	return lines
+}
+
+func (m *Model) viewFooter(w int) string {
 	var b strings.Builder
-	for _, l := range status {
-		b.WriteString(text.Truncate(" "+l, w) + "\n")
+	for _, l := range m.status(w) {
+		s := l.text
+		if l.style != nil {
+			s = l.style.Render(s)
+		}
+		b.WriteString(text.Truncate(" "+s, w) + "\n")
 	}
-	b.WriteString(text.Truncate(" "+help, w))
+	b.WriteString(text.Truncate(" "+m.helpModel(w).ShortHelpView(m.shortHelp()), w))
 	return b.String()
 }
 

@@ -99,6 +99,7 @@ func TestReadOnlyKey(t *testing.T) {
 	tm.typeKeys("n") // new group
 	tm.typeKeys("d") // delete the selected group (analytics, unprotected)
 	tm.typeKeys("x") // unarchive, then others: all disabled
+	tm.waitFor(m, "read-only: your SSH key is read-only.")
 	// A visible change after the keys proves they were processed; the
 	// filter opens only from the list, so no form or dialog is open.
 	tm.typeKeys("/leg\r")

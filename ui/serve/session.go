@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"sync/atomic"
@@ -51,7 +52,7 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	s.log.Debug("terminal", "fingerprint", se.fingerprint, "remote", se.remote, "background", background)
 	opts.Client = s.full
 	if se.role != RoleFull {
-		opts.Client, opts.ReadOnly = s.ro, true
+		opts.Client, opts.ReadOnly, opts.ReadOnlyReason = s.ro, true, cmp.Or(opts.ReadOnlyReason, "your SSH key is read-only")
 	}
 	se.client = opts.Client
 	ctx, cancel := context.WithCancel(sess.Context())
