@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/ed25519"
 	"io"
 	"os"
 	"os/exec"
@@ -21,22 +20,7 @@ import (
 // stderr keeps to the server's own lines.
 func TestServeDebugLog(t *testing.T) {
 	dir := t.TempDir()
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(keys, ssh.MarshalAuthorizedKey(sshPub), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	signer, keys := sshKeyFile(t, dir)
 	logFile := filepath.Join(dir, "debug.log")
 	cmd := exec.Command(binary, "serve", "--local", "--data", filepath.Join(dir, "state.json"),
 		"--debug", "--log-file", logFile, "--listen", "127.0.0.1:0",

@@ -17,6 +17,28 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
+// sshKeyFile makes a key and an authorized_keys file in dir that lists it.
+func sshKeyFile(t *testing.T, dir string) (ssh.Signer, string) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := filepath.Join(dir, "authorized_keys")
+	if err := os.WriteFile(keys, ssh.MarshalAuthorizedKey(sshPub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return signer, keys
+}
+
 // lockedBuffer is a strings.Builder safe for concurrent use.
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -79,22 +101,7 @@ func startServe(t *testing.T, dir string, keys string, args ...string) (addr str
 // fingerprint, the one ssh shows.
 func TestServeSaysDemoDataAndHostKey(t *testing.T) {
 	dir := t.TempDir()
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(keys, ssh.MarshalAuthorizedKey(sshPub), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	signer, keys := sshKeyFile(t, dir)
 
 	for _, tc := range []struct {
 		name          string
