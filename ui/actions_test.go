@@ -79,7 +79,7 @@ func TestCreateFlagsATakenName(t *testing.T) {
 func TestCreateRefusesAnInvalidName(t *testing.T) {
 	h := newHarness(t)
 	h.press("n")
-	if h.m.form == nil || h.m.form.kind != formCreate {
+	if h.m.form == nil || h.m.form.kind != actCreate {
 		t.Fatal("n did not open the create form")
 	}
 	for _, bad := range []string{"Bad", "under_score", "-lead", strings.Repeat("a", 33)} {
@@ -161,7 +161,7 @@ func TestCreateTakenNameReopensTheForm(t *testing.T) {
 	h.mustShow("Create default at")
 	h.press("enter")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != formCreate {
+	if h.m.form == nil || h.m.form.kind != actCreate {
 		t.Fatalf("the form did not reopen:\n%s", h.screen())
 	}
 	if h.m.form.values.Name != "default" {
@@ -185,7 +185,7 @@ func TestCreateTakenNameReopensTheForm(t *testing.T) {
 func (h *harness) switchTo(slug string) {
 	h.t.Helper()
 	h.press("o")
-	if h.m.form == nil || h.m.form.kind != formSwitchOrg {
+	if h.m.form == nil || h.m.form.kind != actSwitchOrg {
 		h.t.Fatalf("o did not open the switcher:\n%s", h.screen())
 	}
 	h.pick(slug)
@@ -540,7 +540,7 @@ func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	demo(h.m.loadSeq, oldGen)
 	demo(h.m.loadSeq-1, h.m.gen)
 	// A mutation of demo finishing after the switch.
-	h.send(opDoneMsg{id: 99, gen: oldGen, kind: opCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
+	h.send(opDoneMsg{id: 99, gen: oldGen, kind: actCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
 		t.Fatalf("a stale result changed the list: %v", got)
 	}
@@ -699,7 +699,7 @@ func TestResultsGoWithTheirScreen(t *testing.T) {
 	h.selectGroup("default")
 	h.press("m", "enter", "y")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != formTransfer {
+	if h.m.form == nil || h.m.form.kind != actTransfer {
 		t.Fatalf("the refused transfer's form did not reopen:\n%s", h.screen())
 	}
 	h.mustShow(refused) // above the form
