@@ -25,6 +25,7 @@ var actions = []*action{
 	actUnarchive,
 	actUpdate,
 	actDelete,
+	actRename,
 	actSwitchOrg,
 }
 

@@ -582,7 +582,7 @@ func TestReadOnly(t *testing.T) {
 	h.mustShow("read-only")
 	for _, g := range []string{"default", "legacy", "staging"} {
 		h.selectGroup(g)
-		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d"} {
+		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d", "e"} {
 			h.press(k)
 			if h.m.form != nil || h.m.notice != nil || h.m.tokenDialog != nil {
 				t.Fatalf("%s on %s opened something in a read-only session:\n%s", k, g, h.screen())
@@ -603,7 +603,7 @@ func TestReadOnly(t *testing.T) {
 	short := h.screen()
 	h.press("?")
 	full := h.screen()
-	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete"} {
+	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete", "rename"} {
 		if strings.Contains(short, " "+desc) || strings.Contains(full, " "+desc) {
 			t.Errorf("the help offers %q in a read-only session", desc)
 		}
@@ -637,7 +637,7 @@ func TestReadOnlyKeysSayWhy(t *testing.T) {
 			if screen == "detail" {
 				h.press("enter")
 			}
-			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x"} {
+			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x", "e"} {
 				h.m.toast = toast{}
 				h.press(k)
 				if h.m.form != nil || h.m.notice != nil {
