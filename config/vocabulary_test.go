@@ -14,7 +14,7 @@ var vocab = Vocabulary{
 	KeyActions: []string{
 		"add_location", "back", "bottom", "copy", "delete", "down", "filter", "help", "new",
 		"open", "page_down", "page_up", "protect", "quit", "refresh", "remove_location",
-		"rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update",
+		"rename", "rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update",
 	},
 	Colors:     []string{"text", "muted", "accent", "error", "warning", "success", "badge", "selected"},
 	ValidColor: colorRE.MatchString,

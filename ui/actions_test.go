@@ -79,7 +79,7 @@ func TestCreateFlagsATakenName(t *testing.T) {
 func TestCreateRefusesAnInvalidName(t *testing.T) {
 	h := newHarness(t)
 	h.press("n")
-	if h.m.form == nil || h.m.form.kind != formCreate {
+	if h.m.form == nil || h.m.form.kind != actCreate {
 		t.Fatal("n did not open the create form")
 	}
 	for _, bad := range []string{"Bad", "under_score", "-lead", strings.Repeat("a", 33)} {
@@ -161,7 +161,7 @@ func TestCreateTakenNameReopensTheForm(t *testing.T) {
 	h.mustShow("Create default at")
 	h.press("enter")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != formCreate {
+	if h.m.form == nil || h.m.form.kind != actCreate {
 		t.Fatalf("the form did not reopen:\n%s", h.screen())
 	}
 	if h.m.form.values.Name != "default" {
@@ -185,7 +185,7 @@ func TestCreateTakenNameReopensTheForm(t *testing.T) {
 func (h *harness) switchTo(slug string) {
 	h.t.Helper()
 	h.press("o")
-	if h.m.form == nil || h.m.form.kind != formSwitchOrg {
+	if h.m.form == nil || h.m.form.kind != actSwitchOrg {
 		h.t.Fatalf("o did not open the switcher:\n%s", h.screen())
 	}
 	h.pick(slug)
@@ -540,7 +540,7 @@ func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	demo(h.m.loadSeq, oldGen)
 	demo(h.m.loadSeq-1, h.m.gen)
 	// A mutation of demo finishing after the switch.
-	h.send(opDoneMsg{id: 99, gen: oldGen, kind: opCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
+	h.send(opDoneMsg{id: 99, gen: oldGen, kind: actCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
 		t.Fatalf("a stale result changed the list: %v", got)
 	}
@@ -582,7 +582,7 @@ func TestReadOnly(t *testing.T) {
 	h.mustShow("read-only")
 	for _, g := range []string{"default", "legacy", "staging"} {
 		h.selectGroup(g)
-		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d"} {
+		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d", "e"} {
 			h.press(k)
 			if h.m.form != nil || h.m.notice != nil || h.m.tokenDialog != nil {
 				t.Fatalf("%s on %s opened something in a read-only session:\n%s", k, g, h.screen())
@@ -603,7 +603,7 @@ func TestReadOnly(t *testing.T) {
 	short := h.screen()
 	h.press("?")
 	full := h.screen()
-	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete"} {
+	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete", "rename"} {
 		if strings.Contains(short, " "+desc) || strings.Contains(full, " "+desc) {
 			t.Errorf("the help offers %q in a read-only session", desc)
 		}
@@ -637,7 +637,7 @@ func TestReadOnlyKeysSayWhy(t *testing.T) {
 			if screen == "detail" {
 				h.press("enter")
 			}
-			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x"} {
+			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x", "e"} {
 				h.m.toast = toast{}
 				h.press(k)
 				if h.m.form != nil || h.m.notice != nil {
@@ -699,7 +699,7 @@ func TestResultsGoWithTheirScreen(t *testing.T) {
 	h.selectGroup("default")
 	h.press("m", "enter", "y")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != formTransfer {
+	if h.m.form == nil || h.m.form.kind != actTransfer {
 		t.Fatalf("the refused transfer's form did not reopen:\n%s", h.screen())
 	}
 	h.mustShow(refused) // above the form

@@ -190,21 +190,22 @@ func (f *flight) isDone() bool {
 	}
 }
 
-// changed records that a mutation of kind was sent for client's
-// organization, whether or not it succeeded (a timeout may still have
-// changed something): what is cached of that organization is dropped, so
-// the next load fetches it again, and a load in flight (which may predate
-// the change) is no longer joined. A transfer changes two organizations:
-// every organization of that API is dropped.
-func (c *Cache) changed(client *api.Client, kind opKind) {
-	if c == nil || kind == opToken || kind == opRotate {
-		return // tokens are not part of what is cached
+// changed records that a mutation was sent for client's organization,
+// whether or not it succeeded (a timeout may still have changed
+// something): what it touched of that organization's cache is dropped,
+// so the next load fetches it again, and a load in flight (which may
+// predate the change) is no longer joined. With touchEveryOrg (a transfer
+// changes two organizations), that of every organization of the API is.
+func (c *Cache) changed(client *api.Client, touched cacheTouch) {
+	if c == nil || touched&(touchGroups|touchDatabases) == 0 {
+		return
 	}
 	base, org := client.BaseURL(), client.Org()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for key, e := range c.entries {
-		if (key.kind == cacheGroups || key.kind == cacheDatabases) && key.base == base && (key.org == org || kind == opTransfer) {
+		hit := key.kind == cacheGroups && touched&touchGroups != 0 || key.kind == cacheDatabases && touched&touchDatabases != 0
+		if hit && key.base == base && (key.org == org || touched&touchEveryOrg != 0) {
 			e.gen++
 			e.cur = nil
 		}

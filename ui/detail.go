@@ -125,28 +125,6 @@ func locationStatus(g api.Group, l string) string {
 	return s
 }
 
-// actionsFor lists the actions that apply to g, with their keys.
-func (m *Model) actionsFor(g api.Group) []string {
-	k := m.keys
-	acts := []string{
-		k.AddLocation.Help().Key + " add location",
-	}
-	if len(g.Locations) > 1 {
-		acts = append(acts, k.RemoveLocation.Help().Key+" remove location")
-	}
-	if g.DeleteProtection {
-		acts = append(acts, k.Protect.Help().Key+" turn protection off")
-	} else {
-		acts = append(acts, k.Protect.Help().Key+" turn protection on")
-	}
-	acts = append(acts, k.Token.Help().Key+" create token", k.Rotate.Help().Key+" rotate tokens", k.Transfer.Help().Key+" transfer")
-	if g.Archived {
-		acts = append(acts, k.Unarchive.Help().Key+" unarchive")
-	}
-	acts = append(acts, k.Update.Help().Key+" update databases", k.Delete.Help().Key+" delete")
-	return acts
-}
-
 // wrapWords joins items with " · " into lines of at most width cells.
 func wrapWords(items []string, width int) []string {
 	var lines []string

@@ -143,23 +143,13 @@ func capitalize(s string) string {
 // checkFirst says that a change whose outcome is unknown may have been
 // made, and how to look before trying again: trying blindly could fail on
 // a name the first attempt took, or undo what it did.
-func (m *Model) checkFirst(kind opKind, inForm bool) string {
-	switch kind {
-	case opToken:
-		// Nothing to look at: a token is shown once, and another harms none.
-		return "A token may or may not have been created; creating another is safe."
-	case opRotate:
-		return "The tokens may or may not have been rotated; rotating them again is safe."
+func (m *Model) checkFirst(kind *action, inForm bool) string {
+	if kind.safeAgain {
+		return kind.unknown
 	}
-	what := map[opKind]string{
-		opCreate: "The group may or may not have been created.", opDelete: "The group may or may not have been deleted.",
-		opAddLocation: "The location may or may not have been added.", opRemoveLocation: "The location may or may not have been removed.",
-		opProtect: "Delete protection may or may not have changed.", opTransfer: "The group may or may not have been transferred.",
-		opUnarchive: "The group may or may not have been unarchived.", opUpdate: "The update may or may not have started.",
-	}[kind]
 	r := m.keys.Refresh.Help().Key
 	if inForm {
-		return what + " Press esc, then " + r + ", to check the list before trying again."
+		return kind.unknown + " Press esc, then " + r + ", to check the list before trying again."
 	}
-	return what + " Press " + r + " to check the list before trying again."
+	return kind.unknown + " Press " + r + " to check the list before trying again."
 }

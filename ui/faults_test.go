@@ -386,7 +386,7 @@ func (h *harness) fillCreate(name string) {
 // fillCreate entered.
 func (h *harness) mustKeepCreate(name string) {
 	h.t.Helper()
-	if h.m.form == nil || h.m.form.kind != formCreate {
+	if h.m.form == nil || h.m.form.kind != actCreate {
 		h.t.Fatalf("the create form is not open:\n%s", h.screen())
 	}
 	v := h.m.form.values

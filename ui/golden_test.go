@@ -59,6 +59,7 @@ func TestGoldens(t *testing.T) {
 		{"form_transfer", nil, []string{"j", "j", "m"}, "Transfer default to"},
 		{"form_update", nil, []string{"G", "U"}, "Update the databases of staging"},
 		{"form_delete", nil, []string{"G", "d"}, "Type staging to delete it"},
+		{"form_rename", nil, []string{"G", "e"}, "New name for staging"},
 		{"form_switch_org", nil, []string{"o"}, "Switch organization"},
 		{"notice_protected", nil, []string{"j", "d"}, "Delete protection is on"},
 		{"token_dialog", []option{withHandler(fixedToken)}, []string{"j", "j", "t", "enter", "j", "enter"}, "This token is shown once"},

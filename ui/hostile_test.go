@@ -218,7 +218,7 @@ func TestHostileManyOrganizations(t *testing.T) {
 	h := newHarness(t, withHandler(hostileRoutes(on("GET", "/v1/organizations", nil, 200, fixed(orgs.String())))))
 	// Loaded here rather than by o through the harness, which gives a
 	// command it does not recognise a fifth of a second.
-	h.send(loadOrgsCmd(h.m.ctx, h.m.client, formNone)())
+	h.send(loadOrgsCmd(h.m.ctx, h.m.client, nil)())
 	h.press("o")
 	if h.m.form == nil || len(h.m.orgs) != 2002 {
 		t.Fatalf("the switcher did not open with 2002 organizations (%d):\n%s", len(h.m.orgs), h.screen())
@@ -371,7 +371,7 @@ func TestPanicInUpdateIsContained(t *testing.T) {
 // what broke, and the next frames are the dashboard again.
 func TestPanicInViewIsContained(t *testing.T) {
 	h := newHarness(t)
-	h.m.form = &formState{kind: formCreate}
+	h.m.form = &formState{kind: actCreate}
 	v := h.m.View()
 	if h.m.internalErr == "" {
 		t.Fatal("the panic was not recorded")

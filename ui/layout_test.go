@@ -39,7 +39,7 @@ func snapshotView(m *Model) viewState {
 	if fs := m.form; fs != nil {
 		v := fs.values
 		v.mu.Lock()
-		s.Form = fmt.Sprintf("%d %q %q focus=%s %q %q %q %v %v %q %q %q %q", fs.kind, fs.group, fs.err,
+		s.Form = fmt.Sprintf("%s %q %q focus=%s %q %q %q %v %v %q %q %q %q", fs.kind.name, fs.group, fs.err,
 			fs.form.GetFocusedField().GetKey(), v.Name, v.Location, v.ExtMode, v.Extensions, v.Confirm, v.Expiration, v.Access, v.Org, v.Typed)
 		v.mu.Unlock()
 	}

@@ -236,11 +236,17 @@ func (m *Model) applyReadOnly() {
 	if !m.opts.ReadOnly {
 		return
 	}
-	for _, b := range m.mutationBindings() {
-		b.SetEnabled(false)
+	for _, a := range actions {
+		if !a.mutation {
+			continue
+		}
+		m.key(a).SetEnabled(false)
+		if a.more != nil {
+			for _, b := range a.more(&m.keys) {
+				b.SetEnabled(false)
+			}
+		}
 	}
-	// No token can be created, so there is none to copy.
-	m.keys.Copy.SetEnabled(false)
 }
 
 // checkTokenExpiry turns a known expiry into a warning.

@@ -45,14 +45,14 @@ type tokenValidatedMsg struct {
 type orgsLoadedMsg struct {
 	orgs []api.Organization
 	user api.User
-	then formKind
+	then *action
 	err  error
 }
 
 // opDoneMsg is the result of a mutation started by startOp.
 type opDoneMsg struct {
 	id, gen int
-	kind    opKind
+	kind    *action
 	group   string    // the group acted on
 	result  api.Group // the group as the server answered, when it did
 	config  *api.GroupConfig
@@ -70,29 +70,14 @@ type clearToastMsg struct{ id int }
 // copiedMsg reports the outcome of a clipboard copy.
 type copiedMsg struct{ err error }
 
-type opKind int
-
 // opKey names a change in flight: its kind and group, in the
 // organization of generation gen (a group of the same name elsewhere is
 // another group).
 type opKey struct {
 	gen   int
-	kind  opKind
+	kind  *action
 	group string
 }
-
-const (
-	opCreate opKind = iota
-	opDelete
-	opAddLocation
-	opRemoveLocation
-	opProtect
-	opToken
-	opRotate
-	opTransfer
-	opUnarchive
-	opUpdate
-)
 
 // loadGroupListCmd fetches the groups of the organization: one request,
 // whatever their number. It runs beside loadDatabasesCmd and each answers
@@ -130,7 +115,7 @@ func validateTokenCmd(ctx context.Context, c *api.Client, cache *Cache, gen int)
 
 // loadOrgsCmd fetches the organizations (and the user, whose personal
 // organization is among them) for the org switcher and transfers.
-func loadOrgsCmd(ctx context.Context, c *api.Client, then formKind) tea.Cmd {
+func loadOrgsCmd(ctx context.Context, c *api.Client, then *action) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer onPanic(c, func(err error) { msg = orgsLoadedMsg{err: err, then: then} })
 		orgs, err := c.ListOrganizations(ctx)

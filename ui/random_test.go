@@ -952,7 +952,7 @@ func TestLateAnswerDoesNotBringBackADeletedGroup(t *testing.T) {
 		t.Fatal("the delete did not reach the server")
 	}
 	// The delete's answer arrives first.
-	i := slices.IndexFunc(h.inflight, func(f flying) bool { op, ok := f.msg.(opDoneMsg); return ok && op.kind == opDelete })
+	i := slices.IndexFunc(h.inflight, func(f flying) bool { op, ok := f.msg.(opDoneMsg); return ok && op.kind == actDelete })
 	if i < 0 {
 		t.Fatal("the delete's answer is not in flight")
 	}

@@ -263,7 +263,7 @@ func TestTooSmallActsOnNothing(t *testing.T) {
 	h.resize(50, 12)
 	h.typeText("xyz")
 	h.press("backspace", "tab", "enter", "esc", "ctrl+u")
-	if h.m.form == nil || h.m.form.kind != formCreate {
+	if h.m.form == nil || h.m.form.kind != actCreate {
 		t.Fatal("keys closed the hidden form")
 	}
 	if f := h.m.form.form.GetFocusedField().GetKey(); f != "name" || h.m.form.values.Name != "orders" {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -77,8 +76,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.user.Username != "" {
 			m.user = msg.user.Username
 		}
-		if msg.then != formNone && m.form == nil {
-			return m, m.startForm(msg.then)
+		if msg.then != nil && m.form == nil {
+			return m, m.start(msg.then)
 		}
 		return m, nil
 	case opDoneMsg:
@@ -187,8 +186,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			cmds = append(cmds, loadLocationsCmd(m.ctx, m.client, m.opts.Cache))
 		}
 		return tea.Batch(cmds...)
-	case key.Matches(msg, k.SwitchOrg):
-		return m.withOrgs(formSwitchOrg)
+	}
+	if a, ok := m.actionAt(msg, func(a *action) bool { return a.anytime }); ok {
+		return m.start(a)
 	}
 	if m.screen == screenList {
 		if cmd, ok := m.listKey(msg); ok {
@@ -274,10 +274,9 @@ func (m *Model) scrollDetail(d int) {
 	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyH, 0))
 }
 
-// actionKey starts the action bound to msg, if any applies.
+// actionKey starts the action bound to msg, if any. In a read-only
+// dashboard a change's key says why it does nothing.
 func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	mutation := func(b key.Binding) bool { return key.Matches(msg, b) }
 	if m.opts.ReadOnly {
 		for _, b := range m.mutationBindings() {
 			// applyReadOnly disabled these, which never match, to keep
@@ -289,49 +288,8 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	switch {
-	case mutation(k.New):
-		return m.startForm(formCreate)
-	}
-	g, ok := m.selected()
-	if !ok {
-		return nil
-	}
-	switch {
-	case mutation(k.AddLocation):
-		return m.startForm(formAddLocation)
-	case mutation(k.RemoveLocation):
-		return m.startForm(formRemoveLocation)
-	case mutation(k.Protect):
-		on := !g.DeleteProtection
-		name := g.Name
-		label := "Turning delete protection on for " + name
-		if !on {
-			label = "Turning delete protection off for " + name
-		}
-		c := m.client
-		return m.startOp(label, opProtect, name, nil, func(ctx context.Context, r *opDoneMsg) {
-			cfg, err := c.SetDeleteProtection(ctx, name, on)
-			r.config, r.err = &cfg, err
-		})
-	case mutation(k.Token):
-		return m.startForm(formToken)
-	case mutation(k.Rotate):
-		return m.startForm(formRotate)
-	case mutation(k.Transfer):
-		return m.withOrgs(formTransfer)
-	case mutation(k.Unarchive):
-		if !g.Archived {
-			return m.showToast(toastInfo, text.Sanitize(g.Name)+" is not archived.")
-		}
-		name, c := g.Name, m.client
-		return m.startOp("Unarchiving "+name, opUnarchive, name, nil, func(ctx context.Context, r *opDoneMsg) {
-			r.result, r.err = c.UnarchiveGroup(ctx, name)
-		})
-	case mutation(k.Update):
-		return m.startForm(formUpdate)
-	case mutation(k.Delete):
-		return m.startForm(formDelete)
+	if a, ok := m.actionAt(msg, func(a *action) bool { return !a.anytime }); ok {
+		return m.start(a)
 	}
 	return nil
 }
@@ -343,25 +301,6 @@ func (m *Model) readOnlyText() string {
 		why = "it was started with --read-only, or read_only is set in the config file"
 	}
 	return "This dashboard is read-only: " + strings.TrimSuffix(text.Sanitize(why), ".") + "."
-}
-
-func (m *Model) mutationBindings() []*key.Binding {
-	k := &m.keys
-	return []*key.Binding{&k.New, &k.AddLocation, &k.RemoveLocation, &k.Protect, &k.Token, &k.Rotate, &k.Transfer, &k.Unarchive, &k.Update, &k.Delete}
-}
-
-// withOrgs opens a form that needs the organizations, fetching them first.
-func (m *Model) withOrgs(kind formKind) tea.Cmd {
-	if kind == formTransfer {
-		if _, ok := m.selected(); !ok {
-			return nil
-		}
-	}
-	if m.orgs != nil {
-		return m.startForm(kind)
-	}
-	m.pending[-1] = "Loading your organizations"
-	return tea.Batch(loadOrgsCmd(m.ctx, m.client, kind), m.spinner.Tick)
 }
 
 func (m *Model) dropPending(id int) { delete(m.pending, id) }
@@ -521,7 +460,7 @@ func (m *Model) removeGroup(name string) {
 
 // startOp runs fn as a command, with a spinner line in the footer until
 // its result arrives as an opDoneMsg. fs is the form to reopen if it fails.
-func (m *Model) startOp(label string, kind opKind, group string, fs *formState, fn func(ctx context.Context, r *opDoneMsg)) tea.Cmd {
+func (m *Model) startOp(label string, kind *action, group string, fs *formState, fn opFunc) tea.Cmd {
 	if cmd, busy := m.refuseInFlight(kind, group); busy {
 		return cmd
 	}
@@ -536,7 +475,7 @@ func (m *Model) startOp(label string, kind opKind, group string, fs *formState, 
 			defer onPanic(client, func(err error) { r.err = err })
 			fn(ctx, &r)
 		}()
-		cache.changed(client, kind)
+		cache.changed(client, kind.invalidates)
 		return r
 	})
 }
@@ -544,7 +483,7 @@ func (m *Model) startOp(label string, kind opKind, group string, fs *formState, 
 // refuseInFlight says so, and reports true, when a change of kind for
 // group is in flight already: sent again, it would do the same twice (or,
 // for a toggle, undo itself once both arrive).
-func (m *Model) refuseInFlight(kind opKind, group string) (tea.Cmd, bool) {
+func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
 	label, busy := m.inFlight[opKey{m.gen, kind, group}]
 	if !busy {
 		return nil, false
@@ -570,67 +509,18 @@ func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	}
 	if r.err != nil {
 		cmd := m.opFailed(r)
-		if api.IsNotFound(r.err) && r.kind != opCreate {
+		if api.IsNotFound(r.err) && r.kind.needsGroup {
 			// opFailed dropped the group, which is gone: see resync.
 			return tea.Batch(append(m.resync(), cmd)...)
 		}
 		return cmd
 	}
-	if r.kind != opToken && r.kind != opRotate {
-		// The list changes below, from the server's answer.
+	if r.kind.invalidates != 0 {
+		// The list changes, from the server's answer: a load in flight
+		// may predate it.
 		defer func() { cmd = tea.Batch(append(m.resync(), cmd)...) }()
 	}
-	name := text.Sanitize(r.group)
-	switch r.kind {
-	case opCreate:
-		if m.createDraft == r.retry.values {
-			m.createDraft = nil
-		}
-		m.upsertGroup(r.result)
-		m.setQuery(m.list.query)
-		m.selectGroup(r.result.Name)
-		return m.showToast(toastSuccess, fmt.Sprintf("Created %s at %s.", name, text.Sanitize(r.result.Primary)))
-	case opAddLocation, opRemoveLocation, opUnarchive, opUpdate:
-		// Only while the group is listed: one deleted or transferred
-		// since this change was sent must not come back with its answer.
-		if r.result.Name != "" && m.hasGroup(r.result.Name) {
-			m.upsertGroup(r.result)
-		}
-		msg := map[opKind]string{opAddLocation: "Added %s to %s.", opRemoveLocation: "Removed %s from %s.", opUnarchive: "%[2]s is awake again.", opUpdate: "The databases of %[2]s are updating to the latest version."}[r.kind]
-		loc := ""
-		if r.retry != nil {
-			loc = text.Sanitize(r.retry.values.Location)
-		}
-		return m.showToast(toastSuccess, fmt.Sprintf(msg, loc, name))
-	case opProtect:
-		if g, ok := m.groupByName(r.group); ok && r.config != nil {
-			g.DeleteProtection = r.config.DeleteProtection
-			m.upsertGroup(g)
-		}
-		state := "off"
-		if r.config != nil && r.config.DeleteProtection {
-			state = "on"
-		}
-		return m.showToast(toastSuccess, "Delete protection is "+state+" for "+name+".")
-	case opToken:
-		m.tokenDialog = &tokenDialog{group: r.group, token: r.token, access: r.retry.values.Access, expiration: r.retry.values.Expiration}
-		return nil
-	case opRotate:
-		return m.showToast(toastSuccess, "Rotated the tokens of "+name+": every earlier token is now invalid.")
-	case opTransfer:
-		m.removeGroup(r.group)
-		if m.screen == screenDetail && m.detailName == r.group {
-			m.screen = screenList
-		}
-		return m.showToast(toastSuccess, fmt.Sprintf("Transferred %s to %s.", name, text.Sanitize(r.retry.values.Org)))
-	case opDelete:
-		m.removeGroup(r.group)
-		if m.screen == screenDetail && m.detailName == r.group {
-			m.screen = screenList
-		}
-		return m.showToast(toastSuccess, "Deleted "+name+" and its databases.")
-	}
-	return nil
+	return r.kind.done(m, r)
 }
 
 // resync replaces a load in flight once the list has changed from a
@@ -651,18 +541,17 @@ func (m *Model) resync() []tea.Cmd {
 // has meanwhile opened another.
 func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 	msg := describe(r.err)
-	if r.kind == opCreate && api.IsConflict(r.err) {
-		msg = fmt.Sprintf("A group named %s already exists (%s). Choose another name.", text.Sanitize(r.group), text.Sanitize(serverMessage(r.err)))
-	}
-	if api.IsNotFound(r.err) && r.kind != opCreate {
-		// The group is gone: drop it rather than keep offering actions.
-		m.removeGroup(r.group)
-		if m.screen == screenDetail && m.detailName == r.group {
-			m.screen = screenList
+	if f := r.kind.failText; f != nil {
+		if s := f(r); s != "" {
+			msg = s
 		}
 	}
+	if api.IsNotFound(r.err) && r.kind.needsGroup {
+		// The group is gone: drop it rather than keep offering actions.
+		m.leaveGroup(r.group)
+	}
 	reopen := r.retry != nil && m.form == nil && m.tokenDialog == nil && !errors.Is(r.err, context.Canceled) &&
-		(r.retry.kind == formCreate || m.hasGroup(r.retry.group))
+		(!r.retry.kind.needsGroup || m.hasGroup(r.retry.group))
 	if outcomeUnknown(r.err) {
 		msg += " " + m.checkFirst(r.kind, reopen)
 	}

@@ -202,7 +202,7 @@ func (m *Model) viewForm(w, h int) string {
 	st := m.st
 	fs := m.form
 	var b strings.Builder
-	title := " " + st.DialogTitle.Render(fs.kind.title())
+	title := " " + st.DialogTitle.Render(fs.kind.title)
 	if fs.group != "" {
 		title += st.Muted.Render("  " + text.Sanitize(fs.group))
 	}
@@ -239,14 +239,23 @@ func (m *Model) viewTokenDialog(w int) string {
 func (m *Model) viewFullHelp(w int) string {
 	k := m.keys
 	h := m.helpModel(w)
+	// Moving, then the keys that change nothing (and those of the
+	// actions that change nothing), then the changes, seven a column.
+	view := append([]key.Binding{k.Filter, k.Sort, k.Refresh}, m.actionBindings(func(a *action) bool { return !a.mutation })...)
 	cols := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
-		{k.Filter, k.Sort, k.Refresh, k.SwitchOrg, k.Help, k.Quit, k.ForceQuit},
-		{k.New, k.AddLocation, k.RemoveLocation, k.Protect, k.Token, k.Copy, k.Rotate},
-		{k.Transfer, k.Unarchive, k.Update, k.Delete},
+		append(view, k.Help, k.Quit, k.ForceQuit),
+	}
+	for changes := m.actionBindings(func(a *action) bool { return a.mutation }); len(changes) > 0; {
+		n := min(len(changes), helpColumn)
+		cols = append(cols, changes[:n])
+		changes = changes[n:]
 	}
 	return m.st.PanelTitle.Render(" Keys") + "\n\n" + indent(h.FullHelpView(cols), 1) + "\n\n " + m.st.Muted.Render("Press any key to close.")
 }
+
+// helpColumn is how many changes a column of the full help lists.
+const helpColumn = 7
 
 // newHelp is the help view, styled for st's terminal.
 func newHelp(st styles.Styles) help.Model {
@@ -284,11 +293,11 @@ func (m *Model) shortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
 		}
 	case !m.loaded:
-		return []key.Binding{k.Refresh, k.SwitchOrg, k.Quit}
+		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:
-		return []key.Binding{back, k.AddLocation, k.RemoveLocation, k.Protect, k.Token, k.Delete, k.Help, k.Quit}
+		return append(append([]key.Binding{back}, m.footerBindings(onDetail)...), k.Help, k.Quit)
 	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort, k.New, k.Delete, k.SwitchOrg, k.Help, k.Quit}
+	return append(append([]key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}, m.footerBindings(onList)...), k.Help, k.Quit)
 }
 
 // maxStatusLines is how far a message in the footer may wrap.

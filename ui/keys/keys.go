@@ -19,7 +19,7 @@ type KeyMap struct {
 	New, AddLocation, RemoveLocation        key.Binding
 	Protect, Token, Copy, Rotate            key.Binding
 	Transfer, Unarchive, Update, Delete     key.Binding
-	SwitchOrg                               key.Binding
+	SwitchOrg, Rename                       key.Binding
 }
 
 // Default is the key map users of k9s and lazygit expect: vim keys and
@@ -55,6 +55,8 @@ func Default() KeyMap {
 		Update:         b("update databases", "U"),
 		Delete:         b("delete", "d"),
 		SwitchOrg:      b("switch org", "o"),
+		// e as in "edit the name": r and R are taken, and n is new.
+		Rename: b("rename", "e"),
 	}
 	// Arrows read better than their names in the help.
 	k.Up.SetHelp("↑/k", "up")
@@ -72,7 +74,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"help": &k.Help, "quit": &k.Quit, "new": &k.New, "add_location": &k.AddLocation,
 		"remove_location": &k.RemoveLocation, "protect": &k.Protect, "token": &k.Token, "copy": &k.Copy,
 		"rotate": &k.Rotate, "transfer": &k.Transfer, "unarchive": &k.Unarchive, "update": &k.Update,
-		"delete": &k.Delete, "switch_org": &k.SwitchOrg,
+		"delete": &k.Delete, "switch_org": &k.SwitchOrg, "rename": &k.Rename,
 	}
 }
 

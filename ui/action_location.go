@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/text"
+)
+
+// actAddLocation adds a location, where the group's databases get a
+// replica.
+var actAddLocation = &action{
+	name:        "add_location",
+	binding:     func(k *keys.KeyMap) *key.Binding { return &k.AddLocation },
+	mutation:    true,
+	needsGroup:  true,
+	footer:      onDetail,
+	invalidates: touchGroups | touchDatabases,
+	applies: func(m *Model, _ api.Group) *refusal {
+		if len(m.locs) == 0 {
+			return &refusal{kind: toastError, text: "The locations are not loaded yet; try again in a moment."}
+		}
+		return nil
+	},
+	title: "Add a location",
+	form: func(m *Model, fs *formState, g api.Group) ([]*huh.Group, string) {
+		opts := m.locationOptions(func(code string) bool { return g.HasLocation(code) })
+		if len(opts) == 0 {
+			return nil, text.Sanitize(g.Name) + " is already in every location."
+		}
+		return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("location").
+			Title("Add a location to " + text.Sanitize(g.Name)).
+			Description("Databases of the group get a replica there").Options(opts...).Value(&fs.values.Location).Height(10))}, ""
+	},
+	do: func(m *Model, fs *formState) tea.Cmd {
+		group, loc, c := fs.group, fs.values.Location, m.client
+		return m.startOp("Adding "+loc+" to "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
+			r.result, r.err = c.AddLocation(ctx, group, loc)
+		})
+	},
+	done: func(m *Model, r opDoneMsg) tea.Cmd {
+		m.applyAnswer(r.result)
+		return m.showToast(toastSuccess, fmt.Sprintf("Added %s to %s.", text.Sanitize(r.retry.values.Location), text.Sanitize(r.group)))
+	},
+	unknown: "The location may or may not have been added.",
+}
+
+// actRemoveLocation removes a location other than the primary, and the
+// replicas there.
+var actRemoveLocation = &action{
+	name:        "remove_location",
+	binding:     func(k *keys.KeyMap) *key.Binding { return &k.RemoveLocation },
+	mutation:    true,
+	needsGroup:  true,
+	footer:      onDetail,
+	invalidates: touchGroups | touchDatabases,
+	detail: func(g api.Group) string {
+		if len(g.Locations) > 1 {
+			return "remove location"
+		}
+		return ""
+	},
+	title: "Remove a location",
+	form: func(m *Model, fs *formState, g api.Group) ([]*huh.Group, string) {
+		v := fs.values
+		var opts []huh.Option[string]
+		for _, l := range g.Locations {
+			if l != g.Primary {
+				opts = append(opts, huh.NewOption(m.plainLocation(l), l))
+			}
+		}
+		if len(opts) == 0 {
+			return nil, text.Sanitize(g.Name) + " has only its primary location, which cannot be removed."
+		}
+		return []*huh.Group{
+			huh.NewGroup(huh.NewSelect[string]().Key("location").Title("Remove a location from " + text.Sanitize(g.Name)).
+				Description("The primary location (" + text.Sanitize(g.Primary) + ") always stays").Options(opts...).Accessor(bind(v, &v.Location))),
+			huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&v.Confirm).Affirmative("Remove").Negative("Cancel").
+				TitleFunc(v.locked(func() string { return "Remove " + text.Sanitize(v.Location) + " from " + text.Sanitize(g.Name) + "?" }), &v.Location).
+				Description("The replicas of every database of the group in that location are removed at once.")),
+		}, ""
+	},
+	do: func(m *Model, fs *formState) tea.Cmd {
+		if !fs.values.Confirm {
+			return nil
+		}
+		group, loc, c := fs.group, fs.values.Location, m.client
+		return m.startOp("Removing "+loc+" from "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
+			r.result, r.err = c.RemoveLocation(ctx, group, loc)
+		})
+	},
+	done: func(m *Model, r opDoneMsg) tea.Cmd {
+		m.applyAnswer(r.result)
+		return m.showToast(toastSuccess, fmt.Sprintf("Removed %s from %s.", text.Sanitize(r.retry.values.Location), text.Sanitize(r.group)))
+	},
+	unknown: "The location may or may not have been removed.",
+}
