@@ -631,7 +631,7 @@ func TestReadOnlyKeysSayWhy(t *testing.T) {
 		{"your SSH key is read-only", "This dashboard is read-only: your SSH key is read-only."},
 	} {
 		h := newHarness(t, readOnly())
-		h.m.opts.ReadOnlyReason = c.reason
+		h.m.readOnlyReason = c.reason
 		for _, screen := range []string{"list", "detail"} {
 			h.selectGroup("legacy")
 			if screen == "detail" {

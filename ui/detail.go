@@ -75,7 +75,7 @@ func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 		add(st.ColumnHeader.Render("  " + text.Pad("NAME", d.nameW) + " " + text.Pad("HOSTNAME", d.hostW) + " REGION"))
 		d.dbs = dbs
 	}
-	if withActions && !m.opts.ReadOnly {
+	if withActions && !m.readOnly {
 		d.tail = append(d.tail, "", text.Truncate(st.PanelTitle.Render("Actions"), width))
 		for _, line := range wrapWords(m.actionsFor(g), width-2) {
 			d.tail = append(d.tail, text.Truncate("  "+line, width))

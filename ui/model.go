@@ -102,19 +102,15 @@ type toast struct {
 
 // Model is the root model of the dashboard.
 type Model struct {
+	// common is shared with every component; embedded, so that the
+	// root reads m.st, m.keys, m.width as its components do.
+	*common
 	opts   Options
 	client *api.Client
-	st     styles.Styles
 	help   help.Model // styled once; View only sets its width
-	keys   keys.KeyMap
 	ctx    context.Context
 	cancel context.CancelFunc
-	now    func() time.Time
 
-	// width and height are the area drawn in: the terminal's size, capped
-	// at MaxWidth x MaxHeight; termW and termH are the size itself.
-	width, height int
-	termW, termH  int
 	// bodyH is the rows between the header and the footer, kept by
 	// relayout.
 	bodyH int
@@ -163,7 +159,6 @@ type Model struct {
 	tokenWarn string
 	quitting  bool
 
-	log *slog.Logger
 	// internalErr is the (redacted) message of the last panic Update or
 	// View recovered from; empty when there was none.
 	internalErr string
@@ -177,39 +172,20 @@ type notice struct {
 
 // New builds the dashboard.
 func New(opts Options) *Model {
-	if opts.Renderer == nil {
-		opts.Renderer = lipgloss.DefaultRenderer()
-	}
-	if opts.Palette == (styles.Palette{}) {
-		opts.Palette = styles.DefaultPalette()
-	}
-	if opts.Keys.Quit.Keys() == nil {
-		opts.Keys = keys.Default()
-	}
 	parent := opts.Context
 	if parent == nil {
 		parent = context.Background()
 	}
 	ctx, cancel := context.WithCancel(parent)
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	st := styles.New(opts.Renderer, opts.Palette)
+	c := newCommon(opts)
+	st := c.st
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := &Model{
+		common:   c,
 		opts:     opts,
 		client:   opts.Client,
-		st:       st,
-		keys:     opts.Keys,
 		ctx:      ctx,
 		cancel:   cancel,
-		now:      now,
-		log:      log,
 		user:     opts.User,
 		byName:   map[string]int{},
 		dbs:      map[string][]api.Database{},
@@ -218,10 +194,6 @@ func New(opts Options) *Model {
 		inFlight: map[opKey]string{},
 		spinner:  sp,
 		loading:  true,
-		width:    80,
-		height:   24,
-		termW:    80,
-		termH:    24,
 	}
 	m.list = newListState(st)
 	m.help = newHelp(st)
@@ -233,7 +205,7 @@ func New(opts Options) *Model {
 
 // applyReadOnly hides the mutation keys from the help and the key routing.
 func (m *Model) applyReadOnly() {
-	if !m.opts.ReadOnly {
+	if !m.readOnly {
 		return
 	}
 	for _, a := range actions {

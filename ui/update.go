@@ -277,7 +277,7 @@ func (m *Model) scrollDetail(d int) {
 // actionKey starts the action bound to msg, if any. In a read-only
 // dashboard a change's key says why it does nothing.
 func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
-	if m.opts.ReadOnly {
+	if m.readOnly {
 		for _, b := range m.mutationBindings() {
 			// applyReadOnly disabled these, which never match, to keep
 			// them out of the help; their keys are still known, so that
@@ -296,7 +296,7 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 
 // readOnlyText is what a mutation key says in a read-only dashboard.
 func (m *Model) readOnlyText() string {
-	why := m.opts.ReadOnlyReason
+	why := m.readOnlyReason
 	if why == "" {
 		why = "it was started with --read-only, or read_only is set in the config file"
 	}

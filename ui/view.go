@@ -105,7 +105,7 @@ func (m *Model) viewHeader(w int) string {
 	if m.user != "" {
 		parts = append(parts, st.Muted.Render("user "+text.Sanitize(m.user)))
 	}
-	if m.opts.ReadOnly {
+	if m.readOnly {
 		parts = append(parts, st.ReadOnlyBadge.String())
 	}
 	if m.stale != nil {
@@ -174,7 +174,7 @@ func (m *Model) viewList(w, h int) string {
 	}
 	if len(m.groups) == 0 {
 		empty := "No groups in " + text.Sanitize(m.orgLabel()) + " yet. Press " + m.keys.New.Help().Key + " to create one."
-		if m.opts.ReadOnly {
+		if m.readOnly {
 			empty = "No groups in " + text.Sanitize(m.orgLabel()) + " yet."
 		}
 		return top + "\n\n " + st.Empty.Render(empty)
