@@ -184,3 +184,10 @@ func (m *Model) renderDetail(width, height int) string {
 	scroll := min(m.detailScroll, max(d.len()-height, 0))
 	return strings.Join(d.lines(scroll, scroll+height), "\n")
 }
+
+// preview is the list's side panel: the top h lines of g's detail at w
+// cells, without the actions, which apply from the detail screen.
+func (m *Model) preview(g api.Group, w, h int) string {
+	d := m.detailDoc(g, w, false)
+	return strings.Join(d.lines(0, h), "\n")
+}

@@ -118,7 +118,7 @@ func (in *injector) hitCount() int {
 
 func anyRequest(*http.Request) bool { return true }
 
-func groupList(r *http.Request) bool {
+func groupListReq(r *http.Request) bool {
 	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/groups")
 }
 
@@ -301,7 +301,7 @@ func TestFaultOnRefreshKeepsTheLastGroups(t *testing.T) {
 			h.persistent()
 			h.selectGroup("legacy")
 			before := h.listed()
-			inj.arm(h, c, -1, groupList)
+			inj.arm(h, c, -1, groupListReq)
 			// Never hangs: two attempts of at most faultTimeout each,
 			// where runLive fails any API command still running after 15 s.
 			h.pressLive("r")
@@ -337,7 +337,7 @@ func TestFaultOnceOnAReadIsRetried(t *testing.T) {
 			h := newFaultHarness(t, &inj)
 			h.selectGroup("legacy")
 			h.reqs.reset()
-			inj.arm(h, c, 1, groupList)
+			inj.arm(h, c, 1, groupListReq)
 			start := time.Now()
 			h.pressLive("r")
 			took := time.Since(start)

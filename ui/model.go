@@ -115,28 +115,22 @@ type Model struct {
 	// relayout.
 	bodyH int
 
-	user     string
-	orgs     []api.Organization
-	locNames map[string]string
-	locs     []api.Location
-
-	groups   []api.Group
-	byName   map[string]int
-	dbs      map[string][]api.Database
-	dbsKnown bool
-	// dbsLoading: the databases of the latest load have not arrived yet.
-	dbsLoading bool
-	loading    bool
-	loaded     bool
-	loadErr    error
-	stale      error
+	user string
+	orgs []api.Organization
+	// dataset is the loaded data, which the components read; embedded,
+	// so that the root writes m.groups as it always has.
+	*dataset
+	loading bool
+	loaded  bool
+	loadErr error
+	stale   error
 	// dbsErr holds a failed databases load until its groups are in: it is
 	// told then, unless the groups failed too and say so themselves.
 	dbsErr  error
 	loadSeq int
 	gen     int
 
-	list         listState
+	list         groupList
 	screen       screen
 	detailName   string
 	detailScroll int
@@ -187,15 +181,13 @@ func New(opts Options) *Model {
 		ctx:      ctx,
 		cancel:   cancel,
 		user:     opts.User,
-		byName:   map[string]int{},
-		dbs:      map[string][]api.Database{},
-		locNames: map[string]string{},
+		dataset:  newDataset(),
 		pending:  map[int]string{},
 		inFlight: map[opKey]string{},
 		spinner:  sp,
 		loading:  true,
 	}
-	m.list = newListState(st)
+	m.list = newGroupList(c, m.dataset, m.preview)
 	m.help = newHelp(st)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)

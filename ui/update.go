@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -107,12 +108,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.form != nil {
 		return m, m.updateForm(msg)
 	}
-	if m.list.filtering {
-		var cmd tea.Cmd
-		m.list.filter, cmd = m.list.filter.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	cmd, _ := m.list.Update(msg)
+	return m, cmd
 }
 
 // handleKey routes a key: ctrl+c always quits; otherwise whatever has
@@ -151,7 +148,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.notice = nil
 		return nil
 	case m.list.filtering:
-		return m.updateFilter(msg)
+		cmd, _ := m.list.Update(msg)
+		return cmd
 	case m.showHelp:
 		if key.Matches(msg, m.keys.Quit) {
 			return m.quit()
@@ -172,7 +170,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if m.list.query != "" {
-			m.setQuery("")
+			m.list.setQuery("")
 		}
 		return nil
 	case key.Matches(msg, k.Refresh):
@@ -204,39 +202,24 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := m.keys
-	l := &m.list
-	if d, ok := m.navDelta(msg, max(l.height-1, 1), len(l.visible)); ok {
-		l.move(d)
-		return nil, true
+	if cmd, ok := m.list.Update(msg); ok {
+		return cmd, true
 	}
-	switch {
-	case key.Matches(msg, k.Filter):
-		l.filtering = true
-		l.filter.SetValue(l.query)
-		l.filter.CursorEnd()
-		return l.filter.Focus(), true
-	case key.Matches(msg, k.Sort):
-		keep := m.currentName()
-		l.sort = (l.sort + 1) % sortModes
-		l.resort(m.groups, m.dbs)
-		l.refilter(m.groups, keep)
-	case key.Matches(msg, k.Open):
+	if key.Matches(msg, m.keys.Open) {
 		if g, ok := m.selected(); ok {
 			m.screen = screenDetail
 			m.detailName = g.Name
 			m.detailScroll = 0
 		}
-	default:
-		return nil, false
+		return nil, true
 	}
-	return nil, true
+	return nil, false
 }
 
 func (m *Model) detailKey(msg tea.KeyMsg) bool {
 	// scrollDetail clamps to the document, so "all the way" can be
 	// larger than any document.
-	d, ok := m.navDelta(msg, max(m.bodyH-1, 1), math.MaxInt32)
+	d, ok := navDelta(m.keys, msg, max(m.bodyH-1, 1), math.MaxInt32)
 	if ok {
 		m.scrollDetail(d)
 	}
@@ -246,8 +229,7 @@ func (m *Model) detailKey(msg tea.KeyMsg) bool {
 // navDelta is how far a movement key moves the list's cursor or the
 // detail's scroll: a row, a page of page rows, or all total rows. ok is
 // false for any other key.
-func (m *Model) navDelta(msg tea.KeyMsg, page, total int) (d int, ok bool) {
-	k := m.keys
+func navDelta(k keys.KeyMap, msg tea.KeyMsg, page, total int) (d int, ok bool) {
 	switch {
 	case key.Matches(msg, k.Up):
 		return -1, true
@@ -305,48 +287,7 @@ func (m *Model) readOnlyText() string {
 
 func (m *Model) dropPending(id int) { delete(m.pending, id) }
 
-func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
-	l := &m.list
-	switch msg.Type {
-	case tea.KeyEsc:
-		l.filtering = false
-		l.filter.Blur()
-		m.setQuery("")
-		return nil
-	case tea.KeyEnter:
-		l.filtering = false
-		l.filter.Blur()
-		return nil
-	case tea.KeyUp, tea.KeyDown:
-		// Moving while filtering keeps the filter open.
-		if msg.Type == tea.KeyUp {
-			l.move(-1)
-		} else {
-			l.move(1)
-		}
-		return nil
-	}
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	if v := l.filter.Value(); v != l.query {
-		m.setQuery(v)
-	}
-	return cmd
-}
-
-func (m *Model) setQuery(q string) {
-	keep := m.currentName()
-	m.list.query = q
-	m.list.filter.SetValue(q)
-	m.list.refilter(m.groups, keep)
-}
-
-func (m *Model) currentName() string {
-	if i, ok := m.list.current(); ok {
-		return m.groups[i].Name
-	}
-	return ""
-}
+func (m *Model) currentName() string { return m.list.currentName() }
 
 // locationsFailed starts the message of a failed load of the locations.
 const locationsFailed = "Could not load the locations: "
@@ -401,8 +342,8 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 	m.dbs, m.dbsKnown = msg.data.dbs, true
 	if m.list.sort == sortDatabases {
 		keep := m.currentName()
-		m.list.resort(m.groups, m.dbs)
-		m.list.refilter(m.groups, keep)
+		m.list.resort()
+		m.list.refilter(keep)
 	}
 	return nil
 }
@@ -427,8 +368,8 @@ func (m *Model) setGroupsIndexed(groups []api.Group, byName map[string]int) {
 	keep, pos := m.currentName(), m.list.cursor
 	m.groups, m.byName = groups, byName
 	m.list.dataChanged()
-	m.list.resort(m.groups, m.dbs)
-	m.list.refilter(m.groups, keep)
+	m.list.resort()
+	m.list.refilter(keep)
 	if keep != "" && m.currentName() != keep {
 		m.list.cursor = pos
 		m.list.clamp()
@@ -569,15 +510,7 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 
 func (m *Model) hasGroup(name string) bool { _, ok := m.byName[name]; return ok }
 
-func (m *Model) selectGroup(name string) {
-	for pos, i := range m.list.visible {
-		if m.groups[i].Name == name {
-			m.list.cursor = pos
-			m.list.clamp()
-			return
-		}
-	}
-}
+func (m *Model) selectGroup(name string) { m.list.selectName(name) }
 
 // switchOrg points the dashboard at another organization. Results still
 // in flight for the old one are dropped when they arrive (gen changes).
@@ -594,8 +527,8 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.list.filter.SetValue("")
 	// The sorted order holds indices into the old groups: drop it too,
 	// or the list would point past the (now empty) groups.
-	m.list.resort(nil, nil)
-	m.list.refilter(nil, "")
+	m.list.resort()
+	m.list.refilter("")
 	m.createDraft = nil
 	cmds := append(m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {

@@ -66,14 +66,9 @@ func (m *Model) relayout() bool {
 	w := m.width
 	before := m.bodyH
 	m.bodyH = max(m.height-m.headerLines()-m.footerLines(w), 1)
-	// The list's rows are the body less the summary line and the column
-	// header (viewList, renderList).
-	m.list.height = max(m.bodyH-2, 1)
-	m.list.clamp()
-	if m.list.filtering {
-		// The count stays beside the filter while typing: it is the feedback.
-		m.list.filter.Width = max(w-6-lipgloss.Width(m.listSummary()), 10)
-	}
+	// The client can change under the list (an organization switch).
+	m.org = m.orgLabel()
+	m.list.SetSize(w, m.bodyH)
 	return m.bodyH != before
 }
 
@@ -158,44 +153,7 @@ func (m *Model) viewBody(w, h int) string {
 	if m.screen == screenDetail {
 		return indent(m.renderDetail(w-2, h), 1)
 	}
-	return m.viewList(w, h)
-}
-
-func (m *Model) viewList(w, h int) string {
-	st := m.st
-	l := &m.list
-	var top string
-	switch {
-	case l.filtering:
-		// relayout sized the filter to leave room for the summary.
-		top = " " + l.filter.View() + "  " + st.Muted.Render(m.listSummary())
-	default:
-		top = " " + st.Muted.Render(m.listSummary())
-	}
-	if len(m.groups) == 0 {
-		empty := "No groups in " + text.Sanitize(m.orgLabel()) + " yet. Press " + m.keys.New.Help().Key + " to create one."
-		if m.readOnly {
-			empty = "No groups in " + text.Sanitize(m.orgLabel()) + " yet."
-		}
-		return top + "\n\n " + st.Empty.Render(empty)
-	}
-	if len(l.visible) == 0 {
-		return top + "\n\n " + st.Empty.Render("No group matches. Press "+m.keys.Back.Help().Key+" to clear the filter.")
-	}
-	listW := w
-	if w >= sidePanelWidth {
-		listW = w * 55 / 100
-	}
-	list := m.renderList(listW - 1)
-	if listW == w {
-		return top + "\n" + list
-	}
-	panel := ""
-	if i, ok := l.current(); ok {
-		d := m.detailDoc(m.groups[i], w-listW-4, false)
-		panel = st.Panel.Width(w - listW - 2).Height(h - 3).Render(strings.Join(d.lines(0, h-3), "\n"))
-	}
-	return top + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, fitHeight(list, h-1), " ", panel)
+	return m.list.View()
 }
 
 func (m *Model) viewForm(w, h int) string {
@@ -241,11 +199,9 @@ func (m *Model) viewFullHelp(w int) string {
 	h := m.helpModel(w)
 	// Moving, then the keys that change nothing (and those of the
 	// actions that change nothing), then the changes, seven a column.
-	view := append([]key.Binding{k.Filter, k.Sort, k.Refresh}, m.actionBindings(func(a *action) bool { return !a.mutation })...)
-	cols := [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
-		append(view, k.Help, k.Quit, k.ForceQuit),
-	}
+	cols := m.list.FullHelp()
+	view := append(append(cols[1], k.Refresh), m.actionBindings(func(a *action) bool { return !a.mutation })...)
+	cols[1] = append(view, k.Help, k.Quit, k.ForceQuit)
 	for changes := m.actionBindings(func(a *action) bool { return a.mutation }); len(changes) > 0; {
 		n := min(len(changes), helpColumn)
 		cols = append(cols, changes[:n])
@@ -287,17 +243,13 @@ func (m *Model) shortHelp() []key.Binding {
 		back.SetHelp(back.Help().Key, "close")
 		return []key.Binding{k.Copy, back}
 	case m.list.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
-		}
+		return m.list.ShortHelp()
 	case !m.loaded:
 		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:
 		return append(append([]key.Binding{back}, m.footerBindings(onDetail)...), k.Help, k.Quit)
 	}
-	return append(append([]key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}, m.footerBindings(onList)...), k.Help, k.Quit)
+	return append(append(m.list.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
 }
 
 // maxStatusLines is how far a message in the footer may wrap.
