@@ -248,7 +248,7 @@ func (m *Model) applyAnswer(g api.Group) {
 // detail if it is open.
 func (m *Model) leaveGroup(name string) {
 	m.removeGroup(name)
-	if m.screen == screenDetail && m.detailName == name {
+	if m.screen == screenDetail && m.detail.name == name {
 		m.screen = screenList
 	}
 }

@@ -130,10 +130,9 @@ type Model struct {
 	loadSeq int
 	gen     int
 
-	list         groupList
-	screen       screen
-	detailName   string
-	detailScroll int
+	list   groupList
+	screen screen
+	detail detailView
 
 	form        *formState
 	createDraft *formValues
@@ -187,7 +186,8 @@ func New(opts Options) *Model {
 		spinner:  sp,
 		loading:  true,
 	}
-	m.list = newGroupList(c, m.dataset, m.preview)
+	m.detail = newDetailView(c, m.dataset, m.actionsFor)
+	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.help = newHelp(st)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
@@ -308,7 +308,6 @@ func (m *Model) setToast(kind toastKind, text string, background bool) tea.Cmd {
 // selected is the group the actions apply to: the detail view's, or the
 // one under the list cursor.
 func (m *Model) selected() (api.Group, bool) {
-	name := m.detailName
 	if m.screen == screenList {
 		i, ok := m.list.current()
 		if !ok {
@@ -316,11 +315,7 @@ func (m *Model) selected() (api.Group, bool) {
 		}
 		return m.groups[i], true
 	}
-	i, ok := m.byName[name]
-	if !ok {
-		return api.Group{}, false
-	}
-	return m.groups[i], true
+	return m.detail.group()
 }
 
 // orgLabel is the organization as users know it: the slug, or "personal".

@@ -689,7 +689,7 @@ func (s *randomSequence) check() {
 	if m.form != nil && m.form.form == nil {
 		s.fail("a form state without a form")
 	}
-	if m.screen == screenDetail && m.detailName == "" {
+	if m.screen == screenDetail && m.detail.name == "" {
 		s.fail("the detail screen has no group")
 	}
 }

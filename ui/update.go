@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 
@@ -208,8 +207,7 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, m.keys.Open) {
 		if g, ok := m.selected(); ok {
 			m.screen = screenDetail
-			m.detailName = g.Name
-			m.detailScroll = 0
+			m.detail.Open(g.Name)
 		}
 		return nil, true
 	}
@@ -217,12 +215,7 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 }
 
 func (m *Model) detailKey(msg tea.KeyMsg) bool {
-	// scrollDetail clamps to the document, so "all the way" can be
-	// larger than any document.
-	d, ok := navDelta(m.keys, msg, max(m.bodyH-1, 1), math.MaxInt32)
-	if ok {
-		m.scrollDetail(d)
-	}
+	_, ok := m.detail.Update(msg)
 	return ok
 }
 
@@ -245,15 +238,6 @@ func navDelta(k keys.KeyMap, msg tea.KeyMsg, page, total int) (d int, ok bool) {
 		return total, true
 	}
 	return 0, false
-}
-
-func (m *Model) scrollDetail(d int) {
-	g, ok := m.selected()
-	if !ok {
-		return
-	}
-	doc := m.detailDoc(g, max(m.width-2, 10), true)
-	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyH, 0))
 }
 
 // actionKey starts the action bound to msg, if any. In a read-only

@@ -69,6 +69,7 @@ func (m *Model) relayout() bool {
 	// The client can change under the list (an organization switch).
 	m.org = m.orgLabel()
 	m.list.SetSize(w, m.bodyH)
+	m.detail.SetSize(w, m.bodyH)
 	return m.bodyH != before
 }
 
@@ -151,7 +152,7 @@ func (m *Model) viewBody(w, h int) string {
 		}
 	}
 	if m.screen == screenDetail {
-		return indent(m.renderDetail(w-2, h), 1)
+		return m.detail.View()
 	}
 	return m.list.View()
 }
@@ -247,7 +248,7 @@ func (m *Model) shortHelp() []key.Binding {
 	case !m.loaded:
 		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:
-		return append(append([]key.Binding{back}, m.footerBindings(onDetail)...), k.Help, k.Quit)
+		return append(append(m.detail.ShortHelp(), m.footerBindings(onDetail)...), k.Help, k.Quit)
 	}
 	return append(append(m.list.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
 }
