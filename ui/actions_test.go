@@ -638,7 +638,7 @@ func TestReadOnlyKeysSayWhy(t *testing.T) {
 				h.press("enter")
 			}
 			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x", "e"} {
-				h.m.toast = toast{}
+				h.m.footer.toast = toast{}
 				h.press(k)
 				if h.m.form != nil || h.m.notice != nil {
 					t.Fatalf("%s opened something in a read-only dashboard:\n%s", k, h.screen())

@@ -355,8 +355,8 @@ func TestFaultOnceOnAReadIsRetried(t *testing.T) {
 			if n := h.count(listRq); n != 2 {
 				t.Errorf("%d group list requests, want 2 (the fault, then the retry)", n)
 			}
-			if strings.Contains(h.header(), "stale") || h.m.toast.kind == toastError {
-				t.Errorf("the retried refresh failed (%q):\n%s", h.m.toast.text, h.screen())
+			if strings.Contains(h.header(), "stale") || h.m.footer.toast.kind == toastError {
+				t.Errorf("the retried refresh failed (%q):\n%s", h.m.footer.toast.text, h.screen())
 			}
 			if len(h.listed()) != 6 || h.m.currentName() != "legacy" {
 				t.Errorf("after the retried refresh: %v, cursor on %q", h.listed(), h.m.currentName())

@@ -33,7 +33,7 @@ func snapshotView(m *Model) viewState {
 		Screen: m.screen, DetailName: m.detail.name, DetailScroll: m.detail.scroll, ShowHelp: m.showHelp,
 		Cursor: l.cursor, Offset: l.offset, ListHeight: l.height, Filtering: l.filtering,
 		Query: l.query, FilterValue: l.filter.Value(), FilterWidth: l.filter.Width,
-		Visible: slices.Clone(l.visible), BodyH: m.bodyH, Toast: m.toast, InternalErr: m.internalErr,
+		Visible: slices.Clone(l.visible), BodyH: m.bodyH, Toast: m.footer.toast, InternalErr: m.internalErr,
 		Pending: fmt.Sprint(m.pending),
 	}
 	if fs := m.form; fs != nil {

@@ -82,24 +82,6 @@ const (
 	screenDetail
 )
 
-type toastKind int
-
-const (
-	toastInfo toastKind = iota
-	toastSuccess
-	toastError
-)
-
-type toast struct {
-	text string
-	kind toastKind
-	id   int
-	// background marks news about the data (a failed refresh), as
-	// opposed to the outcome of something the user did, which belongs to
-	// the screen that caused it and goes when the next form opens.
-	background bool
-}
-
 // Model is the root model of the dashboard.
 type Model struct {
 	// common is shared with every component; embedded, so that the
@@ -146,7 +128,7 @@ type Model struct {
 	inFlight map[opKey]string
 	nextOp   int
 	spinner  spinner.Model
-	toast    toast
+	footer   statusBar
 	showHelp bool
 
 	tokenWarn string
@@ -189,6 +171,7 @@ func New(opts Options) *Model {
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.help = newHelp(st)
+	m.footer = newStatusBar(c)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
 	m.relayout()
@@ -288,21 +271,11 @@ func (m *Model) showBackgroundToast(kind toastKind, text string) tea.Cmd {
 }
 
 // clearActionToast removes the outcome of an earlier action from the
-// footer: a form that opens is about something else, and would show
-// it cut, as if it were its own.
-func (m *Model) clearActionToast() {
-	if !m.toast.background {
-		m.toast = toast{id: m.toast.id}
-	}
-}
+// footer (statusBar.clearAction).
+func (m *Model) clearActionToast() { m.footer.clearAction() }
 
 func (m *Model) setToast(kind toastKind, text string, background bool) tea.Cmd {
-	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1, background: background}
-	d := 4 * time.Second
-	if kind == toastError {
-		d = 10 * time.Second
-	}
-	return clearToastAfter(m.toast.id, d)
+	return m.footer.Show(kind, text, background)
 }
 
 // selected is the group the actions apply to: the detail view's, or the

@@ -46,8 +46,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, m.showBackgroundToast(toastError, locationsFailed+describe(msg.err))
 		}
-		if strings.HasPrefix(m.toast.text, locationsFailed) {
-			m.toast = toast{id: m.toast.id} // no longer true
+		if strings.HasPrefix(m.footer.toast.text, locationsFailed) {
+			m.footer.clear() // no longer true
 		}
 		m.locs = msg.locs
 		m.locNames = make(map[string]string, len(msg.locs))
@@ -92,10 +92,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case clearToastMsg:
-		if msg.id == m.toast.id {
-			m.toast = toast{id: m.toast.id}
-		}
-		return m, nil
+		cmd, _ := m.footer.Update(msg)
+		return m, cmd
 	case copiedMsg:
 		if msg.err != nil {
 			return m, m.showToast(toastError, "Could not copy the token: "+msg.err.Error())

@@ -46,7 +46,7 @@ func (m *Model) view() string {
 			m.termW, m.termH, minWidth, minHeight, m.keys.Quit.Help().Key), w, h)
 	}
 	header := m.viewHeader(w)
-	footer := m.viewFooter(w)
+	footer := m.footer.View()
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(footer)
 	body := m.viewBody(w, bodyH)
 	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
@@ -65,7 +65,8 @@ func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHei
 func (m *Model) relayout() bool {
 	w := m.width
 	before := m.bodyH
-	m.bodyH = max(m.height-m.headerLines()-m.footerLines(w), 1)
+	m.footer.SetSize(w, m.footerInput())
+	m.bodyH = max(m.height-m.headerLines()-m.footer.Height(), 1)
 	// The client can change under the list (an organization switch).
 	m.org = m.orgLabel()
 	m.list.SetSize(w, m.bodyH)
@@ -85,9 +86,25 @@ func (m *Model) headerLines() int {
 	return n
 }
 
-// footerLines is the number of lines viewFooter draws at width w.
-func (m *Model) footerLines(w int) int {
-	return len(m.status(w)) + 1 // and the keys
+// footerInput is what the footer shows that the root knows: what is in
+// flight, whether a refresh is, and the keys that apply now.
+func (m *Model) footerInput() statusInput {
+	in := statusInput{
+		refreshing: m.loading && m.loaded,
+		underForm:  m.form != nil,
+		keys:       m.shortHelp(),
+	}
+	if len(m.pending) > 0 || in.refreshing {
+		in.spinner = m.spinner.View()
+	}
+	if len(m.pending) > 0 {
+		labels := make([]string, 0, len(m.pending))
+		for _, l := range m.pending {
+			labels = append(labels, text.Sanitize(l))
+		}
+		in.pending = pendingSummary(labels)
+	}
+	return in
 }
 
 func (m *Model) viewHeader(w int) string {
@@ -251,75 +268,6 @@ func (m *Model) shortHelp() []key.Binding {
 		return append(append(m.detail.ShortHelp(), m.footerBindings(onDetail)...), k.Help, k.Quit)
 	}
 	return append(append(m.list.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
-}
-
-// maxStatusLines is how far a message in the footer may wrap.
-const maxStatusLines = 3
-
-// statusLine is a line of the footer's message, and its style (nil: drawn
-// as it is).
-type statusLine struct {
-	text  string
-	style *lipgloss.Style
-}
-
-// status is the footer's message at width w: what is in flight, and the
-// last message, which it must not hide (a key pressed while a change is
-// in flight says why it did nothing). relayout counts its lines,
-// viewFooter draws them.
-func (m *Model) status(w int) []statusLine {
-	st := m.st
-	var lines []statusLine
-	if len(m.pending) > 0 {
-		labels := make([]string, 0, len(m.pending))
-		for _, l := range m.pending {
-			labels = append(labels, text.Sanitize(l))
-		}
-		lines = append(lines, statusLine{text: m.spinner.View() + " " + pendingSummary(labels)})
-	}
-	if m.toast.text != "" {
-		style := st.Info
-		switch m.toast.kind {
-		case toastSuccess:
-			style = st.Success
-		case toastError:
-			style = st.Error
-		}
-		msg := []string{m.toast.text}
-		if m.form == nil {
-			// Wrapped, not cut: what failed and what to do about it
-			// come last. Under a form it is news from elsewhere (the
-			// form's own error is above it): one line, so the form
-			// keeps its rows.
-			msg = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
-			if len(msg) > maxStatusLines {
-				msg = append(msg[:maxStatusLines-1], strings.Join(msg[maxStatusLines-1:], " "))
-			}
-		}
-		for _, l := range msg {
-			lines = append(lines, statusLine{text: l, style: &style})
-		}
-	}
-	if len(lines) == 0 && m.loading && m.loaded {
-		lines = append(lines, statusLine{text: m.spinner.View() + st.Muted.Render(" Refreshing…")})
-	}
-	if len(lines) == 0 {
-		lines = append(lines, statusLine{})
-	}
-	return lines
-}
-
-func (m *Model) viewFooter(w int) string {
-	var b strings.Builder
-	for _, l := range m.status(w) {
-		s := l.text
-		if l.style != nil {
-			s = l.style.Render(s)
-		}
-		b.WriteString(text.Truncate(" "+s, w) + "\n")
-	}
-	b.WriteString(text.Truncate(" "+m.helpModel(w).ShortHelpView(m.shortHelp()), w))
-	return b.String()
 }
 
 // pendingSummary names one operation in flight, and counts the others. The
