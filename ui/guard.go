@@ -72,7 +72,8 @@ func (m *Model) recovered(r any, inView bool) tea.Cmd {
 	}
 	m.internalErr = msg
 	if inView {
-		m.form, m.tokenDialog, m.showHelp = nil, nil, false
+		m.form, m.tokenDialog = nil, nil
+		m.help.Close()
 		m.screen = screenList
 		if m.list.filtering {
 			m.list.filtering = false

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -89,7 +88,6 @@ type Model struct {
 	*common
 	opts   Options
 	client *api.Client
-	help   help.Model // styled once; View only sets its width
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -129,7 +127,7 @@ type Model struct {
 	nextOp   int
 	spinner  spinner.Model
 	footer   statusBar
-	showHelp bool
+	help     helpView
 
 	tokenWarn string
 	quitting  bool
@@ -170,7 +168,7 @@ func New(opts Options) *Model {
 	}
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
-	m.help = newHelp(st)
+	m.help = newHelpView(c)
 	m.footer = newStatusBar(c)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)

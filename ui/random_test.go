@@ -730,7 +730,7 @@ func listConsistent(m *Model) string {
 
 // atRest is the list screen with nothing over it and no filter.
 func atRest(m *Model) bool {
-	return m.form == nil && m.tokenDialog == nil && m.notice == nil && !m.showHelp &&
+	return m.form == nil && m.tokenDialog == nil && m.notice == nil && !m.help.open &&
 		!m.list.filtering && m.list.query == "" && m.screen == screenList
 }
 

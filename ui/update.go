@@ -147,19 +147,19 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case m.list.filtering:
 		cmd, _ := m.list.Update(msg)
 		return cmd
-	case m.showHelp:
+	case m.help.open:
 		if key.Matches(msg, m.keys.Quit) {
 			return m.quit()
 		}
-		m.showHelp = false
-		return nil
+		cmd, _ := m.help.Update(msg)
+		return cmd
 	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.help.Open(m.fullHelp())
 		return nil
 	case key.Matches(msg, k.Back):
 		if m.screen == screenDetail {

@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/seed372e9e9a/turso-groups/ui/styles"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -71,6 +69,7 @@ func (m *Model) relayout() bool {
 	m.org = m.orgLabel()
 	m.list.SetSize(w, m.bodyH)
 	m.detail.SetSize(w, m.bodyH)
+	m.help.SetSize(w, m.bodyH)
 	return m.bodyH != before
 }
 
@@ -155,8 +154,8 @@ func (m *Model) viewBody(w, h int) string {
 		return m.viewTokenDialog(w)
 	case m.notice != nil:
 		return st.Dialog.Width(min(w-4, 76)).Render(st.DialogTitle.Render(m.notice.title) + "\n\n" + m.notice.body + "\n\n" + st.Muted.Render("Press any key to close."))
-	case m.showHelp:
-		return m.viewFullHelp(w)
+	case m.help.open:
+		return m.help.View()
 	}
 	if !m.loaded {
 		switch {
@@ -212,11 +211,11 @@ func (m *Model) viewTokenDialog(w int) string {
 	return st.Dialog.Width(width).Render(body)
 }
 
-func (m *Model) viewFullHelp(w int) string {
+// fullHelp is the columns of the full help: the list's moving and its
+// own keys, then the keys that change nothing (and those of the actions
+// that change nothing), then the changes, seven a column.
+func (m *Model) fullHelp() [][]key.Binding {
 	k := m.keys
-	h := m.helpModel(w)
-	// Moving, then the keys that change nothing (and those of the
-	// actions that change nothing), then the changes, seven a column.
 	cols := m.list.FullHelp()
 	view := append(append(cols[1], k.Refresh), m.actionBindings(func(a *action) bool { return !a.mutation })...)
 	cols[1] = append(view, k.Help, k.Quit, k.ForceQuit)
@@ -225,29 +224,11 @@ func (m *Model) viewFullHelp(w int) string {
 		cols = append(cols, changes[:n])
 		changes = changes[n:]
 	}
-	return m.st.PanelTitle.Render(" Keys") + "\n\n" + indent(h.FullHelpView(cols), 1) + "\n\n " + m.st.Muted.Render("Press any key to close.")
+	return cols
 }
 
 // helpColumn is how many changes a column of the full help lists.
 const helpColumn = 7
-
-// newHelp is the help view, styled for st's terminal.
-func newHelp(st styles.Styles) help.Model {
-	h := help.New()
-	h.ShortSeparator = " · "
-	h.Styles = help.Styles{
-		Ellipsis: st.HelpSep, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
-		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
-	}
-	return h
-}
-
-// helpModel is the help view for a width of w.
-func (m *Model) helpModel(w int) help.Model {
-	h := m.help
-	h.Width = max(w-2, 10)
-	return h
-}
 
 // shortHelp is the keys that apply now.
 func (m *Model) shortHelp() []key.Binding {
