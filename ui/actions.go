@@ -120,7 +120,7 @@ type refusal struct {
 // refuse shows why an action does not apply.
 func (m *Model) refuse(r *refusal) tea.Cmd {
 	if r.title != "" {
-		m.notice = &notice{title: r.title, body: r.text}
+		m.notice = newNotice(m.common, r.title, r.text)
 		return nil
 	}
 	return m.showToast(r.kind, r.text)

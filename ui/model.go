@@ -137,12 +137,6 @@ type Model struct {
 	internalErr string
 }
 
-// notice is a message box that needs the user's attention (why a delete
-// cannot proceed, say); any key closes it.
-type notice struct {
-	title, body string
-}
-
 // New builds the dashboard.
 func New(opts Options) *Model {
 	parent := opts.Context

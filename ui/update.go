@@ -140,9 +140,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case m.form != nil:
 		return m.updateForm(msg)
 	case m.tokenDialog != nil:
-		return m.updateTokenDialog(msg)
+		cmd, closed := m.tokenDialog.Update(msg)
+		if closed {
+			// Closing forgets the token: it exists only on the user's
+			// screen and clipboard.
+			m.tokenDialog = nil
+		}
+		return cmd
 	case m.notice != nil:
-		m.notice = nil
+		if _, closed := m.notice.Update(msg); closed {
+			m.notice = nil
+		}
 		return nil
 	case m.list.filtering:
 		cmd, _ := m.list.Update(msg)

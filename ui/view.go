@@ -70,6 +70,12 @@ func (m *Model) relayout() bool {
 	m.list.SetSize(w, m.bodyH)
 	m.detail.SetSize(w, m.bodyH)
 	m.help.SetSize(w, m.bodyH)
+	if m.tokenDialog != nil {
+		m.tokenDialog.SetSize(w, m.bodyH)
+	}
+	if m.notice != nil {
+		m.notice.SetSize(w, m.bodyH)
+	}
 	return m.bodyH != before
 }
 
@@ -151,9 +157,9 @@ func (m *Model) viewBody(w, h int) string {
 	case m.form != nil:
 		return m.viewForm(w, h)
 	case m.tokenDialog != nil:
-		return m.viewTokenDialog(w)
+		return m.tokenDialog.View()
 	case m.notice != nil:
-		return st.Dialog.Width(min(w-4, 76)).Render(st.DialogTitle.Render(m.notice.title) + "\n\n" + m.notice.body + "\n\n" + st.Muted.Render("Press any key to close."))
+		return m.notice.View()
 	case m.help.open:
 		return m.help.View()
 	}
@@ -192,25 +198,6 @@ func (m *Model) viewForm(w, h int) string {
 	return b.String()
 }
 
-func (m *Model) viewTokenDialog(w int) string {
-	st := m.st
-	d := m.tokenDialog
-	access := "full access"
-	if d.access == "read-only" {
-		access = "read only"
-	}
-	exp := "never expires"
-	if d.expiration != "" && d.expiration != "never" {
-		exp = "expires in " + text.Sanitize(d.expiration)
-	}
-	width := min(w-4, 100)
-	body := st.DialogTitle.Render("Token for "+text.Sanitize(d.group)) + st.Muted.Render("  "+access+", "+exp) + "\n\n" +
-		st.Token.Render(ansi.Hardwrap(text.SanitizeWhole(d.token), width-4, true)) + "\n\n" +
-		st.Warning.Render("This token is shown once: it cannot be retrieved again.") + "\n" +
-		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, "+m.keys.Back.Help().Key+" to close.")
-	return st.Dialog.Width(width).Render(body)
-}
-
 // fullHelp is the columns of the full help: the list's moving and its
 // own keys, then the keys that change nothing (and those of the actions
 // that change nothing), then the changes, seven a column.
@@ -239,8 +226,7 @@ func (m *Model) shortHelp() []key.Binding {
 		back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (forms.go)
 		return append(m.form.form.KeyBinds(), back, k.ForceQuit)
 	case m.tokenDialog != nil:
-		back.SetHelp(back.Help().Key, "close")
-		return []key.Binding{k.Copy, back}
+		return m.tokenDialog.ShortHelp()
 	case m.list.filtering:
 		return m.list.ShortHelp()
 	case !m.loaded:
