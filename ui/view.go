@@ -70,6 +70,9 @@ func (m *Model) relayout() bool {
 	m.list.SetSize(w, m.bodyH)
 	m.detail.SetSize(w, m.bodyH)
 	m.help.SetSize(w, m.bodyH)
+	if m.form != nil {
+		m.form.SetSize(w, m.bodyH)
+	}
 	if m.tokenDialog != nil {
 		m.tokenDialog.SetSize(w, m.bodyH)
 	}
@@ -155,7 +158,7 @@ func (m *Model) viewBody(w, h int) string {
 	st := m.st
 	switch {
 	case m.form != nil:
-		return m.viewForm(w, h)
+		return m.form.View()
 	case m.tokenDialog != nil:
 		return m.tokenDialog.View()
 	case m.notice != nil:
@@ -177,25 +180,6 @@ func (m *Model) viewBody(w, h int) string {
 		return m.detail.View()
 	}
 	return m.list.View()
-}
-
-func (m *Model) viewForm(w, h int) string {
-	st := m.st
-	fs := m.form
-	var b strings.Builder
-	title := " " + st.DialogTitle.Render(fs.kind.title)
-	if fs.group != "" {
-		title += st.Muted.Render("  " + text.Sanitize(fs.group))
-	}
-	b.WriteString(text.Truncate(title, w) + "\n")
-	if fs.err != "" {
-		for _, line := range strings.Split(ansi.Wrap(fs.err, max(w-4, 10), ""), "\n") {
-			b.WriteString(" " + st.Error.Render(line) + "\n")
-		}
-	}
-	b.WriteString("\n")
-	b.WriteString(indent(fs.form.View(), 1))
-	return b.String()
 }
 
 // fullHelp is the columns of the full help: the list's moving and its
@@ -220,11 +204,9 @@ const helpColumn = 7
 // shortHelp is the keys that apply now.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
-	back := k.Back
 	switch {
 	case m.form != nil:
-		back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (forms.go)
-		return append(m.form.form.KeyBinds(), back, k.ForceQuit)
+		return m.form.ShortHelp()
 	case m.tokenDialog != nil:
 		return m.tokenDialog.ShortHelp()
 	case m.list.filtering:
