@@ -95,7 +95,6 @@ type Model struct {
 	// relayout.
 	bodyH int
 
-	user string
 	orgs []api.Organization
 	// dataset is the loaded data, which the components read; embedded,
 	// so that the root writes m.groups as it always has.
@@ -126,11 +125,11 @@ type Model struct {
 	inFlight map[opKey]string
 	nextOp   int
 	spinner  spinner.Model
+	header   header
 	footer   statusBar
 	help     helpView
 
-	tokenWarn string
-	quitting  bool
+	quitting bool
 
 	// internalErr is the (redacted) message of the last panic Update or
 	// View recovered from; empty when there was none.
@@ -153,7 +152,6 @@ func New(opts Options) *Model {
 		client:   opts.Client,
 		ctx:      ctx,
 		cancel:   cancel,
-		user:     opts.User,
 		dataset:  newDataset(),
 		pending:  map[int]string{},
 		inFlight: map[opKey]string{},
@@ -164,6 +162,7 @@ func New(opts Options) *Model {
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.help = newHelpView(c)
 	m.footer = newStatusBar(c)
+	m.header = newHeader(c, m.dataset, opts)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
 	m.relayout()
@@ -196,9 +195,9 @@ func (m *Model) checkTokenExpiry(exp time.Time) {
 	left := exp.Sub(m.now())
 	switch {
 	case left <= 0:
-		m.tokenWarn = "Your API token has expired. Run `turso auth login`, or set TURSO_API_TOKEN to a new token."
+		m.header.tokenWarn = "Your API token has expired. Run `turso auth login`, or set TURSO_API_TOKEN to a new token."
 	case left < 72*time.Hour:
-		m.tokenWarn = fmt.Sprintf("Your API token expires in %s. Run `turso auth login` to renew it.", roundDuration(left))
+		m.header.tokenWarn = fmt.Sprintf("Your API token expires in %s. Run `turso auth login` to renew it.", roundDuration(left))
 	}
 }
 

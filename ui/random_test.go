@@ -655,7 +655,7 @@ func (s *randomSequence) checkView() {
 	// The sizes Update keeps are those of the frame drawn: the list's
 	// page and the detail's scroll are computed from them.
 	if m := h.m; m.width >= minWidth && m.height >= minHeight {
-		drawn := max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.footer.View()), 1)
+		drawn := max(m.height-lipgloss.Height(m.header.View())-lipgloss.Height(m.footer.View()), 1)
 		if drawn != m.bodyH {
 			s.fail("the body is drawn %d rows high, but relayout gave it %d", drawn, m.bodyH)
 		}

@@ -61,7 +61,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			if api.IsUnauthorized(msg.err) {
-				m.tokenWarn = describe(msg.err)
+				m.header.tokenWarn = describe(msg.err)
 			}
 			return m, nil
 		}
@@ -74,7 +74,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.orgs = msg.orgs
 		if msg.user.Username != "" {
-			m.user = msg.user.Username
+			m.header.user = msg.user.Username
 		}
 		if msg.then != nil && m.form == nil {
 			return m, m.start(msg.then)

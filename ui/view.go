@@ -43,7 +43,7 @@ func (m *Model) view() string {
 		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\n%s or ctrl+c quits.",
 			m.termW, m.termH, minWidth, minHeight, m.keys.Quit.Help().Key), w, h)
 	}
-	header := m.viewHeader(w)
+	header := m.header.View()
 	footer := m.footer.View()
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(footer)
 	body := m.viewBody(w, bodyH)
@@ -63,10 +63,13 @@ func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHei
 func (m *Model) relayout() bool {
 	w := m.width
 	before := m.bodyH
-	m.footer.SetSize(w, m.footerInput())
-	m.bodyH = max(m.height-m.headerLines()-m.footer.Height(), 1)
-	// The client can change under the list (an organization switch).
+	// The client can change under the list and the header (an
+	// organization switch).
 	m.org = m.orgLabel()
+	m.header.stale = m.stale != nil
+	m.header.SetSize(w, 0)
+	m.footer.SetSize(w, m.footerInput())
+	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)
 	m.list.SetSize(w, m.bodyH)
 	m.detail.SetSize(w, m.bodyH)
 	m.help.SetSize(w, m.bodyH)
@@ -80,18 +83,6 @@ func (m *Model) relayout() bool {
 		m.notice.SetSize(w, m.bodyH)
 	}
 	return m.bodyH != before
-}
-
-// headerLines is the number of lines viewHeader draws.
-func (m *Model) headerLines() int {
-	n := 1 + len(m.opts.Warnings)
-	if m.opts.Local && m.opts.LocalHint != "" {
-		n++
-	}
-	if m.tokenWarn != "" {
-		n++
-	}
-	return n
 }
 
 // footerInput is what the footer shows that the root knows: what is in
@@ -113,45 +104,6 @@ func (m *Model) footerInput() statusInput {
 		in.pending = pendingSummary(labels)
 	}
 	return in
-}
-
-func (m *Model) viewHeader(w int) string {
-	st := m.st
-	parts := []string{st.Title.Render("turso-groups"), st.Org.Render(m.orgLabel())}
-	if m.opts.Local {
-		parts = append(parts, st.LocalBadge.String())
-	} else {
-		parts = append(parts, st.RemoteBadge.Render(text.Sanitize(hostOf(m.opts.APIURL))))
-	}
-	if m.user != "" {
-		parts = append(parts, st.Muted.Render("user "+text.Sanitize(m.user)))
-	}
-	if m.readOnly {
-		parts = append(parts, st.ReadOnlyBadge.String())
-	}
-	if m.stale != nil {
-		parts = append(parts, st.Stale.Render("stale"))
-	}
-	lines := []string{text.Truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), w)}
-	if m.opts.Local && m.opts.LocalHint != "" {
-		lines = append(lines, text.Truncate(" "+st.Muted.Render(m.opts.LocalHint), w))
-	}
-	if m.tokenWarn != "" {
-		lines = append(lines, text.Truncate(" "+st.Warning.Render(m.tokenWarn), w))
-	}
-	for _, warn := range m.opts.Warnings {
-		lines = append(lines, text.Truncate(" "+st.Warning.Render(text.Sanitize(warn)), w))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// hostOf shows where the API is without a scheme or credentials.
-func hostOf(u string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	if i := strings.IndexByte(s, '@'); i >= 0 {
-		s = s[i+1:]
-	}
-	return strings.TrimSuffix(s, "/")
 }
 
 func (m *Model) viewBody(w, h int) string {
