@@ -211,7 +211,7 @@ func (m *Model) start(a *action) tea.Cmd {
 		}
 	}
 	if a.orgs && m.orgs == nil {
-		m.pending[-1] = "Loading your organizations"
+		m.ops.pending[-1] = "Loading your organizations"
 		return tea.Batch(loadOrgsCmd(m.ctx, m.client, a), m.spinner.Tick)
 	}
 	if a.mutation && a.needsGroup {

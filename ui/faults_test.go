@@ -522,7 +522,7 @@ func TestFaultOnFirstLoad(t *testing.T) {
 			h.waitIdle()
 			h.mustRead("Could not load the groups: "+c.says, "Press r to retry, q to quit.")
 			h.mustNotShowJargonOrPanic()
-			if h.m.loaded || len(h.m.groups) != 0 {
+			if h.m.load.loaded || len(h.m.groups) != 0 {
 				t.Fatal("a failed load counts as loaded")
 			}
 			inj.disarm()
@@ -603,7 +603,7 @@ func TestQuitWithFaultsInFlight(t *testing.T) {
 						started += h.startInBackground(cmd, results)
 						atServer = 3 // create, groups, databases
 						h.mustShow("Creating orders-eu")
-						if !h.m.loading {
+						if !h.m.load.loading {
 							t.Fatal("r did not start a refresh")
 						}
 					}

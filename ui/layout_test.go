@@ -34,7 +34,7 @@ func snapshotView(m *Model) viewState {
 		Cursor: l.cursor, Offset: l.offset, ListHeight: l.height, Filtering: l.filtering,
 		Query: l.query, FilterValue: l.filter.Value(), FilterWidth: l.filter.Width,
 		Visible: slices.Clone(l.visible), BodyH: m.bodyH, Toast: m.footer.toast, InternalErr: m.internalErr,
-		Pending: fmt.Sprint(m.pending),
+		Pending: fmt.Sprint(m.ops.pending),
 	}
 	if fs := m.form; fs != nil {
 		v := fs.values

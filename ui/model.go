@@ -99,15 +99,10 @@ type Model struct {
 	// dataset is the loaded data, which the components read; embedded,
 	// so that the root writes m.groups as it always has.
 	*dataset
-	loading bool
-	loaded  bool
-	loadErr error
-	stale   error
-	// dbsErr holds a failed databases load until its groups are in: it is
-	// told then, unless the groups failed too and say so themselves.
-	dbsErr  error
-	loadSeq int
-	gen     int
+	// load is where the loads stand; gen counts organization switches,
+	// so that the answers for the previous one are dropped.
+	load loadState
+	gen  int
 
 	list   groupList
 	screen screen
@@ -118,22 +113,45 @@ type Model struct {
 	tokenDialog *tokenDialog
 	notice      *notice
 
-	pending map[int]string
-	// inFlight holds the changes sent and not answered yet, with their
-	// labels: a second of the same kind for the same group is refused
-	// rather than sent again (p pressed twice sent two "on" requests).
-	inFlight map[opKey]string
-	nextOp   int
-	spinner  spinner.Model
-	header   header
-	footer   statusBar
-	help     helpView
+	ops     opsState
+	spinner spinner.Model
+	header  header
+	footer  statusBar
+	help    helpView
 
 	quitting bool
 
 	// internalErr is the (redacted) message of the last panic Update or
 	// View recovered from; empty when there was none.
 	internalErr string
+}
+
+// loadState is the root's bookkeeping of the loads, which it routes:
+// the list and the detail read the data itself (dataset).
+type loadState struct {
+	// loading: the groups of the latest load have not arrived yet;
+	// loaded: some have, once.
+	loading, loaded bool
+	// loadErr is why the first load failed; stale, why the last refresh
+	// did, while the groups of an earlier one are shown.
+	loadErr, stale error
+	// dbsErr holds a failed databases load until its groups are in: it is
+	// told then, unless the groups failed too and say so themselves.
+	dbsErr error
+	// loadSeq numbers the loads, so that a superseded one is dropped.
+	loadSeq int
+}
+
+// opsState is the root's bookkeeping of the changes in flight.
+type opsState struct {
+	// pending holds the labels of the operations in flight, by id
+	// (nextOp is the last id given), for the footer.
+	pending map[int]string
+	nextOp  int
+	// inFlight holds the changes sent and not answered yet, with their
+	// labels: a second of the same kind for the same group is refused
+	// rather than sent again (p pressed twice sent two "on" requests).
+	inFlight map[opKey]string
 }
 
 // New builds the dashboard.
@@ -147,16 +165,15 @@ func New(opts Options) *Model {
 	st := c.st
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := &Model{
-		common:   c,
-		opts:     opts,
-		client:   opts.Client,
-		ctx:      ctx,
-		cancel:   cancel,
-		dataset:  newDataset(),
-		pending:  map[int]string{},
-		inFlight: map[opKey]string{},
-		spinner:  sp,
-		loading:  true,
+		common:  c,
+		opts:    opts,
+		client:  opts.Client,
+		ctx:     ctx,
+		cancel:  cancel,
+		dataset: newDataset(),
+		ops:     opsState{pending: map[int]string{}, inFlight: map[opKey]string{}},
+		spinner: sp,
+		load:    loadState{loading: true},
 	}
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
@@ -229,16 +246,16 @@ func (m *Model) Init() tea.Cmd {
 // reload starts a load of the groups and of the databases, two commands
 // to run side by side; an earlier load still in flight is superseded.
 func (m *Model) reload() []tea.Cmd {
-	m.loadSeq++
-	m.loading, m.dbsLoading, m.dbsErr = true, true, nil
+	m.load.loadSeq++
+	m.load.loading, m.dbsLoading, m.load.dbsErr = true, true, nil
 	return []tea.Cmd{
-		loadGroupListCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen),
-		loadDatabasesCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen),
+		loadGroupListCmd(m.ctx, m.client, m.opts.Cache, m.load.loadSeq, m.gen),
+		loadDatabasesCmd(m.ctx, m.client, m.opts.Cache, m.load.loadSeq, m.gen),
 	}
 }
 
 // busy reports whether the spinner should turn.
-func (m *Model) busy() bool { return m.loading || m.dbsLoading || len(m.pending) > 0 }
+func (m *Model) busy() bool { return m.load.loading || m.dbsLoading || len(m.ops.pending) > 0 }
 
 // Quit cancels everything in flight; the program then exits.
 func (m *Model) quit() tea.Cmd {

@@ -87,7 +87,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		cmds := []tea.Cmd{refreshAfter(m.gen, m.opts.Refresh)}
-		if !m.loading && !m.dbsLoading {
+		if !m.load.loading && !m.dbsLoading {
 			cmds = append(cmds, m.reload()...)
 		}
 		return m, tea.Batch(cmds...)
@@ -179,7 +179,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.Refresh):
-		if m.loading {
+		if m.load.loading {
 			return nil
 		}
 		cmds := append(m.reload(), m.spinner.Tick)
@@ -200,7 +200,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	} else if m.detailKey(msg) {
 		return nil
 	}
-	if m.loadErr != nil && !m.loaded {
+	if m.load.loadErr != nil && !m.load.loaded {
 		return nil
 	}
 	return m.actionKey(msg)
@@ -275,7 +275,7 @@ func (m *Model) readOnlyText() string {
 	return "This dashboard is read-only: " + strings.TrimSuffix(text.Sanitize(why), ".") + "."
 }
 
-func (m *Model) dropPending(id int) { delete(m.pending, id) }
+func (m *Model) dropPending(id int) { delete(m.ops.pending, id) }
 
 func (m *Model) currentName() string { return m.list.currentName() }
 
@@ -285,28 +285,28 @@ const locationsFailed = "Could not load the locations: "
 // onGroupsLoaded applies a load unless a newer one (or an org switch)
 // superseded it. A failed refresh keeps the last good data, marked stale.
 func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.loadSeq {
+	if msg.gen != m.gen || msg.seq != m.load.loadSeq {
 		return nil
 	}
-	m.loading = false
+	m.load.loading = false
 	d := msg.data // maybe shared: read-only
 	if d.err != nil {
 		// A databases error of the same load is not told apart: the
 		// groups' error says the API failed.
-		m.dbsErr = nil
-		if m.loaded {
-			m.stale = d.err
+		m.load.dbsErr = nil
+		if m.load.loaded {
+			m.load.stale = d.err
 			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
 		}
-		m.loadErr = d.err
+		m.load.loadErr = d.err
 		return nil
 	}
-	m.loaded, m.loadErr, m.stale = true, nil, nil
+	m.load.loaded, m.load.loadErr, m.load.stale = true, nil, nil
 	// The databases arrive on their own; until then a refresh keeps the
 	// last ones, and a first load shows their count as pending.
 	m.setGroupsIndexed(d.groups, d.byName)
-	if err := m.dbsErr; err != nil {
-		m.dbsErr = nil
+	if err := m.load.dbsErr; err != nil {
+		m.load.dbsErr = nil
 		return m.dbsErrorToast(err)
 	}
 	return nil
@@ -315,16 +315,16 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 // onDatabasesLoaded applies the databases of a load, unless superseded.
 // A failed load keeps the last databases on screen when there were some.
 func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.loadSeq {
+	if msg.gen != m.gen || msg.seq != m.load.loadSeq {
 		return nil
 	}
 	m.dbsLoading = false
 	if err := msg.data.err; err != nil {
 		switch {
-		case m.loading:
-			m.dbsErr = err // told when the groups are in
+		case m.load.loading:
+			m.load.dbsErr = err // told when the groups are in
 			return nil
-		case m.loadErr != nil || m.stale != nil:
+		case m.load.loadErr != nil || m.load.stale != nil:
 			return nil // the groups of this load failed and said so
 		}
 		return m.dbsErrorToast(err)
@@ -395,11 +395,11 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 	if cmd, busy := m.refuseInFlight(kind, group); busy {
 		return cmd
 	}
-	m.inFlight[opKey{m.gen, kind, group}] = label
-	m.nextOp++
-	id, gen, ctx := m.nextOp, m.gen, m.ctx
+	m.ops.inFlight[opKey{m.gen, kind, group}] = label
+	m.ops.nextOp++
+	id, gen, ctx := m.ops.nextOp, m.gen, m.ctx
 	cache, client := m.opts.Cache, m.client
-	m.pending[id] = label
+	m.ops.pending[id] = label
 	return tea.Batch(m.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
 		func() {
@@ -415,7 +415,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 // group is in flight already: sent again, it would do the same twice (or,
 // for a toggle, undo itself once both arrive).
 func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
-	label, busy := m.inFlight[opKey{m.gen, kind, group}]
+	label, busy := m.ops.inFlight[opKey{m.gen, kind, group}]
 	if !busy {
 		return nil, false
 	}
@@ -426,7 +426,7 @@ func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
 // server's answer, or shows why it failed and reopens its form.
 func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	m.dropPending(r.id)
-	delete(m.inFlight, opKey{r.gen, r.kind, r.group})
+	delete(m.ops.inFlight, opKey{r.gen, r.kind, r.group})
 	if m.quitting {
 		return nil
 	}
@@ -461,7 +461,7 @@ func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 // that p would not do what its label says) until the next refresh. The new
 // load is sent after the change, and the old one's answer is dropped.
 func (m *Model) resync() []tea.Cmd {
-	if !m.loading && !m.dbsLoading {
+	if !m.load.loading && !m.dbsLoading {
 		return nil
 	}
 	return m.reload()
@@ -511,7 +511,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.client = m.client.WithOrg(slug)
 	m.gen++
 	m.groups, m.byName, m.dbs, m.dbsKnown = nil, map[string]int{}, map[string][]api.Database{}, false
-	m.loaded, m.loadErr, m.stale = false, nil, nil
+	m.load.loaded, m.load.loadErr, m.load.stale = false, nil, nil
 	m.screen = screenList
 	m.list.query = ""
 	m.list.filter.SetValue("")

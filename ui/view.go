@@ -66,7 +66,7 @@ func (m *Model) relayout() bool {
 	// The client can change under the list and the header (an
 	// organization switch).
 	m.org = m.orgLabel()
-	m.header.stale = m.stale != nil
+	m.header.stale = m.load.stale != nil
 	m.header.SetSize(w, 0)
 	m.footer.SetSize(w, m.footerInput())
 	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)
@@ -89,16 +89,16 @@ func (m *Model) relayout() bool {
 // flight, whether a refresh is, and the keys that apply now.
 func (m *Model) footerInput() statusInput {
 	in := statusInput{
-		refreshing: m.loading && m.loaded,
+		refreshing: m.load.loading && m.load.loaded,
 		underForm:  m.form != nil,
 		keys:       m.shortHelp(),
 	}
-	if len(m.pending) > 0 || in.refreshing {
+	if len(m.ops.pending) > 0 || in.refreshing {
 		in.spinner = m.spinner.View()
 	}
-	if len(m.pending) > 0 {
-		labels := make([]string, 0, len(m.pending))
-		for _, l := range m.pending {
+	if len(m.ops.pending) > 0 {
+		labels := make([]string, 0, len(m.ops.pending))
+		for _, l := range m.ops.pending {
 			labels = append(labels, text.Sanitize(l))
 		}
 		in.pending = pendingSummary(labels)
@@ -118,11 +118,11 @@ func (m *Model) viewBody(w, h int) string {
 	case m.help.open:
 		return m.help.View()
 	}
-	if !m.loaded {
+	if !m.load.loaded {
 		switch {
-		case m.loadErr != nil:
+		case m.load.loadErr != nil:
 			// Wrapped, not cut: the end often says what to do (log in again).
-			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.loadErr), max(w-2, 10), "")), 1) +
+			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.load.loadErr), max(w-2, 10), "")), 1) +
 				"\n\n " + st.Muted.Render("Press "+m.keys.Refresh.Help().Key+" to retry, "+m.keys.Quit.Help().Key+" to quit.")
 		default:
 			return " " + m.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
@@ -163,7 +163,7 @@ func (m *Model) shortHelp() []key.Binding {
 		return m.tokenDialog.ShortHelp()
 	case m.list.filtering:
 		return m.list.ShortHelp()
-	case !m.loaded:
+	case !m.load.loaded:
 		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:
 		return append(append(m.detail.ShortHelp(), m.footerBindings(onDetail)...), k.Help, k.Quit)
