@@ -171,7 +171,7 @@ func (h *harness) useClient(o api.Options) {
 // "ui.(*Model).handleKey.(*Model).reload.loadGroupListCmd.func3", and the
 // harness gives those 200 ms: too little for a request that waits out a
 // timeout.
-var apiCmdNames = []string{"loadGroupListCmd", "loadDatabasesCmd", "loadLocationsCmd", "validateTokenCmd", "loadOrgsCmd", "startOp", "updateTokenDialog"}
+var apiCmdNames = []string{"loadGroupListCmd", "loadDatabasesCmd", "loadLocationsCmd", "validateTokenCmd", "loadOrgsCmd", "startOp", "(*tokenDialog).Update"}
 
 func isAPICmd(name string) bool {
 	// tea.Batch inlined into startOp is "ui.(*Model).startOp.Batch.compactCmds[...].func2":

@@ -1,7 +1,9 @@
-// Package ui is the turso-groups dashboard: one root Model that owns the
-// data, routes keys to whatever has focus (a form, the filter, the token
-// dialog, the list or the detail view) and messages to their owner. Every
-// API call runs as a tea.Cmd whose result comes back as a typed message.
+// Package ui is the turso-groups dashboard: a root Model that owns the
+// data and routes keys to whatever has focus (the form host, the token
+// dialog, a notice, the help, the group list or the detail) and messages
+// to their owner; each of those is a component with its own state,
+// Update, View and SetSize. Every API call runs as a tea.Cmd whose result
+// comes back as a typed message.
 package ui
 
 import (
