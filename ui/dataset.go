@@ -8,7 +8,10 @@ import "github.com/seed372e9e9a/turso-groups/api"
 // and read it, so that the groups are never copied per component.
 type dataset struct {
 	// org is the organization as users know it, sanitized (orgLabel).
-	org      string
+	org string
+	// orgs are the user's organizations, nil until an action that needs
+	// them (switch, transfer) fetched them.
+	orgs     []api.Organization
 	locNames map[string]string
 	locs     []api.Location
 

@@ -97,7 +97,6 @@ type Model struct {
 	// relayout.
 	bodyH int
 
-	orgs []api.Organization
 	// dataset is the loaded data, which the components read; embedded,
 	// so that the root writes m.groups as it always has.
 	*dataset
