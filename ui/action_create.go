@@ -59,7 +59,7 @@ var actCreate = &action{
 			m.createDraft = nil
 		}
 		m.upsertGroup(r.result)
-		m.setQuery(m.list.query)
+		m.list.setQuery(m.list.query)
 		m.selectGroup(r.result.Name)
 		return m.showToast(toastSuccess, fmt.Sprintf("Created %s at %s.", text.Sanitize(r.group), text.Sanitize(r.result.Primary)))
 	},

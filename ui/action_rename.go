@@ -108,8 +108,8 @@ func (m *Model) renameGroup(old string, g api.Group) {
 		delete(m.dbs, old)
 		m.dbs[g.Name] = moved
 	}
-	if m.detailName == old {
-		m.detailName = g.Name
+	if m.detail.name == old {
+		m.detail.name = g.Name
 	}
 	m.setGroups(groups)
 	m.selectGroup(g.Name)

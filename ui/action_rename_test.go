@@ -56,8 +56,8 @@ func TestRenameGroup(t *testing.T) {
 	h.typeText("stage-3")
 	h.press("enter")
 	h.waitIdle()
-	if h.m.screen != screenDetail || h.m.detailName != "stage-3" {
-		t.Fatalf("the detail did not follow the rename: %v %q\n%s", h.m.screen, h.m.detailName, h.screen())
+	if h.m.screen != screenDetail || h.m.detail.name != "stage-3" {
+		t.Fatalf("the detail did not follow the rename: %v %q\n%s", h.m.screen, h.m.detail.name, h.screen())
 	}
 	h.mustShow("stage-3", "staging-app")
 }

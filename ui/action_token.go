@@ -46,7 +46,7 @@ var actToken = &action{
 		})
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
-		m.tokenDialog = &tokenDialog{group: r.group, token: r.token, access: r.retry.values.Access, expiration: r.retry.values.Expiration}
+		m.tokenDialog = newTokenDialog(m.common, m.opts.Copy, r.group, r.token, r.retry.values.Access, r.retry.values.Expiration)
 		return nil
 	},
 	// Nothing to look at: a token is shown once, and another harms none.

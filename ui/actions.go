@@ -120,7 +120,7 @@ type refusal struct {
 // refuse shows why an action does not apply.
 func (m *Model) refuse(r *refusal) tea.Cmd {
 	if r.title != "" {
-		m.notice = &notice{title: r.title, body: r.text}
+		m.notice = newNotice(m.common, r.title, r.text)
 		return nil
 	}
 	return m.showToast(r.kind, r.text)
@@ -211,7 +211,7 @@ func (m *Model) start(a *action) tea.Cmd {
 		}
 	}
 	if a.orgs && m.orgs == nil {
-		m.pending[-1] = "Loading your organizations"
+		m.ops.pending[-1] = "Loading your organizations"
 		return tea.Batch(loadOrgsCmd(m.ctx, m.client, a), m.spinner.Tick)
 	}
 	if a.mutation && a.needsGroup {
@@ -248,7 +248,7 @@ func (m *Model) applyAnswer(g api.Group) {
 // detail if it is open.
 func (m *Model) leaveGroup(name string) {
 	m.removeGroup(name)
-	if m.screen == screenDetail && m.detailName == name {
+	if m.screen == screenDetail && m.detail.name == name {
 		m.screen = screenList
 	}
 }

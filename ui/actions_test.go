@@ -523,7 +523,7 @@ func TestUpdateDatabases(t *testing.T) {
 
 func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	h := newHarness(t)
-	oldGen, oldSeq := h.m.gen, h.m.loadSeq
+	oldGen, oldSeq := h.m.gen, h.m.load.loadSeq
 	h.switchTo("acme")
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
 		t.Fatalf("acme lists %v", got)
@@ -537,8 +537,8 @@ func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	}
 	demo(oldSeq, oldGen)
 	// The generation alone marks it stale, whatever its sequence number.
-	demo(h.m.loadSeq, oldGen)
-	demo(h.m.loadSeq-1, h.m.gen)
+	demo(h.m.load.loadSeq, oldGen)
+	demo(h.m.load.loadSeq-1, h.m.gen)
 	// A mutation of demo finishing after the switch.
 	h.send(opDoneMsg{id: 99, gen: oldGen, kind: actCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
@@ -631,14 +631,14 @@ func TestReadOnlyKeysSayWhy(t *testing.T) {
 		{"your SSH key is read-only", "This dashboard is read-only: your SSH key is read-only."},
 	} {
 		h := newHarness(t, readOnly())
-		h.m.opts.ReadOnlyReason = c.reason
+		h.m.readOnlyReason = c.reason
 		for _, screen := range []string{"list", "detail"} {
 			h.selectGroup("legacy")
 			if screen == "detail" {
 				h.press("enter")
 			}
 			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x", "e"} {
-				h.m.toast = toast{}
+				h.m.footer.toast = toast{}
 				h.press(k)
 				if h.m.form != nil || h.m.notice != nil {
 					t.Fatalf("%s opened something in a read-only dashboard:\n%s", k, h.screen())
@@ -772,7 +772,7 @@ func TestChangeInFlightIsNotSentTwice(t *testing.T) {
 	if m := h.mutations(); len(m) != 1 {
 		t.Fatalf("sent %v, want one delete", m)
 	}
-	if len(h.m.inFlight) != 0 {
-		t.Fatalf("still marked in flight: %v", h.m.inFlight)
+	if len(h.m.ops.inFlight) != 0 {
+		t.Fatalf("still marked in flight: %v", h.m.ops.inFlight)
 	}
 }

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
@@ -22,9 +25,76 @@ type detailDoc struct {
 	width, nameW, hostW int
 }
 
-// detailDoc builds the detail of g for a width of width cells.
-func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
-	st := m.st
+// detailView is the detail component: the group it shows, by name (its
+// data changes under it with every load), and how far it is scrolled. It
+// reads the groups from data, which the root owns, and the lines of
+// actions for a group from actions, which knows the action registry.
+type detailView struct {
+	c       *common
+	data    *dataset
+	actions func(g api.Group) []string
+	name    string
+	scroll  int
+	// width and height are the cells SetSize gave the detail.
+	width, height int
+}
+
+func newDetailView(c *common, data *dataset, actions func(g api.Group) []string) detailView {
+	return detailView{c: c, data: data, actions: actions}
+}
+
+// Open shows the group named name from its top.
+func (v *detailView) Open(name string) { v.name, v.scroll = name, 0 }
+
+// SetSize gives the detail the body's w x h cells.
+func (v *detailView) SetSize(w, h int) { v.width, v.height = w, h }
+
+// group is the group shown; false when it has left the organization.
+func (v *detailView) group() (api.Group, bool) {
+	i, ok := v.data.byName[v.name]
+	if !ok {
+		return api.Group{}, false
+	}
+	return v.data.groups[i], true
+}
+
+// Update scrolls on a movement key, and reports whether msg was one: any
+// other goes on to the actions.
+func (v *detailView) Update(msg tea.Msg) (tea.Cmd, bool) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil, false
+	}
+	// scroll clamps to the document, so "all the way" can be larger than
+	// any document.
+	d, ok := navDelta(v.c.keys, km, max(v.height-1, 1), math.MaxInt32)
+	if ok {
+		v.scrollBy(d)
+	}
+	return nil, ok
+}
+
+func (v *detailView) scrollBy(d int) {
+	g, ok := v.group()
+	if !ok {
+		return
+	}
+	doc := v.doc(g, max(v.width-2, 10), true)
+	v.scroll = min(max(v.scroll+d, 0), max(doc.len()-v.height, 0))
+}
+
+// ShortHelp is the detail's own keys for the footer; the root adds the
+// actions that apply. Its full help is the list's movement column.
+func (v *detailView) ShortHelp() []key.Binding { return []key.Binding{v.c.keys.Back} }
+
+// View draws the detail of the group, scrolled.
+func (v *detailView) View() string {
+	return indent(v.render(v.width-2, v.height), 1)
+}
+
+// doc builds the detail of g for a width of width cells.
+func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
+	st, data := v.c.st, v.data
 	d := detailDoc{width: width}
 	add := func(s string) { d.head = append(d.head, text.Truncate(s, width)) }
 	field := func(label, value string) {
@@ -40,7 +110,7 @@ func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 	add(title)
 	add("")
 	field("UUID", orDash(text.Sanitize(g.UUID)))
-	field("Primary", m.locationLabel(g.Primary))
+	field("Primary", v.locationLabel(g.Primary))
 	field("Version", orDash(text.Sanitize(g.Version)))
 	field("Archived", yesNo(g.Archived))
 	field("Delete protection", yesNo(g.DeleteProtection))
@@ -51,7 +121,7 @@ func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 		locs = []string{g.Primary}
 	}
 	for _, l := range locs {
-		line := "  " + m.locationLabel(l)
+		line := "  " + v.locationLabel(l)
 		if l == g.Primary {
 			line += st.Success.Render("  ★ primary")
 		}
@@ -61,11 +131,11 @@ func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 		add(line)
 	}
 	add("")
-	dbs := m.dbs[g.Name]
+	dbs := data.dbs[g.Name]
 	switch {
-	case !m.dbsKnown && m.dbsLoading:
+	case !data.dbsKnown && data.dbsLoading:
 		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  loading…"))
-	case !m.dbsKnown:
+	case !data.dbsKnown:
 		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  (could not be loaded)"))
 	case len(dbs) == 0:
 		add(st.PanelTitle.Render("Databases") + st.Muted.Render("  none"))
@@ -75,9 +145,9 @@ func (m *Model) detailDoc(g api.Group, width int, withActions bool) detailDoc {
 		add(st.ColumnHeader.Render("  " + text.Pad("NAME", d.nameW) + " " + text.Pad("HOSTNAME", d.hostW) + " REGION"))
 		d.dbs = dbs
 	}
-	if withActions && !m.opts.ReadOnly {
+	if withActions && !v.c.readOnly && v.actions != nil {
 		d.tail = append(d.tail, "", text.Truncate(st.PanelTitle.Render("Actions"), width))
-		for _, line := range wrapWords(m.actionsFor(g), width-2) {
+		for _, line := range wrapWords(v.actions(g), width-2) {
 			d.tail = append(d.tail, text.Truncate("  "+line, width))
 		}
 	}
@@ -147,13 +217,13 @@ func wrapWords(items []string, width int) []string {
 }
 
 // locationLabel is "code  Name" when the name is known.
-func (m *Model) locationLabel(code string) string {
+func (v *detailView) locationLabel(code string) string {
 	if code == "" {
 		return "—"
 	}
 	s := text.Sanitize(code)
-	if n := m.locNames[code]; n != "" {
-		s += "  " + m.st.Muted.Render(text.Sanitize(n))
+	if n := v.data.locNames[code]; n != "" {
+		s += "  " + v.c.st.Muted.Render(text.Sanitize(n))
 	}
 	return s
 }
@@ -172,15 +242,22 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// renderDetail draws the detail screen of the group, scrolled.
-func (m *Model) renderDetail(width, height int) string {
-	g, ok := m.selected()
+// render draws the detail of the group, scrolled, in width x height.
+func (v *detailView) render(width, height int) string {
+	g, ok := v.group()
 	if !ok {
-		return m.st.Empty.Render("This group is no longer in " + m.orgLabel() + ". Press " + m.keys.Back.Help().Key + " to go back.")
+		return v.c.st.Empty.Render("This group is no longer in " + v.data.org + ". Press " + v.c.keys.Back.Help().Key + " to go back.")
 	}
-	d := m.detailDoc(g, width, true)
+	d := v.doc(g, width, true)
 	// View stays pure: the scroll is clamped here for drawing, and in
-	// Update (scrollDetail) for keeping.
-	scroll := min(m.detailScroll, max(d.len()-height, 0))
+	// Update (scrollBy) for keeping.
+	scroll := min(v.scroll, max(d.len()-height, 0))
 	return strings.Join(d.lines(scroll, scroll+height), "\n")
+}
+
+// preview is the list's side panel: the top h lines of g's detail at w
+// cells, without the actions, which apply from the detail screen.
+func (v *detailView) preview(g api.Group, w, h int) string {
+	d := v.doc(g, w, false)
+	return strings.Join(d.lines(0, h), "\n")
 }

@@ -20,7 +20,7 @@ func TestLoadErrorThenRetry(t *testing.T) {
 	h := newHarness(t, withFaults(emulator.Faults{FailRate: 1}))
 	h.waitIdle()
 	h.mustShow("Could not load the groups:", "(injected fault).", "Press r to retry")
-	if h.m.loaded || len(h.m.groups) != 0 {
+	if h.m.load.loaded || len(h.m.groups) != 0 {
 		t.Fatal("a failed load counts as loaded")
 	}
 	// Actions need groups: nothing opens.

@@ -118,7 +118,7 @@ func (in *injector) hitCount() int {
 
 func anyRequest(*http.Request) bool { return true }
 
-func groupList(r *http.Request) bool {
+func groupListReq(r *http.Request) bool {
 	return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/groups")
 }
 
@@ -171,7 +171,7 @@ func (h *harness) useClient(o api.Options) {
 // "ui.(*Model).handleKey.(*Model).reload.loadGroupListCmd.func3", and the
 // harness gives those 200 ms: too little for a request that waits out a
 // timeout.
-var apiCmdNames = []string{"loadGroupListCmd", "loadDatabasesCmd", "loadLocationsCmd", "validateTokenCmd", "loadOrgsCmd", "startOp", "updateTokenDialog"}
+var apiCmdNames = []string{"loadGroupListCmd", "loadDatabasesCmd", "loadLocationsCmd", "validateTokenCmd", "loadOrgsCmd", "startOp", "(*tokenDialog).Update"}
 
 func isAPICmd(name string) bool {
 	// tea.Batch inlined into startOp is "ui.(*Model).startOp.Batch.compactCmds[...].func2":
@@ -301,7 +301,7 @@ func TestFaultOnRefreshKeepsTheLastGroups(t *testing.T) {
 			h.persistent()
 			h.selectGroup("legacy")
 			before := h.listed()
-			inj.arm(h, c, -1, groupList)
+			inj.arm(h, c, -1, groupListReq)
 			// Never hangs: two attempts of at most faultTimeout each,
 			// where runLive fails any API command still running after 15 s.
 			h.pressLive("r")
@@ -337,7 +337,7 @@ func TestFaultOnceOnAReadIsRetried(t *testing.T) {
 			h := newFaultHarness(t, &inj)
 			h.selectGroup("legacy")
 			h.reqs.reset()
-			inj.arm(h, c, 1, groupList)
+			inj.arm(h, c, 1, groupListReq)
 			start := time.Now()
 			h.pressLive("r")
 			took := time.Since(start)
@@ -355,8 +355,8 @@ func TestFaultOnceOnAReadIsRetried(t *testing.T) {
 			if n := h.count(listRq); n != 2 {
 				t.Errorf("%d group list requests, want 2 (the fault, then the retry)", n)
 			}
-			if strings.Contains(h.header(), "stale") || h.m.toast.kind == toastError {
-				t.Errorf("the retried refresh failed (%q):\n%s", h.m.toast.text, h.screen())
+			if strings.Contains(h.header(), "stale") || h.m.footer.toast.kind == toastError {
+				t.Errorf("the retried refresh failed (%q):\n%s", h.m.footer.toast.text, h.screen())
 			}
 			if len(h.listed()) != 6 || h.m.currentName() != "legacy" {
 				t.Errorf("after the retried refresh: %v, cursor on %q", h.listed(), h.m.currentName())
@@ -522,7 +522,7 @@ func TestFaultOnFirstLoad(t *testing.T) {
 			h.waitIdle()
 			h.mustRead("Could not load the groups: "+c.says, "Press r to retry, q to quit.")
 			h.mustNotShowJargonOrPanic()
-			if h.m.loaded || len(h.m.groups) != 0 {
+			if h.m.load.loaded || len(h.m.groups) != 0 {
 				t.Fatal("a failed load counts as loaded")
 			}
 			inj.disarm()
@@ -603,7 +603,7 @@ func TestQuitWithFaultsInFlight(t *testing.T) {
 						started += h.startInBackground(cmd, results)
 						atServer = 3 // create, groups, databases
 						h.mustShow("Creating orders-eu")
-						if !h.m.loading {
+						if !h.m.load.loading {
 							t.Fatal("r did not start a refresh")
 						}
 					}

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
@@ -78,14 +80,83 @@ func (v *formValues) extensions() api.Extensions {
 	return api.Extensions{}
 }
 
-// formState is the open form: which action, for which group, its values,
-// and the error of the last attempt shown above it.
+// formState is the form host component: the open form, which action,
+// for which group, its values, and the error of the last attempt shown
+// above it. The root holds it while it is open; a failed request opens a
+// copy with the same values (opFailed), since a huh form cannot be reset.
 type formState struct {
+	c      *common
 	kind   *action
 	group  string
 	values *formValues
 	form   *huh.Form
 	err    string
+	// width and height are the body's, which SetSize gave the host.
+	width, height int
+}
+
+// open builds the huh form of groups, sized for w x h, and returns its
+// Init command.
+func (fs *formState) open(c *common, groups []*huh.Group, w, h int) tea.Cmd {
+	fs.c = c
+	fs.SetSize(w, h)
+	fs.form = huh.NewForm(groups...).WithTheme(c.st.Huh()).WithKeyMap(huhKeyMap()).
+		WithShowHelp(false).WithWidth(fs.formWidth())
+	return fs.form.Init()
+}
+
+// SetSize gives the host the body's w x h cells; the huh form gets what
+// is left of them (windowSize), which the root sends it when it changed.
+func (fs *formState) SetSize(w, h int) { fs.width, fs.height = w, h }
+
+func (fs *formState) formWidth() int { return max(min(fs.width-4, 72), 20) }
+
+// windowSize is the window the huh form may draw in: the body, less its
+// title and error lines. huh sizes its groups from the window (Form.Init
+// asks for this message too).
+func (fs *formState) windowSize() tea.WindowSizeMsg {
+	h := fs.height - 3
+	if fs.err != "" {
+		h -= 2
+	}
+	return tea.WindowSizeMsg{Width: fs.formWidth(), Height: max(h, 5)}
+}
+
+// Update routes msg to the huh form; state says whether it has ended,
+// completed or aborted (esc), for the root to act on.
+func (fs *formState) Update(msg tea.Msg) (tea.Cmd, huh.FormState) {
+	model, cmd := fs.form.Update(msg)
+	if f, ok := model.(*huh.Form); ok {
+		fs.form = f
+	}
+	return cmd, fs.form.State
+}
+
+// ShortHelp is the huh form's keys, and how to leave it.
+func (fs *formState) ShortHelp() []key.Binding {
+	back := fs.c.keys.Back
+	back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (huhKeyMap)
+	return append(fs.form.KeyBinds(), back, fs.c.keys.ForceQuit)
+}
+
+// View draws the action's title, its group, the last attempt's error,
+// wrapped, and the form.
+func (fs *formState) View() string {
+	st, w := fs.c.st, fs.width
+	var b strings.Builder
+	title := " " + st.DialogTitle.Render(fs.kind.title)
+	if fs.group != "" {
+		title += st.Muted.Render("  " + text.Sanitize(fs.group))
+	}
+	b.WriteString(text.Truncate(title, w) + "\n")
+	if fs.err != "" {
+		for _, line := range strings.Split(ansi.Wrap(fs.err, max(w-4, 10), ""), "\n") {
+			b.WriteString(" " + st.Error.Render(line) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(indent(fs.form.View(), 1))
+	return b.String()
 }
 
 // huhKeyMap makes esc cancel a form (what dashboard users expect) and
@@ -104,24 +175,14 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 	if whyNot != "" {
 		return m.showToast(toastInfo, whyNot)
 	}
-	fs.form = huh.NewForm(groups...).WithTheme(m.st.Huh()).WithKeyMap(huhKeyMap()).
-		WithShowHelp(false).WithWidth(m.formWidth())
+	cmd := fs.open(m.common, groups, m.width, m.bodyH)
 	m.form = fs
 	m.clearActionToast()
-	return fs.form.Init()
+	return cmd
 }
 
-func (m *Model) formWidth() int { return max(min(m.width-4, 72), 20) }
-
-// formSize is the window a form may draw in: the body, less its title and
-// error lines.
-func (m *Model) formSize() tea.WindowSizeMsg {
-	h := m.bodyH - 3
-	if m.form != nil && m.form.err != "" {
-		h -= 2
-	}
-	return tea.WindowSizeMsg{Width: m.formWidth(), Height: max(h, 5)}
-}
+// formSize is the window the open form may draw in (formState.windowSize).
+func (m *Model) formSize() tea.WindowSizeMsg { return m.form.windowSize() }
 
 func orgOptionLabel(o api.Organization) string {
 	label := text.Sanitize(o.Slug)
@@ -184,11 +245,8 @@ func (m *Model) defaultLocation() string {
 // updateForm routes a message to the open form, and acts when it ends.
 func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	fs := m.form
-	model, cmd := fs.form.Update(msg)
-	if f, ok := model.(*huh.Form); ok {
-		fs.form = f
-	}
-	switch fs.form.State {
+	cmd, state := fs.Update(msg)
+	switch state {
 	case huh.StateAborted:
 		m.form = nil
 		return nil

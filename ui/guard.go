@@ -72,14 +72,15 @@ func (m *Model) recovered(r any, inView bool) tea.Cmd {
 	}
 	m.internalErr = msg
 	if inView {
-		m.form, m.tokenDialog, m.showHelp = nil, nil, false
+		m.form, m.tokenDialog = nil, nil
+		m.help.Close()
 		m.screen = screenList
 		if m.list.filtering {
 			m.list.filtering = false
 			m.list.filter.Blur()
 		}
 	}
-	m.notice = &notice{title: "Something went wrong", body: m.internalErrMsg() + "\n\n" + m.internalErrAdvice()}
+	m.notice = newNotice(m.common, "Something went wrong", m.internalErrMsg()+"\n\n"+m.internalErrAdvice())
 	if m.form != nil || m.tokenDialog != nil {
 		// The notice waits behind what is open; the footer says it now.
 		return m.showBackgroundToast(toastError, m.internalErrText())

@@ -568,8 +568,8 @@ func (h *harness) resize(w, hh int) {
 // model lost.
 func (h *harness) waitIdle() {
 	h.t.Helper()
-	if h.m.loading || len(h.m.pending) > 0 {
-		h.t.Fatalf("still busy: loading=%v pending=%v\n%s", h.m.loading, h.m.pending, h.screen())
+	if h.m.load.loading || len(h.m.ops.pending) > 0 {
+		h.t.Fatalf("still busy: loading=%v pending=%v\n%s", h.m.load.loading, h.m.ops.pending, h.screen())
 	}
 }
 

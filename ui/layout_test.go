@@ -30,11 +30,11 @@ type viewState struct {
 func snapshotView(m *Model) viewState {
 	l := &m.list
 	s := viewState{
-		Screen: m.screen, DetailName: m.detailName, DetailScroll: m.detailScroll, ShowHelp: m.showHelp,
+		Screen: m.screen, DetailName: m.detail.name, DetailScroll: m.detail.scroll, ShowHelp: m.help.open,
 		Cursor: l.cursor, Offset: l.offset, ListHeight: l.height, Filtering: l.filtering,
 		Query: l.query, FilterValue: l.filter.Value(), FilterWidth: l.filter.Width,
-		Visible: slices.Clone(l.visible), BodyH: m.bodyH, Toast: m.toast, InternalErr: m.internalErr,
-		Pending: fmt.Sprint(m.pending),
+		Visible: slices.Clone(l.visible), BodyH: m.bodyH, Toast: m.footer.toast, InternalErr: m.internalErr,
+		Pending: fmt.Sprint(m.ops.pending),
 	}
 	if fs := m.form; fs != nil {
 		v := fs.values

@@ -259,8 +259,8 @@ func TestDetailScrollKeys(t *testing.T) {
 	h.press("g")
 	h.mustNotShow("cache-sa")
 	h.press("pgdown")
-	if h.m.detailScroll < 2 {
-		t.Fatalf("pgdown scrolled %d rows", h.m.detailScroll)
+	if h.m.detail.scroll < 2 {
+		t.Fatalf("pgdown scrolled %d rows", h.m.detail.scroll)
 	}
 }
 

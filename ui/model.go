@@ -1,7 +1,9 @@
-// Package ui is the turso-groups dashboard: one root Model that owns the
-// data, routes keys to whatever has focus (a form, the filter, the token
-// dialog, the list or the detail view) and messages to their owner. Every
-// API call runs as a tea.Cmd whose result comes back as a typed message.
+// Package ui is the turso-groups dashboard: a root Model that owns the
+// data and routes keys to whatever has focus (the form host, the token
+// dialog, a notice, the help, the group list or the detail) and messages
+// to their owner; each of those is a component with its own state,
+// Update, View and SetSize. Every API call runs as a tea.Cmd whose result
+// comes back as a typed message.
 package ui
 
 import (
@@ -10,7 +12,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -82,149 +83,104 @@ const (
 	screenDetail
 )
 
-type toastKind int
-
-const (
-	toastInfo toastKind = iota
-	toastSuccess
-	toastError
-)
-
-type toast struct {
-	text string
-	kind toastKind
-	id   int
-	// background marks news about the data (a failed refresh), as
-	// opposed to the outcome of something the user did, which belongs to
-	// the screen that caused it and goes when the next form opens.
-	background bool
-}
-
 // Model is the root model of the dashboard.
 type Model struct {
+	// common is shared with every component; embedded, so that the
+	// root reads m.st, m.keys, m.width as its components do.
+	*common
 	opts   Options
 	client *api.Client
-	st     styles.Styles
-	help   help.Model // styled once; View only sets its width
-	keys   keys.KeyMap
 	ctx    context.Context
 	cancel context.CancelFunc
-	now    func() time.Time
 
-	// width and height are the area drawn in: the terminal's size, capped
-	// at MaxWidth x MaxHeight; termW and termH are the size itself.
-	width, height int
-	termW, termH  int
 	// bodyH is the rows between the header and the footer, kept by
 	// relayout.
 	bodyH int
 
-	user     string
-	orgs     []api.Organization
-	locNames map[string]string
-	locs     []api.Location
+	// dataset is the loaded data, which the components read; embedded,
+	// so that the root writes m.groups as it always has.
+	*dataset
+	// load is where the loads stand; gen counts organization switches,
+	// so that the answers for the previous one are dropped.
+	load loadState
+	gen  int
 
-	groups   []api.Group
-	byName   map[string]int
-	dbs      map[string][]api.Database
-	dbsKnown bool
-	// dbsLoading: the databases of the latest load have not arrived yet.
-	dbsLoading bool
-	loading    bool
-	loaded     bool
-	loadErr    error
-	stale      error
-	// dbsErr holds a failed databases load until its groups are in: it is
-	// told then, unless the groups failed too and say so themselves.
-	dbsErr  error
-	loadSeq int
-	gen     int
-
-	list         listState
-	screen       screen
-	detailName   string
-	detailScroll int
+	list   groupList
+	screen screen
+	detail detailView
 
 	form        *formState
 	createDraft *formValues
 	tokenDialog *tokenDialog
 	notice      *notice
 
-	pending map[int]string
-	// inFlight holds the changes sent and not answered yet, with their
-	// labels: a second of the same kind for the same group is refused
-	// rather than sent again (p pressed twice sent two "on" requests).
-	inFlight map[opKey]string
-	nextOp   int
-	spinner  spinner.Model
-	toast    toast
-	showHelp bool
+	ops     opsState
+	spinner spinner.Model
+	header  header
+	footer  statusBar
+	help    helpView
 
-	tokenWarn string
-	quitting  bool
+	quitting bool
 
-	log *slog.Logger
 	// internalErr is the (redacted) message of the last panic Update or
 	// View recovered from; empty when there was none.
 	internalErr string
 }
 
-// notice is a message box that needs the user's attention (why a delete
-// cannot proceed, say); any key closes it.
-type notice struct {
-	title, body string
+// loadState is the root's bookkeeping of the loads, which it routes:
+// the list and the detail read the data itself (dataset).
+type loadState struct {
+	// loading: the groups of the latest load have not arrived yet;
+	// loaded: some have, once.
+	loading, loaded bool
+	// loadErr is why the first load failed; stale, why the last refresh
+	// did, while the groups of an earlier one are shown.
+	loadErr, stale error
+	// dbsErr holds a failed databases load until its groups are in: it is
+	// told then, unless the groups failed too and say so themselves.
+	dbsErr error
+	// loadSeq numbers the loads, so that a superseded one is dropped.
+	loadSeq int
+}
+
+// opsState is the root's bookkeeping of the changes in flight.
+type opsState struct {
+	// pending holds the labels of the operations in flight, by id
+	// (nextOp is the last id given), for the footer.
+	pending map[int]string
+	nextOp  int
+	// inFlight holds the changes sent and not answered yet, with their
+	// labels: a second of the same kind for the same group is refused
+	// rather than sent again (p pressed twice sent two "on" requests).
+	inFlight map[opKey]string
 }
 
 // New builds the dashboard.
 func New(opts Options) *Model {
-	if opts.Renderer == nil {
-		opts.Renderer = lipgloss.DefaultRenderer()
-	}
-	if opts.Palette == (styles.Palette{}) {
-		opts.Palette = styles.DefaultPalette()
-	}
-	if opts.Keys.Quit.Keys() == nil {
-		opts.Keys = keys.Default()
-	}
 	parent := opts.Context
 	if parent == nil {
 		parent = context.Background()
 	}
 	ctx, cancel := context.WithCancel(parent)
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	st := styles.New(opts.Renderer, opts.Palette)
+	c := newCommon(opts)
+	st := c.st
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := &Model{
-		opts:     opts,
-		client:   opts.Client,
-		st:       st,
-		keys:     opts.Keys,
-		ctx:      ctx,
-		cancel:   cancel,
-		now:      now,
-		log:      log,
-		user:     opts.User,
-		byName:   map[string]int{},
-		dbs:      map[string][]api.Database{},
-		locNames: map[string]string{},
-		pending:  map[int]string{},
-		inFlight: map[opKey]string{},
-		spinner:  sp,
-		loading:  true,
-		width:    80,
-		height:   24,
-		termW:    80,
-		termH:    24,
+		common:  c,
+		opts:    opts,
+		client:  opts.Client,
+		ctx:     ctx,
+		cancel:  cancel,
+		dataset: newDataset(),
+		ops:     opsState{pending: map[int]string{}, inFlight: map[opKey]string{}},
+		spinner: sp,
+		load:    loadState{loading: true},
 	}
-	m.list = newListState(st)
-	m.help = newHelp(st)
+	m.detail = newDetailView(c, m.dataset, m.actionsFor)
+	m.list = newGroupList(c, m.dataset, m.detail.preview)
+	m.help = newHelpView(c)
+	m.footer = newStatusBar(c)
+	m.header = newHeader(c, m.dataset, opts)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
 	m.relayout()
@@ -233,7 +189,7 @@ func New(opts Options) *Model {
 
 // applyReadOnly hides the mutation keys from the help and the key routing.
 func (m *Model) applyReadOnly() {
-	if !m.opts.ReadOnly {
+	if !m.readOnly {
 		return
 	}
 	for _, a := range actions {
@@ -257,9 +213,9 @@ func (m *Model) checkTokenExpiry(exp time.Time) {
 	left := exp.Sub(m.now())
 	switch {
 	case left <= 0:
-		m.tokenWarn = "Your API token has expired. Run `turso auth login`, or set TURSO_API_TOKEN to a new token."
+		m.header.tokenWarn = "Your API token has expired. Run `turso auth login`, or set TURSO_API_TOKEN to a new token."
 	case left < 72*time.Hour:
-		m.tokenWarn = fmt.Sprintf("Your API token expires in %s. Run `turso auth login` to renew it.", roundDuration(left))
+		m.header.tokenWarn = fmt.Sprintf("Your API token expires in %s. Run `turso auth login` to renew it.", roundDuration(left))
 	}
 }
 
@@ -291,16 +247,16 @@ func (m *Model) Init() tea.Cmd {
 // reload starts a load of the groups and of the databases, two commands
 // to run side by side; an earlier load still in flight is superseded.
 func (m *Model) reload() []tea.Cmd {
-	m.loadSeq++
-	m.loading, m.dbsLoading, m.dbsErr = true, true, nil
+	m.load.loadSeq++
+	m.load.loading, m.dbsLoading, m.load.dbsErr = true, true, nil
 	return []tea.Cmd{
-		loadGroupListCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen),
-		loadDatabasesCmd(m.ctx, m.client, m.opts.Cache, m.loadSeq, m.gen),
+		loadGroupListCmd(m.ctx, m.client, m.opts.Cache, m.load.loadSeq, m.gen),
+		loadDatabasesCmd(m.ctx, m.client, m.opts.Cache, m.load.loadSeq, m.gen),
 	}
 }
 
 // busy reports whether the spinner should turn.
-func (m *Model) busy() bool { return m.loading || m.dbsLoading || len(m.pending) > 0 }
+func (m *Model) busy() bool { return m.load.loading || m.dbsLoading || len(m.ops.pending) > 0 }
 
 // Quit cancels everything in flight; the program then exits.
 func (m *Model) quit() tea.Cmd {
@@ -324,27 +280,16 @@ func (m *Model) showBackgroundToast(kind toastKind, text string) tea.Cmd {
 }
 
 // clearActionToast removes the outcome of an earlier action from the
-// footer: a form that opens is about something else, and would show
-// it cut, as if it were its own.
-func (m *Model) clearActionToast() {
-	if !m.toast.background {
-		m.toast = toast{id: m.toast.id}
-	}
-}
+// footer (statusBar.clearAction).
+func (m *Model) clearActionToast() { m.footer.clearAction() }
 
 func (m *Model) setToast(kind toastKind, text string, background bool) tea.Cmd {
-	m.toast = toast{text: text, kind: kind, id: m.toast.id + 1, background: background}
-	d := 4 * time.Second
-	if kind == toastError {
-		d = 10 * time.Second
-	}
-	return clearToastAfter(m.toast.id, d)
+	return m.footer.Show(kind, text, background)
 }
 
 // selected is the group the actions apply to: the detail view's, or the
 // one under the list cursor.
 func (m *Model) selected() (api.Group, bool) {
-	name := m.detailName
 	if m.screen == screenList {
 		i, ok := m.list.current()
 		if !ok {
@@ -352,11 +297,7 @@ func (m *Model) selected() (api.Group, bool) {
 		}
 		return m.groups[i], true
 	}
-	i, ok := m.byName[name]
-	if !ok {
-		return api.Group{}, false
-	}
-	return m.groups[i], true
+	return m.detail.group()
 }
 
 // orgLabel is the organization as users know it: the slug, or "personal".

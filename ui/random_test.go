@@ -655,7 +655,7 @@ func (s *randomSequence) checkView() {
 	// The sizes Update keeps are those of the frame drawn: the list's
 	// page and the detail's scroll are computed from them.
 	if m := h.m; m.width >= minWidth && m.height >= minHeight {
-		drawn := max(m.height-lipgloss.Height(m.viewHeader(m.width))-lipgloss.Height(m.viewFooter(m.width)), 1)
+		drawn := max(m.height-lipgloss.Height(m.header.View())-lipgloss.Height(m.footer.View()), 1)
 		if drawn != m.bodyH {
 			s.fail("the body is drawn %d rows high, but relayout gave it %d", drawn, m.bodyH)
 		}
@@ -675,13 +675,13 @@ func (s *randomSequence) check() {
 	s.checkView()
 	// With every command run, nothing can be in flight: a flag still set
 	// is a state the dashboard would never leave.
-	if len(h.inflight) == 0 && (m.loading || m.dbsLoading || len(m.pending) > 0) {
-		s.fail("busy with nothing in flight: loading=%v dbsLoading=%v pending=%v", m.loading, m.dbsLoading, m.pending)
+	if len(h.inflight) == 0 && (m.load.loading || m.dbsLoading || len(m.ops.pending) > 0) {
+		s.fail("busy with nothing in flight: loading=%v dbsLoading=%v pending=%v", m.load.loading, m.dbsLoading, m.ops.pending)
 	}
 	// A change marked in flight that is not would refuse its kind for
 	// that group for good.
-	if len(h.inflight) == 0 && len(m.inFlight) > 0 {
-		s.fail("changes marked in flight with nothing in flight: %v", m.inFlight)
+	if len(h.inflight) == 0 && len(m.ops.inFlight) > 0 {
+		s.fail("changes marked in flight with nothing in flight: %v", m.ops.inFlight)
 	}
 	if err := listConsistent(m); err != "" {
 		s.fail("%s", err)
@@ -689,7 +689,7 @@ func (s *randomSequence) check() {
 	if m.form != nil && m.form.form == nil {
 		s.fail("a form state without a form")
 	}
-	if m.screen == screenDetail && m.detailName == "" {
+	if m.screen == screenDetail && m.detail.name == "" {
 		s.fail("the detail screen has no group")
 	}
 }
@@ -730,7 +730,7 @@ func listConsistent(m *Model) string {
 
 // atRest is the list screen with nothing over it and no filter.
 func atRest(m *Model) bool {
-	return m.form == nil && m.tokenDialog == nil && m.notice == nil && !m.showHelp &&
+	return m.form == nil && m.tokenDialog == nil && m.notice == nil && !m.help.open &&
 		!m.list.filtering && m.list.query == "" && m.screen == screenList
 }
 
@@ -772,8 +772,8 @@ func (s *randomSequence) settle() {
 	s.history = append(s.history, "r")
 	s.guard(func() { h.press("r") })
 	s.check()
-	if !m.loaded || m.loadErr != nil || m.stale != nil {
-		s.fail("a refresh against a healthy API did not load: loaded=%v err=%v stale=%v", m.loaded, m.loadErr, m.stale)
+	if !m.load.loaded || m.load.loadErr != nil || m.load.stale != nil {
+		s.fail("a refresh against a healthy API did not load: loaded=%v err=%v stale=%v", m.load.loaded, m.load.loadErr, m.load.stale)
 	}
 	s.matchServer("after a refresh")
 	// No filter: the list shows every group.

@@ -291,7 +291,7 @@ func TestHelpHidesTheList(t *testing.T) {
 		h.press("?")
 		h.mustShow("Press any key to close")
 		h.press(k)
-		if h.m.showHelp || h.m.form != nil || h.m.list.filtering || h.m.currentName() != "default" {
+		if h.m.help.open || h.m.form != nil || h.m.list.filtering || h.m.currentName() != "default" {
 			t.Fatalf("%s behind the help acted on the list:\n%s", k, h.screen())
 		}
 	}

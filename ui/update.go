@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -46,8 +46,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, m.showBackgroundToast(toastError, locationsFailed+describe(msg.err))
 		}
-		if strings.HasPrefix(m.toast.text, locationsFailed) {
-			m.toast = toast{id: m.toast.id} // no longer true
+		if strings.HasPrefix(m.footer.toast.text, locationsFailed) {
+			m.footer.clear() // no longer true
 		}
 		m.locs = msg.locs
 		m.locNames = make(map[string]string, len(msg.locs))
@@ -61,7 +61,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			if api.IsUnauthorized(msg.err) {
-				m.tokenWarn = describe(msg.err)
+				m.header.tokenWarn = describe(msg.err)
 			}
 			return m, nil
 		}
@@ -74,7 +74,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.orgs = msg.orgs
 		if msg.user.Username != "" {
-			m.user = msg.user.Username
+			m.header.user = msg.user.Username
 		}
 		if msg.then != nil && m.form == nil {
 			return m, m.start(msg.then)
@@ -87,15 +87,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		cmds := []tea.Cmd{refreshAfter(m.gen, m.opts.Refresh)}
-		if !m.loading && !m.dbsLoading {
+		if !m.load.loading && !m.dbsLoading {
 			cmds = append(cmds, m.reload()...)
 		}
 		return m, tea.Batch(cmds...)
 	case clearToastMsg:
-		if msg.id == m.toast.id {
-			m.toast = toast{id: m.toast.id}
-		}
-		return m, nil
+		cmd, _ := m.footer.Update(msg)
+		return m, cmd
 	case copiedMsg:
 		if msg.err != nil {
 			return m, m.showToast(toastError, "Could not copy the token: "+msg.err.Error())
@@ -107,12 +105,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.form != nil {
 		return m, m.updateForm(msg)
 	}
-	if m.list.filtering {
-		var cmd tea.Cmd
-		m.list.filter, cmd = m.list.filter.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	cmd, _ := m.list.Update(msg)
+	return m, cmd
 }
 
 // handleKey routes a key: ctrl+c always quits; otherwise whatever has
@@ -146,25 +140,34 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case m.form != nil:
 		return m.updateForm(msg)
 	case m.tokenDialog != nil:
-		return m.updateTokenDialog(msg)
+		cmd, closed := m.tokenDialog.Update(msg)
+		if closed {
+			// Closing forgets the token: it exists only on the user's
+			// screen and clipboard.
+			m.tokenDialog = nil
+		}
+		return cmd
 	case m.notice != nil:
-		m.notice = nil
+		if _, closed := m.notice.Update(msg); closed {
+			m.notice = nil
+		}
 		return nil
 	case m.list.filtering:
-		return m.updateFilter(msg)
-	case m.showHelp:
+		cmd, _ := m.list.Update(msg)
+		return cmd
+	case m.help.open:
 		if key.Matches(msg, m.keys.Quit) {
 			return m.quit()
 		}
-		m.showHelp = false
-		return nil
+		cmd, _ := m.help.Update(msg)
+		return cmd
 	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.help.Open(m.fullHelp())
 		return nil
 	case key.Matches(msg, k.Back):
 		if m.screen == screenDetail {
@@ -172,11 +175,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if m.list.query != "" {
-			m.setQuery("")
+			m.list.setQuery("")
 		}
 		return nil
 	case key.Matches(msg, k.Refresh):
-		if m.loading {
+		if m.load.loading {
 			return nil
 		}
 		cmds := append(m.reload(), m.spinner.Tick)
@@ -197,57 +200,35 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	} else if m.detailKey(msg) {
 		return nil
 	}
-	if m.loadErr != nil && !m.loaded {
+	if m.load.loadErr != nil && !m.load.loaded {
 		return nil
 	}
 	return m.actionKey(msg)
 }
 
 func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := m.keys
-	l := &m.list
-	if d, ok := m.navDelta(msg, max(l.height-1, 1), len(l.visible)); ok {
-		l.move(d)
-		return nil, true
+	if cmd, ok := m.list.Update(msg); ok {
+		return cmd, true
 	}
-	switch {
-	case key.Matches(msg, k.Filter):
-		l.filtering = true
-		l.filter.SetValue(l.query)
-		l.filter.CursorEnd()
-		return l.filter.Focus(), true
-	case key.Matches(msg, k.Sort):
-		keep := m.currentName()
-		l.sort = (l.sort + 1) % sortModes
-		l.resort(m.groups, m.dbs)
-		l.refilter(m.groups, keep)
-	case key.Matches(msg, k.Open):
+	if key.Matches(msg, m.keys.Open) {
 		if g, ok := m.selected(); ok {
 			m.screen = screenDetail
-			m.detailName = g.Name
-			m.detailScroll = 0
+			m.detail.Open(g.Name)
 		}
-	default:
-		return nil, false
+		return nil, true
 	}
-	return nil, true
+	return nil, false
 }
 
 func (m *Model) detailKey(msg tea.KeyMsg) bool {
-	// scrollDetail clamps to the document, so "all the way" can be
-	// larger than any document.
-	d, ok := m.navDelta(msg, max(m.bodyH-1, 1), math.MaxInt32)
-	if ok {
-		m.scrollDetail(d)
-	}
+	_, ok := m.detail.Update(msg)
 	return ok
 }
 
 // navDelta is how far a movement key moves the list's cursor or the
 // detail's scroll: a row, a page of page rows, or all total rows. ok is
 // false for any other key.
-func (m *Model) navDelta(msg tea.KeyMsg, page, total int) (d int, ok bool) {
-	k := m.keys
+func navDelta(k keys.KeyMap, msg tea.KeyMsg, page, total int) (d int, ok bool) {
 	switch {
 	case key.Matches(msg, k.Up):
 		return -1, true
@@ -265,19 +246,10 @@ func (m *Model) navDelta(msg tea.KeyMsg, page, total int) (d int, ok bool) {
 	return 0, false
 }
 
-func (m *Model) scrollDetail(d int) {
-	g, ok := m.selected()
-	if !ok {
-		return
-	}
-	doc := m.detailDoc(g, max(m.width-2, 10), true)
-	m.detailScroll = min(max(m.detailScroll+d, 0), max(doc.len()-m.bodyH, 0))
-}
-
 // actionKey starts the action bound to msg, if any. In a read-only
 // dashboard a change's key says why it does nothing.
 func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
-	if m.opts.ReadOnly {
+	if m.readOnly {
 		for _, b := range m.mutationBindings() {
 			// applyReadOnly disabled these, which never match, to keep
 			// them out of the help; their keys are still known, so that
@@ -296,57 +268,16 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 
 // readOnlyText is what a mutation key says in a read-only dashboard.
 func (m *Model) readOnlyText() string {
-	why := m.opts.ReadOnlyReason
+	why := m.readOnlyReason
 	if why == "" {
 		why = "it was started with --read-only, or read_only is set in the config file"
 	}
 	return "This dashboard is read-only: " + strings.TrimSuffix(text.Sanitize(why), ".") + "."
 }
 
-func (m *Model) dropPending(id int) { delete(m.pending, id) }
+func (m *Model) dropPending(id int) { delete(m.ops.pending, id) }
 
-func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
-	l := &m.list
-	switch msg.Type {
-	case tea.KeyEsc:
-		l.filtering = false
-		l.filter.Blur()
-		m.setQuery("")
-		return nil
-	case tea.KeyEnter:
-		l.filtering = false
-		l.filter.Blur()
-		return nil
-	case tea.KeyUp, tea.KeyDown:
-		// Moving while filtering keeps the filter open.
-		if msg.Type == tea.KeyUp {
-			l.move(-1)
-		} else {
-			l.move(1)
-		}
-		return nil
-	}
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	if v := l.filter.Value(); v != l.query {
-		m.setQuery(v)
-	}
-	return cmd
-}
-
-func (m *Model) setQuery(q string) {
-	keep := m.currentName()
-	m.list.query = q
-	m.list.filter.SetValue(q)
-	m.list.refilter(m.groups, keep)
-}
-
-func (m *Model) currentName() string {
-	if i, ok := m.list.current(); ok {
-		return m.groups[i].Name
-	}
-	return ""
-}
+func (m *Model) currentName() string { return m.list.currentName() }
 
 // locationsFailed starts the message of a failed load of the locations.
 const locationsFailed = "Could not load the locations: "
@@ -354,28 +285,28 @@ const locationsFailed = "Could not load the locations: "
 // onGroupsLoaded applies a load unless a newer one (or an org switch)
 // superseded it. A failed refresh keeps the last good data, marked stale.
 func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.loadSeq {
+	if msg.gen != m.gen || msg.seq != m.load.loadSeq {
 		return nil
 	}
-	m.loading = false
+	m.load.loading = false
 	d := msg.data // maybe shared: read-only
 	if d.err != nil {
 		// A databases error of the same load is not told apart: the
 		// groups' error says the API failed.
-		m.dbsErr = nil
-		if m.loaded {
-			m.stale = d.err
+		m.load.dbsErr = nil
+		if m.load.loaded {
+			m.load.stale = d.err
 			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
 		}
-		m.loadErr = d.err
+		m.load.loadErr = d.err
 		return nil
 	}
-	m.loaded, m.loadErr, m.stale = true, nil, nil
+	m.load.loaded, m.load.loadErr, m.load.stale = true, nil, nil
 	// The databases arrive on their own; until then a refresh keeps the
 	// last ones, and a first load shows their count as pending.
 	m.setGroupsIndexed(d.groups, d.byName)
-	if err := m.dbsErr; err != nil {
-		m.dbsErr = nil
+	if err := m.load.dbsErr; err != nil {
+		m.load.dbsErr = nil
 		return m.dbsErrorToast(err)
 	}
 	return nil
@@ -384,16 +315,16 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 // onDatabasesLoaded applies the databases of a load, unless superseded.
 // A failed load keeps the last databases on screen when there were some.
 func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.loadSeq {
+	if msg.gen != m.gen || msg.seq != m.load.loadSeq {
 		return nil
 	}
 	m.dbsLoading = false
 	if err := msg.data.err; err != nil {
 		switch {
-		case m.loading:
-			m.dbsErr = err // told when the groups are in
+		case m.load.loading:
+			m.load.dbsErr = err // told when the groups are in
 			return nil
-		case m.loadErr != nil || m.stale != nil:
+		case m.load.loadErr != nil || m.load.stale != nil:
 			return nil // the groups of this load failed and said so
 		}
 		return m.dbsErrorToast(err)
@@ -401,8 +332,8 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 	m.dbs, m.dbsKnown = msg.data.dbs, true
 	if m.list.sort == sortDatabases {
 		keep := m.currentName()
-		m.list.resort(m.groups, m.dbs)
-		m.list.refilter(m.groups, keep)
+		m.list.resort()
+		m.list.refilter(keep)
 	}
 	return nil
 }
@@ -427,8 +358,8 @@ func (m *Model) setGroupsIndexed(groups []api.Group, byName map[string]int) {
 	keep, pos := m.currentName(), m.list.cursor
 	m.groups, m.byName = groups, byName
 	m.list.dataChanged()
-	m.list.resort(m.groups, m.dbs)
-	m.list.refilter(m.groups, keep)
+	m.list.resort()
+	m.list.refilter(keep)
 	if keep != "" && m.currentName() != keep {
 		m.list.cursor = pos
 		m.list.clamp()
@@ -464,11 +395,11 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 	if cmd, busy := m.refuseInFlight(kind, group); busy {
 		return cmd
 	}
-	m.inFlight[opKey{m.gen, kind, group}] = label
-	m.nextOp++
-	id, gen, ctx := m.nextOp, m.gen, m.ctx
+	m.ops.inFlight[opKey{m.gen, kind, group}] = label
+	m.ops.nextOp++
+	id, gen, ctx := m.ops.nextOp, m.gen, m.ctx
 	cache, client := m.opts.Cache, m.client
-	m.pending[id] = label
+	m.ops.pending[id] = label
 	return tea.Batch(m.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
 		func() {
@@ -484,7 +415,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 // group is in flight already: sent again, it would do the same twice (or,
 // for a toggle, undo itself once both arrive).
 func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
-	label, busy := m.inFlight[opKey{m.gen, kind, group}]
+	label, busy := m.ops.inFlight[opKey{m.gen, kind, group}]
 	if !busy {
 		return nil, false
 	}
@@ -495,7 +426,7 @@ func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
 // server's answer, or shows why it failed and reopens its form.
 func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	m.dropPending(r.id)
-	delete(m.inFlight, opKey{r.gen, r.kind, r.group})
+	delete(m.ops.inFlight, opKey{r.gen, r.kind, r.group})
 	if m.quitting {
 		return nil
 	}
@@ -530,7 +461,7 @@ func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 // that p would not do what its label says) until the next refresh. The new
 // load is sent after the change, and the old one's answer is dropped.
 func (m *Model) resync() []tea.Cmd {
-	if !m.loading && !m.dbsLoading {
+	if !m.load.loading && !m.dbsLoading {
 		return nil
 	}
 	return m.reload()
@@ -569,15 +500,7 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 
 func (m *Model) hasGroup(name string) bool { _, ok := m.byName[name]; return ok }
 
-func (m *Model) selectGroup(name string) {
-	for pos, i := range m.list.visible {
-		if m.groups[i].Name == name {
-			m.list.cursor = pos
-			m.list.clamp()
-			return
-		}
-	}
-}
+func (m *Model) selectGroup(name string) { m.list.selectName(name) }
 
 // switchOrg points the dashboard at another organization. Results still
 // in flight for the old one are dropped when they arrive (gen changes).
@@ -588,14 +511,14 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.client = m.client.WithOrg(slug)
 	m.gen++
 	m.groups, m.byName, m.dbs, m.dbsKnown = nil, map[string]int{}, map[string][]api.Database{}, false
-	m.loaded, m.loadErr, m.stale = false, nil, nil
+	m.load.loaded, m.load.loadErr, m.load.stale = false, nil, nil
 	m.screen = screenList
 	m.list.query = ""
 	m.list.filter.SetValue("")
 	// The sorted order holds indices into the old groups: drop it too,
 	// or the list would point past the (now empty) groups.
-	m.list.resort(nil, nil)
-	m.list.refilter(nil, "")
+	m.list.resort()
+	m.list.refilter("")
 	m.createDraft = nil
 	cmds := append(m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {

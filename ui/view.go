@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/seed372e9e9a/turso-groups/ui/styles"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -45,8 +43,8 @@ func (m *Model) view() string {
 		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\n%s or ctrl+c quits.",
 			m.termW, m.termH, minWidth, minHeight, m.keys.Quit.Help().Key), w, h)
 	}
-	header := m.viewHeader(w)
-	footer := m.viewFooter(w)
+	header := m.header.View()
+	footer := m.footer.View()
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(footer)
 	body := m.viewBody(w, bodyH)
 	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
@@ -65,308 +63,112 @@ func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHei
 func (m *Model) relayout() bool {
 	w := m.width
 	before := m.bodyH
-	m.bodyH = max(m.height-m.headerLines()-m.footerLines(w), 1)
-	// The list's rows are the body less the summary line and the column
-	// header (viewList, renderList).
-	m.list.height = max(m.bodyH-2, 1)
-	m.list.clamp()
-	if m.list.filtering {
-		// The count stays beside the filter while typing: it is the feedback.
-		m.list.filter.Width = max(w-6-lipgloss.Width(m.listSummary()), 10)
+	// The client can change under the list and the header (an
+	// organization switch).
+	m.org = m.orgLabel()
+	m.header.stale = m.load.stale != nil
+	m.header.SetSize(w, 0)
+	m.footer.SetSize(w, m.footerInput())
+	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)
+	m.list.SetSize(w, m.bodyH)
+	m.detail.SetSize(w, m.bodyH)
+	m.help.SetSize(w, m.bodyH)
+	if m.form != nil {
+		m.form.SetSize(w, m.bodyH)
+	}
+	if m.tokenDialog != nil {
+		m.tokenDialog.SetSize(w, m.bodyH)
+	}
+	if m.notice != nil {
+		m.notice.SetSize(w, m.bodyH)
 	}
 	return m.bodyH != before
 }
 
-// headerLines is the number of lines viewHeader draws.
-func (m *Model) headerLines() int {
-	n := 1 + len(m.opts.Warnings)
-	if m.opts.Local && m.opts.LocalHint != "" {
-		n++
+// footerInput is what the footer shows that the root knows: what is in
+// flight, whether a refresh is, and the keys that apply now.
+func (m *Model) footerInput() statusInput {
+	in := statusInput{
+		refreshing: m.load.loading && m.load.loaded,
+		underForm:  m.form != nil,
+		keys:       m.shortHelp(),
 	}
-	if m.tokenWarn != "" {
-		n++
+	if len(m.ops.pending) > 0 || in.refreshing {
+		in.spinner = m.spinner.View()
 	}
-	return n
-}
-
-// footerLines is the number of lines viewFooter draws at width w.
-func (m *Model) footerLines(w int) int {
-	return len(m.status(w)) + 1 // and the keys
-}
-
-func (m *Model) viewHeader(w int) string {
-	st := m.st
-	parts := []string{st.Title.Render("turso-groups"), st.Org.Render(m.orgLabel())}
-	if m.opts.Local {
-		parts = append(parts, st.LocalBadge.String())
-	} else {
-		parts = append(parts, st.RemoteBadge.Render(text.Sanitize(hostOf(m.opts.APIURL))))
+	if len(m.ops.pending) > 0 {
+		labels := make([]string, 0, len(m.ops.pending))
+		for _, l := range m.ops.pending {
+			labels = append(labels, text.Sanitize(l))
+		}
+		in.pending = pendingSummary(labels)
 	}
-	if m.user != "" {
-		parts = append(parts, st.Muted.Render("user "+text.Sanitize(m.user)))
-	}
-	if m.opts.ReadOnly {
-		parts = append(parts, st.ReadOnlyBadge.String())
-	}
-	if m.stale != nil {
-		parts = append(parts, st.Stale.Render("stale"))
-	}
-	lines := []string{text.Truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), w)}
-	if m.opts.Local && m.opts.LocalHint != "" {
-		lines = append(lines, text.Truncate(" "+st.Muted.Render(m.opts.LocalHint), w))
-	}
-	if m.tokenWarn != "" {
-		lines = append(lines, text.Truncate(" "+st.Warning.Render(m.tokenWarn), w))
-	}
-	for _, warn := range m.opts.Warnings {
-		lines = append(lines, text.Truncate(" "+st.Warning.Render(text.Sanitize(warn)), w))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// hostOf shows where the API is without a scheme or credentials.
-func hostOf(u string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	if i := strings.IndexByte(s, '@'); i >= 0 {
-		s = s[i+1:]
-	}
-	return strings.TrimSuffix(s, "/")
+	return in
 }
 
 func (m *Model) viewBody(w, h int) string {
 	st := m.st
 	switch {
 	case m.form != nil:
-		return m.viewForm(w, h)
+		return m.form.View()
 	case m.tokenDialog != nil:
-		return m.viewTokenDialog(w)
+		return m.tokenDialog.View()
 	case m.notice != nil:
-		return st.Dialog.Width(min(w-4, 76)).Render(st.DialogTitle.Render(m.notice.title) + "\n\n" + m.notice.body + "\n\n" + st.Muted.Render("Press any key to close."))
-	case m.showHelp:
-		return m.viewFullHelp(w)
+		return m.notice.View()
+	case m.help.open:
+		return m.help.View()
 	}
-	if !m.loaded {
+	if !m.load.loaded {
 		switch {
-		case m.loadErr != nil:
+		case m.load.loadErr != nil:
 			// Wrapped, not cut: the end often says what to do (log in again).
-			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.loadErr), max(w-2, 10), "")), 1) +
+			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.load.loadErr), max(w-2, 10), "")), 1) +
 				"\n\n " + st.Muted.Render("Press "+m.keys.Refresh.Help().Key+" to retry, "+m.keys.Quit.Help().Key+" to quit.")
 		default:
 			return " " + m.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
 		}
 	}
 	if m.screen == screenDetail {
-		return indent(m.renderDetail(w-2, h), 1)
+		return m.detail.View()
 	}
-	return m.viewList(w, h)
+	return m.list.View()
 }
 
-func (m *Model) viewList(w, h int) string {
-	st := m.st
-	l := &m.list
-	var top string
-	switch {
-	case l.filtering:
-		// relayout sized the filter to leave room for the summary.
-		top = " " + l.filter.View() + "  " + st.Muted.Render(m.listSummary())
-	default:
-		top = " " + st.Muted.Render(m.listSummary())
-	}
-	if len(m.groups) == 0 {
-		empty := "No groups in " + text.Sanitize(m.orgLabel()) + " yet. Press " + m.keys.New.Help().Key + " to create one."
-		if m.opts.ReadOnly {
-			empty = "No groups in " + text.Sanitize(m.orgLabel()) + " yet."
-		}
-		return top + "\n\n " + st.Empty.Render(empty)
-	}
-	if len(l.visible) == 0 {
-		return top + "\n\n " + st.Empty.Render("No group matches. Press "+m.keys.Back.Help().Key+" to clear the filter.")
-	}
-	listW := w
-	if w >= sidePanelWidth {
-		listW = w * 55 / 100
-	}
-	list := m.renderList(listW - 1)
-	if listW == w {
-		return top + "\n" + list
-	}
-	panel := ""
-	if i, ok := l.current(); ok {
-		d := m.detailDoc(m.groups[i], w-listW-4, false)
-		panel = st.Panel.Width(w - listW - 2).Height(h - 3).Render(strings.Join(d.lines(0, h-3), "\n"))
-	}
-	return top + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, fitHeight(list, h-1), " ", panel)
-}
-
-func (m *Model) viewForm(w, h int) string {
-	st := m.st
-	fs := m.form
-	var b strings.Builder
-	title := " " + st.DialogTitle.Render(fs.kind.title)
-	if fs.group != "" {
-		title += st.Muted.Render("  " + text.Sanitize(fs.group))
-	}
-	b.WriteString(text.Truncate(title, w) + "\n")
-	if fs.err != "" {
-		for _, line := range strings.Split(ansi.Wrap(fs.err, max(w-4, 10), ""), "\n") {
-			b.WriteString(" " + st.Error.Render(line) + "\n")
-		}
-	}
-	b.WriteString("\n")
-	b.WriteString(indent(fs.form.View(), 1))
-	return b.String()
-}
-
-func (m *Model) viewTokenDialog(w int) string {
-	st := m.st
-	d := m.tokenDialog
-	access := "full access"
-	if d.access == "read-only" {
-		access = "read only"
-	}
-	exp := "never expires"
-	if d.expiration != "" && d.expiration != "never" {
-		exp = "expires in " + text.Sanitize(d.expiration)
-	}
-	width := min(w-4, 100)
-	body := st.DialogTitle.Render("Token for "+text.Sanitize(d.group)) + st.Muted.Render("  "+access+", "+exp) + "\n\n" +
-		st.Token.Render(ansi.Hardwrap(text.SanitizeWhole(d.token), width-4, true)) + "\n\n" +
-		st.Warning.Render("This token is shown once: it cannot be retrieved again.") + "\n" +
-		st.Muted.Render("Press "+m.keys.Copy.Help().Key+" to copy it, "+m.keys.Back.Help().Key+" to close.")
-	return st.Dialog.Width(width).Render(body)
-}
-
-func (m *Model) viewFullHelp(w int) string {
+// fullHelp is the columns of the full help: the list's moving and its
+// own keys, then the keys that change nothing (and those of the actions
+// that change nothing), then the changes, seven a column.
+func (m *Model) fullHelp() [][]key.Binding {
 	k := m.keys
-	h := m.helpModel(w)
-	// Moving, then the keys that change nothing (and those of the
-	// actions that change nothing), then the changes, seven a column.
-	view := append([]key.Binding{k.Filter, k.Sort, k.Refresh}, m.actionBindings(func(a *action) bool { return !a.mutation })...)
-	cols := [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
-		append(view, k.Help, k.Quit, k.ForceQuit),
-	}
+	cols := m.list.FullHelp()
+	view := append(append(cols[1], k.Refresh), m.actionBindings(func(a *action) bool { return !a.mutation })...)
+	cols[1] = append(view, k.Help, k.Quit, k.ForceQuit)
 	for changes := m.actionBindings(func(a *action) bool { return a.mutation }); len(changes) > 0; {
 		n := min(len(changes), helpColumn)
 		cols = append(cols, changes[:n])
 		changes = changes[n:]
 	}
-	return m.st.PanelTitle.Render(" Keys") + "\n\n" + indent(h.FullHelpView(cols), 1) + "\n\n " + m.st.Muted.Render("Press any key to close.")
+	return cols
 }
 
 // helpColumn is how many changes a column of the full help lists.
 const helpColumn = 7
 
-// newHelp is the help view, styled for st's terminal.
-func newHelp(st styles.Styles) help.Model {
-	h := help.New()
-	h.ShortSeparator = " · "
-	h.Styles = help.Styles{
-		Ellipsis: st.HelpSep, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.HelpSep,
-		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.HelpSep,
-	}
-	return h
-}
-
-// helpModel is the help view for a width of w.
-func (m *Model) helpModel(w int) help.Model {
-	h := m.help
-	h.Width = max(w-2, 10)
-	return h
-}
-
 // shortHelp is the keys that apply now.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
-	back := k.Back
 	switch {
 	case m.form != nil:
-		back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (forms.go)
-		return append(m.form.form.KeyBinds(), back, k.ForceQuit)
+		return m.form.ShortHelp()
 	case m.tokenDialog != nil:
-		back.SetHelp(back.Help().Key, "close")
-		return []key.Binding{k.Copy, back}
+		return m.tokenDialog.ShortHelp()
 	case m.list.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
-		}
-	case !m.loaded:
+		return m.list.ShortHelp()
+	case !m.load.loaded:
 		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:
-		return append(append([]key.Binding{back}, m.footerBindings(onDetail)...), k.Help, k.Quit)
+		return append(append(m.detail.ShortHelp(), m.footerBindings(onDetail)...), k.Help, k.Quit)
 	}
-	return append(append([]key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}, m.footerBindings(onList)...), k.Help, k.Quit)
-}
-
-// maxStatusLines is how far a message in the footer may wrap.
-const maxStatusLines = 3
-
-// statusLine is a line of the footer's message, and its style (nil: drawn
-// as it is).
-type statusLine struct {
-	text  string
-	style *lipgloss.Style
-}
-
-// status is the footer's message at width w: what is in flight, and the
-// last message, which it must not hide (a key pressed while a change is
-// in flight says why it did nothing). relayout counts its lines,
-// viewFooter draws them.
-func (m *Model) status(w int) []statusLine {
-	st := m.st
-	var lines []statusLine
-	if len(m.pending) > 0 {
-		labels := make([]string, 0, len(m.pending))
-		for _, l := range m.pending {
-			labels = append(labels, text.Sanitize(l))
-		}
-		lines = append(lines, statusLine{text: m.spinner.View() + " " + pendingSummary(labels)})
-	}
-	if m.toast.text != "" {
-		style := st.Info
-		switch m.toast.kind {
-		case toastSuccess:
-			style = st.Success
-		case toastError:
-			style = st.Error
-		}
-		msg := []string{m.toast.text}
-		if m.form == nil {
-			// Wrapped, not cut: what failed and what to do about it
-			// come last. Under a form it is news from elsewhere (the
-			// form's own error is above it): one line, so the form
-			// keeps its rows.
-			msg = strings.Split(ansi.Wrap(m.toast.text, max(w-1, 1), ""), "\n")
-			if len(msg) > maxStatusLines {
-				msg = append(msg[:maxStatusLines-1], strings.Join(msg[maxStatusLines-1:], " "))
-			}
-		}
-		for _, l := range msg {
-			lines = append(lines, statusLine{text: l, style: &style})
-		}
-	}
-	if len(lines) == 0 && m.loading && m.loaded {
-		lines = append(lines, statusLine{text: m.spinner.View() + st.Muted.Render(" Refreshing…")})
-	}
-	if len(lines) == 0 {
-		lines = append(lines, statusLine{})
-	}
-	return lines
-}
-
-func (m *Model) viewFooter(w int) string {
-	var b strings.Builder
-	for _, l := range m.status(w) {
-		s := l.text
-		if l.style != nil {
-			s = l.style.Render(s)
-		}
-		b.WriteString(text.Truncate(" "+s, w) + "\n")
-	}
-	b.WriteString(text.Truncate(" "+m.helpModel(w).ShortHelpView(m.shortHelp()), w))
-	return b.String()
+	return append(append(m.list.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
 }
 
 // pendingSummary names one operation in flight, and counts the others. The

@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
-	"github.com/seed372e9e9a/turso-groups/ui/styles"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -28,10 +30,16 @@ func (s sortMode) String() string {
 	return [...]string{"name", "location", "databases"}[s]
 }
 
-// listState is the group list: its filter, sort, the indices into the
-// model's groups that pass the filter in sort order, and the cursor. The
-// indices are rebuilt when the data, filter or sort change, never in View.
-type listState struct {
+// groupList is the list component: its filter, sort, the indices into
+// the dataset's groups that pass the filter in sort order, the cursor and
+// the window drawn. The indices are rebuilt when the data, filter or sort
+// change, never in View. It reads the groups from data, which the root
+// owns, and draws a preview of the selected group beside the rows with
+// preview when the width allows.
+type groupList struct {
+	c         *common
+	data      *dataset
+	preview   func(g api.Group, w, h int) string
 	filter    textinput.Model
 	filtering bool
 	query     string
@@ -40,14 +48,17 @@ type listState struct {
 	visible   []int // order, filtered
 	cursor    int
 	offset    int
-	height    int // rows relayout gave the list
+	width     int // columns SetSize gave the list
+	bodyH     int // rows SetSize gave the list
+	height    int // of which rows of groups
 	// search holds, for each group, the lowercased text the filter
 	// matches (name, primary, locations), built on the first filtered
 	// keystroke after a load, so that a keystroke lowercases nothing.
 	search []string
 }
 
-func newListState(st styles.Styles) listState {
+func newGroupList(c *common, data *dataset, preview func(g api.Group, w, h int) string) groupList {
+	st := c.st
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "filter by name or location"
@@ -57,11 +68,139 @@ func newListState(st styles.Styles) listState {
 	ti.Cursor.Style = st.R.NewStyle().Foreground(st.Palette.Accent)
 	ti.Cursor.TextStyle = st.R.NewStyle()
 	ti.CharLimit = 64
-	return listState{filter: ti}
+	return groupList{c: c, data: data, preview: preview, filter: ti}
+}
+
+// SetSize gives the list the body's w x h cells: the summary line and
+// the column header take two rows, the groups the rest.
+func (l *groupList) SetSize(w, h int) {
+	l.width, l.bodyH = w, h
+	l.height = max(h-2, 1)
+	l.clamp()
+	if l.filtering {
+		// The count stays beside the filter while typing: it is the feedback.
+		l.filter.Width = max(w-6-lipgloss.Width(l.summary()), 10)
+	}
+}
+
+// Update handles a key meant for the list (moving, filtering, sorting;
+// while the filter is open, every key) and what the open filter's input
+// asks for (its cursor blinks). It reports whether msg was the list's:
+// a key it leaves goes on to the actions.
+func (l *groupList) Update(msg tea.Msg) (tea.Cmd, bool) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		if !l.filtering {
+			return nil, false
+		}
+		var cmd tea.Cmd
+		l.filter, cmd = l.filter.Update(msg)
+		return cmd, true
+	}
+	if l.filtering {
+		return l.updateFilter(km), true
+	}
+	k := l.c.keys
+	if d, ok := navDelta(k, km, max(l.height-1, 1), len(l.visible)); ok {
+		l.move(d)
+		return nil, true
+	}
+	switch {
+	case key.Matches(km, k.Filter):
+		l.filtering = true
+		l.filter.SetValue(l.query)
+		l.filter.CursorEnd()
+		return l.filter.Focus(), true
+	case key.Matches(km, k.Sort):
+		keep := l.currentName()
+		l.sort = (l.sort + 1) % sortModes
+		l.resort()
+		l.refilter(keep)
+		return nil, true
+	}
+	return nil, false
+}
+
+func (l *groupList) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		l.filtering = false
+		l.filter.Blur()
+		l.setQuery("")
+		return nil
+	case tea.KeyEnter:
+		l.filtering = false
+		l.filter.Blur()
+		return nil
+	case tea.KeyUp, tea.KeyDown:
+		// Moving while filtering keeps the filter open.
+		if msg.Type == tea.KeyUp {
+			l.move(-1)
+		} else {
+			l.move(1)
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	if v := l.filter.Value(); v != l.query {
+		l.setQuery(v)
+	}
+	return cmd
+}
+
+// setQuery filters by q, keeping the cursor on its group when it passes.
+func (l *groupList) setQuery(q string) {
+	keep := l.currentName()
+	l.query = q
+	l.filter.SetValue(q)
+	l.refilter(keep)
+}
+
+// currentName is the name of the group under the cursor, "" when none.
+func (l *groupList) currentName() string {
+	if i, ok := l.current(); ok {
+		return l.data.groups[i].Name
+	}
+	return ""
+}
+
+// selectName puts the cursor on the group named name, if it is visible.
+func (l *groupList) selectName(name string) {
+	for pos, i := range l.visible {
+		if l.data.groups[i].Name == name {
+			l.cursor = pos
+			l.clamp()
+			return
+		}
+	}
+}
+
+// ShortHelp is the list's keys for the footer; the root adds the actions.
+func (l *groupList) ShortHelp() []key.Binding {
+	if l.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+			key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		}
+	}
+	k := l.c.keys
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}
+}
+
+// FullHelp is the list's columns of the full help: moving, then what
+// changes the rows shown.
+func (l *groupList) FullHelp() [][]key.Binding {
+	k := l.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
+		{k.Filter, k.Sort},
+	}
 }
 
 // current is the index (into the groups) under the cursor.
-func (l *listState) current() (int, bool) {
+func (l *groupList) current() (int, bool) {
 	if l.cursor < 0 || l.cursor >= len(l.visible) {
 		return 0, false
 	}
@@ -70,12 +209,13 @@ func (l *listState) current() (int, bool) {
 
 // dataChanged forgets what was derived from the previous groups; resort
 // and refilter must follow.
-func (l *listState) dataChanged() { l.search = nil }
+func (l *groupList) dataChanged() { l.search = nil }
 
 // resort sorts all groups by the current mode. Group names are unique, so
 // the order is total; the index breaks ties anyway, for a stable result
 // whatever the data.
-func (l *listState) resort(groups []api.Group, dbs map[string][]api.Database) {
+func (l *groupList) resort() {
+	groups, dbs := l.data.groups, l.data.dbs
 	if cap(l.order) < len(groups) {
 		l.order = make([]int, len(groups))
 	}
@@ -116,7 +256,8 @@ func (l *listState) resort(groups []api.Group, dbs map[string][]api.Database) {
 
 // refilter applies the query to the sorted order, keeping the cursor on
 // the group named keep when it is still visible.
-func (l *listState) refilter(groups []api.Group, keep string) {
+func (l *groupList) refilter(keep string) {
+	groups := l.data.groups
 	q := strings.ToLower(strings.TrimSpace(l.query))
 	l.visible = l.visible[:0]
 	if q == "" {
@@ -162,12 +303,12 @@ func searchText(g api.Group) string {
 	return b.String()
 }
 
-func (l *listState) move(delta int) {
+func (l *groupList) move(delta int) {
 	l.cursor += delta
 	l.clamp()
 }
 
-func (l *listState) clamp() {
+func (l *groupList) clamp() {
 	if l.cursor >= len(l.visible) {
 		l.cursor = len(l.visible) - 1
 	}
@@ -212,9 +353,8 @@ func layoutColumns(width int) columns {
 // renderList draws the visible window of rows: work proportional to the
 // window, not to the number of groups. The window is the list's height
 // and offset, which relayout keeps.
-func (m *Model) renderList(width int) string {
-	l := &m.list
-	st := m.st
+func (l *groupList) renderList(width int) string {
+	st := l.c.st
 	var b strings.Builder
 	c := layoutColumns(width)
 
@@ -226,30 +366,30 @@ func (m *Model) renderList(width int) string {
 	b.WriteString(st.ColumnHeader.Render(text.Truncate(header, width)))
 	end := min(l.offset+l.height, len(l.visible))
 	for pos := l.offset; pos < end; pos++ {
-		g := m.groups[l.visible[pos]]
+		g := l.data.groups[l.visible[pos]]
 		b.WriteByte('\n')
-		b.WriteString(m.renderRow(g, c, width, pos == l.cursor))
+		b.WriteString(l.renderRow(g, c, width, pos == l.cursor))
 	}
 	return b.String()
 }
 
-func (m *Model) renderRow(g api.Group, c columns, width int, selected bool) string {
-	st := m.st
+func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) string {
+	st, d := l.c.st, l.data
 	primary := text.Sanitize(g.Primary)
-	if name := m.locNames[g.Primary]; name != "" {
+	if name := d.locNames[g.Primary]; name != "" {
 		primary += " " + text.Sanitize(name)
 	}
 	var others []string
-	for _, l := range g.Locations {
-		if l != g.Primary {
-			others = append(others, text.Sanitize(l))
+	for _, loc := range g.Locations {
+		if loc != g.Primary {
+			others = append(others, text.Sanitize(loc))
 		}
 	}
 	dbs := "?"
 	switch {
-	case m.dbsKnown:
-		dbs = strconv.Itoa(len(m.dbs[g.Name]))
-	case m.dbsLoading:
+	case d.dbsKnown:
+		dbs = strconv.Itoa(len(d.dbs[g.Name]))
+	case d.dbsLoading:
 		dbs = "…"
 	}
 	var flags string
@@ -295,14 +435,53 @@ func padLeft(s string, w int) string {
 	return s
 }
 
-// listSummary is the line above the list: counts, filter and sort.
-func (m *Model) listSummary() string {
-	l := &m.list
-	s := plural(len(m.groups), "group")
+// summary is the line above the list: counts, filter and sort.
+func (l *groupList) summary() string {
+	n := len(l.data.groups)
+	s := plural(n, "group")
 	if l.query != "" {
-		s = fmt.Sprintf("%d of %s match %q", len(l.visible), plural(len(m.groups), "group"), text.Sanitize(l.query))
+		s = fmt.Sprintf("%d of %s match %q", len(l.visible), plural(n, "group"), text.Sanitize(l.query))
 	}
 	return s + " · sorted by " + l.sort.String()
+}
+
+// View draws the summary (with the filter's input while it is open),
+// then the rows in the window SetSize kept, and, from sidePanelWidth on,
+// the preview of the selected group beside them.
+func (l *groupList) View() string {
+	st, k := l.c.st, l.c.keys
+	w, h := l.width, l.bodyH
+	var top string
+	switch {
+	case l.filtering:
+		// SetSize sized the filter to leave room for the summary.
+		top = " " + l.filter.View() + "  " + st.Muted.Render(l.summary())
+	default:
+		top = " " + st.Muted.Render(l.summary())
+	}
+	if len(l.data.groups) == 0 {
+		empty := "No groups in " + text.Sanitize(l.data.org) + " yet. Press " + k.New.Help().Key + " to create one."
+		if l.c.readOnly {
+			empty = "No groups in " + text.Sanitize(l.data.org) + " yet."
+		}
+		return top + "\n\n " + st.Empty.Render(empty)
+	}
+	if len(l.visible) == 0 {
+		return top + "\n\n " + st.Empty.Render("No group matches. Press "+k.Back.Help().Key+" to clear the filter.")
+	}
+	listW := w
+	if w >= sidePanelWidth {
+		listW = w * 55 / 100
+	}
+	list := l.renderList(listW - 1)
+	if listW == w {
+		return top + "\n" + list
+	}
+	panel := ""
+	if i, ok := l.current(); ok && l.preview != nil {
+		panel = st.Panel.Width(w - listW - 2).Height(h - 3).Render(l.preview(l.data.groups[i], w-listW-4, h-3))
+	}
+	return top + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, fitHeight(list, h-1), " ", panel)
 }
 
 // plural is "1 group", "2 groups".

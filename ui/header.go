@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/seed372e9e9a/turso-groups/ui/text"
+)
+
+// header is the header component: the organization, where the API is,
+// the user, the read-only and stale badges, then one line per warning
+// (the local API's hint, the token's expiry, the settings' warnings). It
+// owns the user's name and the token's warning, which the root tells it
+// as the answers arrive, and whether the data is stale.
+type header struct {
+	c    *common
+	data *dataset
+	// local, hint, apiURL and warnings are the options' (Options).
+	local    bool
+	hint     string
+	apiURL   string
+	warnings []string
+	// user is the signed-in user, "" until known.
+	user string
+	// tokenWarn is what the token's expiry or refusal means, "" if nothing.
+	tokenWarn string
+	// stale: the last refresh failed, and the data shown is older.
+	stale bool
+	width int
+}
+
+func newHeader(c *common, data *dataset, opts Options) header {
+	return header{c: c, data: data, local: opts.Local, hint: opts.LocalHint, apiURL: opts.APIURL, warnings: opts.Warnings, user: opts.User}
+}
+
+// SetSize gives the header the screen's width; its height is its lines.
+func (h *header) SetSize(w, _ int) { h.width = w }
+
+// Height is the lines View draws.
+func (h *header) Height() int {
+	n := 1 + len(h.warnings)
+	if h.local && h.hint != "" {
+		n++
+	}
+	if h.tokenWarn != "" {
+		n++
+	}
+	return n
+}
+
+// View draws the header, each line cut to the width.
+func (h *header) View() string {
+	st, w := h.c.st, h.width
+	parts := []string{st.Title.Render("turso-groups"), st.Org.Render(h.data.org)}
+	if h.local {
+		parts = append(parts, st.LocalBadge.String())
+	} else {
+		parts = append(parts, st.RemoteBadge.Render(text.Sanitize(hostOf(h.apiURL))))
+	}
+	if h.user != "" {
+		parts = append(parts, st.Muted.Render("user "+text.Sanitize(h.user)))
+	}
+	if h.c.readOnly {
+		parts = append(parts, st.ReadOnlyBadge.String())
+	}
+	if h.stale {
+		parts = append(parts, st.Stale.Render("stale"))
+	}
+	lines := []string{text.Truncate(" "+strings.Join(parts, st.Muted.Render(" · ")), w)}
+	if h.local && h.hint != "" {
+		lines = append(lines, text.Truncate(" "+st.Muted.Render(h.hint), w))
+	}
+	if h.tokenWarn != "" {
+		lines = append(lines, text.Truncate(" "+st.Warning.Render(h.tokenWarn), w))
+	}
+	for _, warn := range h.warnings {
+		lines = append(lines, text.Truncate(" "+st.Warning.Render(text.Sanitize(warn)), w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hostOf shows where the API is without a scheme or credentials.
+func hostOf(u string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	if i := strings.IndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.TrimSuffix(s, "/")
+}

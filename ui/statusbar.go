@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seed372e9e9a/turso-groups/ui/text"
+)
+
+type toastKind int
+
+const (
+	toastInfo toastKind = iota
+	toastSuccess
+	toastError
+)
+
+type toast struct {
+	text string
+	kind toastKind
+	id   int
+	// background marks news about the data (a failed refresh), as
+	// opposed to the outcome of something the user did, which belongs to
+	// the screen that caused it and goes when the next form opens.
+	background bool
+}
+
+// statusBar is the footer component: the toast, which it owns (shown,
+// replaced, expired by its own timer), above the keys that apply now.
+// What is in flight and the keys come from the root, which alone knows
+// them, through SetSize, so that View reads what Update kept.
+type statusBar struct {
+	c     *common
+	help  help.Model // styled once; SetSize sets its width
+	toast toast
+	width int
+	in    statusInput
+	lines []statusLine // of the message, kept by SetSize
+}
+
+// statusInput is what the root tells the footer each time it lays out.
+type statusInput struct {
+	// pending names what is in flight ("" for nothing); spinner is the
+	// spinner's frame, drawn before it or before "Refreshing…".
+	pending, spinner string
+	refreshing       bool
+	// underForm keeps the toast to one line: the form's own error is
+	// above it, and the form needs its rows.
+	underForm bool
+	keys      []key.Binding
+}
+
+func newStatusBar(c *common) statusBar {
+	return statusBar{c: c, help: newHelp(c.st)}
+}
+
+// Show displays a toast and returns the timer that clears it: an error
+// stays longer, as it is read more slowly. background marks news about
+// the data rather than the outcome of something the user did.
+func (s *statusBar) Show(kind toastKind, msg string, background bool) tea.Cmd {
+	s.toast = toast{text: msg, kind: kind, id: s.toast.id + 1, background: background}
+	d := 4 * time.Second
+	if kind == toastError {
+		d = 10 * time.Second
+	}
+	return clearToastAfter(s.toast.id, d)
+}
+
+// clear removes the toast; its timer, when it fires, finds another id.
+func (s *statusBar) clear() { s.toast = toast{id: s.toast.id} }
+
+// clearAction removes the outcome of an earlier action: a form that
+// opens is about something else, and would show it cut, as if it were
+// its own.
+func (s *statusBar) clearAction() {
+	if !s.toast.background {
+		s.clear()
+	}
+}
+
+// Update expires the toast its timer was set for, not a newer one, and
+// reports whether msg was the footer's.
+func (s *statusBar) Update(msg tea.Msg) (tea.Cmd, bool) {
+	m, ok := msg.(clearToastMsg)
+	if !ok {
+		return nil, false
+	}
+	if m.id == s.toast.id {
+		s.clear()
+	}
+	return nil, true
+}
+
+// SetSize lays the footer out at width w with what the root says now;
+// Height is then its lines.
+func (s *statusBar) SetSize(w int, in statusInput) {
+	s.width, s.in = w, in
+	s.help.Width = max(w-2, 10)
+	s.lines = s.status(w)
+}
+
+// Height is the lines View draws: the message's and the keys'.
+func (s *statusBar) Height() int { return len(s.lines) + 1 }
+
+// maxStatusLines is how far a message in the footer may wrap.
+const maxStatusLines = 3
+
+// statusLine is a line of the footer's message, and its style (nil: drawn
+// as it is).
+type statusLine struct {
+	text  string
+	style *lipgloss.Style
+}
+
+// status is the footer's message at width w: what is in flight, and the
+// last message, which it must not hide (a key pressed while a change is
+// in flight says why it did nothing). SetSize keeps its lines, View
+// draws them.
+func (s *statusBar) status(w int) []statusLine {
+	st := s.c.st
+	var lines []statusLine
+	if s.in.pending != "" {
+		lines = append(lines, statusLine{text: s.in.spinner + " " + s.in.pending})
+	}
+	if s.toast.text != "" {
+		style := st.Info
+		switch s.toast.kind {
+		case toastSuccess:
+			style = st.Success
+		case toastError:
+			style = st.Error
+		}
+		msg := []string{s.toast.text}
+		if !s.in.underForm {
+			// Wrapped, not cut: what failed and what to do about it
+			// come last. Under a form it is news from elsewhere (the
+			// form's own error is above it): one line, so the form
+			// keeps its rows.
+			msg = strings.Split(ansi.Wrap(s.toast.text, max(w-1, 1), ""), "\n")
+			if len(msg) > maxStatusLines {
+				msg = append(msg[:maxStatusLines-1], strings.Join(msg[maxStatusLines-1:], " "))
+			}
+		}
+		for _, l := range msg {
+			lines = append(lines, statusLine{text: l, style: &style})
+		}
+	}
+	if len(lines) == 0 && s.in.refreshing {
+		lines = append(lines, statusLine{text: s.in.spinner + st.Muted.Render(" Refreshing…")})
+	}
+	if len(lines) == 0 {
+		lines = append(lines, statusLine{})
+	}
+	return lines
+}
+
+// View draws the message and the keys.
+func (s *statusBar) View() string {
+	w := s.width
+	var b strings.Builder
+	for _, l := range s.lines {
+		s := l.text
+		if l.style != nil {
+			s = l.style.Render(s)
+		}
+		b.WriteString(text.Truncate(" "+s, w) + "\n")
+	}
+	b.WriteString(text.Truncate(" "+s.help.ShortHelpView(s.in.keys), w))
+	return b.String()
+}
