@@ -536,6 +536,19 @@ func (tm *term) waitEnd() error {
 }
 
 // ended reports whether the session has ended, without waiting.
+// mustStillWork fails unless the session still takes keys: a filter typed
+// into it shows its match (the filter opens only from the list, so this
+// also proves no form or dialog is open).
+func (tm *term) mustStillWork(why string) {
+	tm.t.Helper()
+	m := tm.mark()
+	tm.typeKeys("/leg\r")
+	tm.waitFor(m, `1 of 6 groups match "leg"`)
+	if tm.ended() {
+		tm.t.Fatal(why)
+	}
+}
+
 func (tm *term) ended() bool {
 	select {
 	case <-tm.done:
