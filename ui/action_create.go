@@ -29,20 +29,20 @@ var actCreate = &action{
 	},
 	init: func(m *Model, fs *formState, _ api.Group) {
 		// What was typed into a form closed unsent comes back with it.
-		if m.createDraft != nil {
-			fs.values = m.createDraft
+		if d := m.focus.draft(fs.kind); d != nil {
+			fs.values = d
 		} else {
 			fs.values.ExtMode = extNone
 			fs.values.Location = m.defaultLocation()
 			// Creating is not destructive: the confirmation defaults to yes.
 			fs.values.Confirm = true
 		}
-		m.createDraft = fs.values
+		m.focus.keepDraft(fs.kind, fs.values)
 	},
 	title: "New group",
 	form:  createForm,
 	do: func(m *Model, fs *formState) tea.Cmd {
-		v, c := fs.values, m.client
+		v, c := fs.values, m.sess.client
 		if !v.Confirm {
 			return nil
 		}
@@ -55,8 +55,8 @@ var actCreate = &action{
 		})
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
-		if m.createDraft == r.retry.values {
-			m.createDraft = nil
+		if m.focus.draft(r.kind) == r.retry.values {
+			m.focus.keepDraft(r.kind, nil)
 		}
 		m.upsertGroup(r.result)
 		m.list.setQuery(m.list.query)
@@ -110,7 +110,7 @@ func (m *Model) groupNameHint(v *formValues) func() string {
 	for _, g := range m.groups {
 		taken[g.Name] = true
 	}
-	org := text.Sanitize(m.client.Org())
+	org := text.Sanitize(m.sess.client.Org())
 	return v.locked(func() string {
 		if v.Name == "" {
 			return "lowercase letters, digits and hyphens; 1 to 32 characters"

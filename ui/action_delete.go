@@ -59,7 +59,7 @@ var actDelete = &action{
 			}))}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
-		group, c := fs.group, m.client
+		group, c := fs.group, m.sess.client
 		return m.startOp("Deleting "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.DeleteGroup(ctx, group)
 		})

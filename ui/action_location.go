@@ -39,7 +39,7 @@ var actAddLocation = &action{
 			Description("Databases of the group get a replica there").Options(opts...).Value(&fs.values.Location).Height(10))}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
-		group, loc, c := fs.group, fs.values.Location, m.client
+		group, loc, c := fs.group, fs.values.Location, m.sess.client
 		return m.startOp("Adding "+loc+" to "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.AddLocation(ctx, group, loc)
 		})
@@ -90,7 +90,7 @@ var actRemoveLocation = &action{
 		if !fs.values.Confirm {
 			return nil
 		}
-		group, loc, c := fs.group, fs.values.Location, m.client
+		group, loc, c := fs.group, fs.values.Location, m.sess.client
 		return m.startOp("Removing "+loc+" from "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.RemoveLocation(ctx, group, loc)
 		})

@@ -28,7 +28,7 @@ var actProtect = &action{
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
 		g, _ := m.groupByName(fs.group)
-		on, name, c := !g.DeleteProtection, g.Name, m.client
+		on, name, c := !g.DeleteProtection, g.Name, m.sess.client
 		label := "Turning delete protection on for " + name
 		if !on {
 			label = "Turning delete protection off for " + name

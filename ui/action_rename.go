@@ -38,7 +38,7 @@ var actRename = &action{
 		for _, g := range m.groups {
 			taken[g.Name] = true
 		}
-		org := text.Sanitize(m.client.Org())
+		org := text.Sanitize(m.sess.client.Org())
 		if org == "" {
 			org = "you"
 		}
@@ -65,7 +65,7 @@ var actRename = &action{
 			}, &v.Name))}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
-		old, name, c := fs.group, fs.values.Name, m.client
+		old, name, c := fs.group, fs.values.Name, m.sess.client
 		return m.startOp("Renaming "+old+" to "+name, fs.kind, old, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.RenameGroup(ctx, old, name)
 		})

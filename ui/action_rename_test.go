@@ -15,11 +15,11 @@ func TestRenameGroup(t *testing.T) {
 	h := newHarness(t)
 	h.selectGroup("staging")
 	h.press("e")
-	if h.m.form == nil || h.m.form.kind != actRename {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actRename {
 		t.Fatalf("e did not open the rename form:\n%s", h.screen())
 	}
 	h.mustShow("Rename group", "New name for staging")
-	if v := h.m.form.values.Name; v != "staging" {
+	if v := h.m.focus.form().values.Name; v != "staging" {
 		t.Errorf("the name to edit is %q, want staging", v)
 	}
 	h.press("ctrl+u")
@@ -70,14 +70,14 @@ func TestRenameRefusesAListedName(t *testing.T) {
 	h.reqs.reset()
 	h.press("e")
 	h.press("enter") // its own name
-	if h.m.form == nil {
+	if h.m.focus.form() == nil {
 		t.Fatalf("its own name was sent:\n%s", h.screen())
 	}
 	h.mustShow("that is its name already")
 	h.press("ctrl+u")
 	h.typeText("default")
 	h.press("enter")
-	if h.m.form == nil {
+	if h.m.focus.form() == nil {
 		t.Fatalf("a taken name was sent:\n%s", h.screen())
 	}
 	h.mustShow("already has a group named default")
@@ -91,7 +91,7 @@ func TestRenameRefusesAListedName(t *testing.T) {
 // is shown in the form, which keeps what was typed, and nothing changes.
 func TestRenameTakenAtTheServer(t *testing.T) {
 	h := newHarness(t)
-	if _, err := h.m.client.CreateGroup(context.Background(), api.CreateGroupRequest{Name: "late-comer", Location: "lhr"}); err != nil {
+	if _, err := h.m.sess.client.CreateGroup(context.Background(), api.CreateGroupRequest{Name: "late-comer", Location: "lhr"}); err != nil {
 		t.Fatal(err)
 	}
 	h.selectGroup("staging")
@@ -99,10 +99,10 @@ func TestRenameTakenAtTheServer(t *testing.T) {
 	h.typeText("late-comer")
 	h.press("enter")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != actRename {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actRename {
 		t.Fatalf("the form did not reopen:\n%s", h.screen())
 	}
-	if v := h.m.form.values.Name; v != "late-comer" {
+	if v := h.m.focus.form().values.Name; v != "late-comer" {
 		t.Errorf("what was typed is lost: %q", v)
 	}
 	h.mustRead("A group named late-comer already exists (group already exists). Choose another name.")

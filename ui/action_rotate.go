@@ -31,7 +31,7 @@ var actRotate = &action{
 		if !fs.values.Confirm {
 			return nil
 		}
-		group, c := fs.group, m.client
+		group, c := fs.group, m.sess.client
 		return m.startOp("Rotating the tokens of "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.err = c.RotateGroupTokens(ctx, group)
 		})

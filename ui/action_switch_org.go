@@ -20,7 +20,7 @@ var actSwitchOrg = &action{
 	orgs:    true,
 	footer:  onList | onNotLoaded,
 	init: func(m *Model, fs *formState, _ api.Group) {
-		fs.values.Org = m.client.Org()
+		fs.values.Org = m.sess.client.Org()
 	},
 	title: "Switch organization",
 	form: func(m *Model, fs *formState, _ api.Group) ([]*huh.Group, string) {

@@ -39,14 +39,14 @@ var actToken = &action{
 		)}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
-		group, c := fs.group, m.client
+		group, c := fs.group, m.sess.client
 		opts := api.TokenOptions{Expiration: fs.values.Expiration, Authorization: api.TokenAuthorization(fs.values.Access)}
 		return m.startOp("Creating a token for "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.token, r.err = c.CreateGroupToken(ctx, group, opts)
 		})
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
-		m.tokenDialog = newTokenDialog(m.common, m.opts.Copy, r.group, r.token, r.retry.values.Access, r.retry.values.Expiration)
+		m.focus.push(newTokenDialog(m.common, m.opts.Copy, r.group, r.token, r.retry.values.Access, r.retry.values.Expiration))
 		return nil
 	},
 	// Nothing to look at: a token is shown once, and another harms none.

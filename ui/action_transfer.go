@@ -28,7 +28,7 @@ var actTransfer = &action{
 		v := fs.values
 		var opts []huh.Option[string]
 		for _, o := range m.orgs {
-			if o.Slug != m.client.Org() && !(o.Personal() && m.client.Org() == "") {
+			if o.Slug != m.sess.client.Org() && !(o.Personal() && m.sess.client.Org() == "") {
 				opts = append(opts, huh.NewOption(orgOptionLabel(o), o.Slug))
 			}
 		}
@@ -46,7 +46,7 @@ var actTransfer = &action{
 		if !fs.values.Confirm {
 			return nil
 		}
-		group, to, c := fs.group, fs.values.Org, m.client
+		group, to, c := fs.group, fs.values.Org, m.sess.client
 		return m.startOp("Transferring "+group+" to "+to, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.TransferGroup(ctx, group, to)
 		})

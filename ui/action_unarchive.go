@@ -32,7 +32,7 @@ var actUnarchive = &action{
 		return nil
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
-		name, c := fs.group, m.client
+		name, c := fs.group, m.sess.client
 		return m.startOp("Unarchiving "+name, fs.kind, name, nil, func(ctx context.Context, r *opDoneMsg) {
 			r.result, r.err = c.UnarchiveGroup(ctx, name)
 		})

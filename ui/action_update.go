@@ -29,7 +29,7 @@ var actUpdate = &action{
 		if !fs.values.Confirm {
 			return nil
 		}
-		group, c := fs.group, m.client
+		group, c := fs.group, m.sess.client
 		return m.startOp("Updating the databases of "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
 			// The update answers with nothing: the group is asked for,
 			// to show its new version.

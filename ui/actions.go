@@ -120,7 +120,7 @@ type refusal struct {
 // refuse shows why an action does not apply.
 func (m *Model) refuse(r *refusal) tea.Cmd {
 	if r.title != "" {
-		m.notice = newNotice(m.common, r.title, r.text)
+		m.focus.push(newNotice(m.common, r.title, r.text))
 		return nil
 	}
 	return m.showToast(r.kind, r.text)
@@ -212,7 +212,7 @@ func (m *Model) start(a *action) tea.Cmd {
 	}
 	if a.orgs && m.orgs == nil {
 		m.ops.pending[-1] = "Loading your organizations"
-		return tea.Batch(loadOrgsCmd(m.ctx, m.client, a), m.spinner.Tick)
+		return tea.Batch(loadOrgsCmd(m.sess.ctx, m.sess.client, a), m.footer.spinner.Tick)
 	}
 	if a.mutation && a.needsGroup {
 		if cmd, busy := m.refuseInFlight(a, g.Name); busy {

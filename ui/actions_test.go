@@ -79,7 +79,7 @@ func TestCreateFlagsATakenName(t *testing.T) {
 func TestCreateRefusesAnInvalidName(t *testing.T) {
 	h := newHarness(t)
 	h.press("n")
-	if h.m.form == nil || h.m.form.kind != actCreate {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actCreate {
 		t.Fatal("n did not open the create form")
 	}
 	for _, bad := range []string{"Bad", "under_score", "-lead", strings.Repeat("a", 33)} {
@@ -89,14 +89,14 @@ func TestCreateRefusesAnInvalidName(t *testing.T) {
 		// The shared rule (api.ValidateGroupName) refuses it: the form
 		// stays on the name, with the rule's words.
 		msg := strings.TrimPrefix(api.ValidateGroupName(bad).Error(), "invalid group name: ")
-		if h.m.form == nil {
+		if h.m.focus.form() == nil {
 			t.Fatalf("%q: the form closed", bad)
 		}
 		scr := h.screen()
 		if !strings.Contains(strings.Join(strings.Fields(scr), " "), strings.Join(strings.Fields(msg), " ")[:30]) {
 			t.Fatalf("%q: the screen does not explain %q:\n%s", bad, msg, scr)
 		}
-		if f := h.m.form.form.GetFocusedField(); f.GetKey() != "name" {
+		if f := h.m.focus.form().form.GetFocusedField(); f.GetKey() != "name" {
 			t.Fatalf("%q: focus moved on to %s", bad, f.GetKey())
 		}
 	}
@@ -104,7 +104,7 @@ func TestCreateRefusesAnInvalidName(t *testing.T) {
 		t.Fatalf("an invalid name reached the API: %v", m)
 	}
 	h.press("esc")
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatal("esc did not cancel the form")
 	}
 }
@@ -161,11 +161,11 @@ func TestCreateTakenNameReopensTheForm(t *testing.T) {
 	h.mustShow("Create default at")
 	h.press("enter")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != actCreate {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actCreate {
 		t.Fatalf("the form did not reopen:\n%s", h.screen())
 	}
-	if h.m.form.values.Name != "default" {
-		t.Errorf("the name typed is lost: %q", h.m.form.values.Name)
+	if h.m.focus.form().values.Name != "default" {
+		t.Errorf("the name typed is lost: %q", h.m.focus.form().values.Name)
 	}
 	h.mustShow("> default", "group already exists", "Choose another name")
 	if n := len(h.store.Groups("demo")); n != 6 {
@@ -185,13 +185,13 @@ func TestCreateTakenNameReopensTheForm(t *testing.T) {
 func (h *harness) switchTo(slug string) {
 	h.t.Helper()
 	h.press("o")
-	if h.m.form == nil || h.m.form.kind != actSwitchOrg {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actSwitchOrg {
 		h.t.Fatalf("o did not open the switcher:\n%s", h.screen())
 	}
 	h.pick(slug)
 	h.waitIdle()
-	if h.m.client.Org() != slug {
-		h.t.Fatalf("switched to %q, want %q", h.m.client.Org(), slug)
+	if h.m.sess.client.Org() != slug {
+		h.t.Fatalf("switched to %q, want %q", h.m.sess.client.Org(), slug)
 	}
 }
 
@@ -268,7 +268,7 @@ func TestRemoveLocation(t *testing.T) {
 	h.mustShow("Removed lhr from default.")
 	// Only the primary is left: nothing to offer.
 	h.press("x")
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatal("a form opened with only the primary to offer")
 	}
 	h.mustShow("has only its primary location")
@@ -301,7 +301,7 @@ func TestDeleteProtectedShowsWhy(t *testing.T) {
 	h := newHarness(t)
 	h.selectGroup("billing")
 	h.press("d")
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatal("a delete form opened for a protected group")
 	}
 	h.mustShow("Delete protection is on", "billing cannot be deleted while its delete protection is on", "press p to turn protection off")
@@ -347,7 +347,7 @@ func TestToken(t *testing.T) {
 	h.typeText("soon")
 	h.press("enter")
 	h.mustShow(`invalid expiration "soon"`)
-	if f := h.m.form.form.GetFocusedField(); f.GetKey() != "expiration" {
+	if f := h.m.focus.form().form.GetFocusedField(); f.GetKey() != "expiration" {
 		t.Fatalf("soon was accepted: focus on %s", f.GetKey())
 	}
 	h.press("ctrl+u")
@@ -356,7 +356,7 @@ func TestToken(t *testing.T) {
 	h.mustNotShow("invalid expiration")
 	h.pick("Read only")
 	h.waitIdle()
-	d := h.m.tokenDialog
+	d := h.m.focus.tokenDialog()
 	if d == nil {
 		t.Fatalf("no token dialog:\n%s", h.screen())
 	}
@@ -380,7 +380,7 @@ func TestToken(t *testing.T) {
 	h.mustShow("Token copied")
 	tok := d.token
 	h.press("esc")
-	if h.m.tokenDialog != nil {
+	if h.m.focus.tokenDialog() != nil {
 		t.Fatal("esc did not close the dialog")
 	}
 	flat = strings.NewReplacer(" ", "", "\n", "").Replace(h.screen())
@@ -398,13 +398,13 @@ func TestReboundBackKeyIsWhatTheScreenSays(t *testing.T) {
 	h.press("enter") // expiration: never
 	h.pick("Read only")
 	h.waitIdle()
-	if h.m.tokenDialog == nil {
+	if h.m.focus.tokenDialog() == nil {
 		t.Fatalf("no token dialog:\n%s", h.screen())
 	}
 	h.mustShow("b to close", "b close")
 	h.mustNotShow("esc to close", "esc close")
 	h.press("b")
-	if h.m.tokenDialog != nil {
+	if h.m.focus.tokenDialog() != nil {
 		t.Fatal("b did not close the dialog")
 	}
 
@@ -420,7 +420,7 @@ func TestReboundBackKeyIsWhatTheScreenSays(t *testing.T) {
 
 func TestRotate(t *testing.T) {
 	h := newHarness(t)
-	tok, err := h.m.client.CreateGroupToken(context.Background(), "default", api.TokenOptions{})
+	tok, err := h.m.sess.client.CreateGroupToken(context.Background(), "default", api.TokenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,7 +523,7 @@ func TestUpdateDatabases(t *testing.T) {
 
 func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	h := newHarness(t)
-	oldGen, oldSeq := h.m.gen, h.m.load.loadSeq
+	oldGen, oldSeq := h.m.sess.gen, h.m.load.loadSeq
 	h.switchTo("acme")
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
 		t.Fatalf("acme lists %v", got)
@@ -538,7 +538,7 @@ func TestSwitchOrgDropsStaleResults(t *testing.T) {
 	demo(oldSeq, oldGen)
 	// The generation alone marks it stale, whatever its sequence number.
 	demo(h.m.load.loadSeq, oldGen)
-	demo(h.m.load.loadSeq-1, h.m.gen)
+	demo(h.m.load.loadSeq-1, h.m.sess.gen)
 	// A mutation of demo finishing after the switch.
 	h.send(opDoneMsg{id: 99, gen: oldGen, kind: actCreate, group: "late", result: api.Group{Name: "late", Primary: "fra"}})
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
@@ -562,7 +562,7 @@ func TestKeysWhileSwitching(t *testing.T) {
 	}
 	for _, k := range []string{"j", "enter", "a", "x", "d", "p", "t", "s", "G"} {
 		h.press(k)
-		if h.m.form != nil || h.m.tokenDialog != nil || h.m.notice != nil || h.m.screen != screenList {
+		if h.m.focus.form() != nil || h.m.focus.tokenDialog() != nil || h.m.focus.notice() != nil || h.m.screen != screenList {
 			t.Fatalf("%q while switching opened something on the old organization's data:\n%s", k, h.screen())
 		}
 	}
@@ -584,7 +584,7 @@ func TestReadOnly(t *testing.T) {
 		h.selectGroup(g)
 		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d", "e"} {
 			h.press(k)
-			if h.m.form != nil || h.m.notice != nil || h.m.tokenDialog != nil {
+			if h.m.focus.form() != nil || h.m.focus.notice() != nil || h.m.focus.tokenDialog() != nil {
 				t.Fatalf("%s on %s opened something in a read-only session:\n%s", k, g, h.screen())
 			}
 		}
@@ -615,7 +615,7 @@ func TestReadOnly(t *testing.T) {
 	// A binding re-enabled by mistake is still refused, with a reason.
 	h.m.keys.New.SetEnabled(true)
 	h.press("n")
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatal("a re-enabled binding opened a form")
 	}
 	h.mustShow("This dashboard is read-only:")
@@ -640,7 +640,7 @@ func TestReadOnlyKeysSayWhy(t *testing.T) {
 			for _, k := range []string{"n", "d", "p", "t", "R", "m", "u", "U", "a", "x", "e"} {
 				h.m.footer.toast = toast{}
 				h.press(k)
-				if h.m.form != nil || h.m.notice != nil {
+				if h.m.focus.form() != nil || h.m.focus.notice() != nil {
 					t.Fatalf("%s opened something in a read-only dashboard:\n%s", k, h.screen())
 				}
 				h.mustRead(c.says)
@@ -670,7 +670,7 @@ func TestTokenExpirationStartsEmpty(t *testing.T) {
 	h.mustNotShow("invalid expiration")
 	h.pick("Full access")
 	h.waitIdle()
-	claims, err := h.store.VerifyGroupToken("demo", "default", h.m.tokenDialog.token)
+	claims, err := h.store.VerifyGroupToken("demo", "default", h.m.focus.tokenDialog().token)
 	if err != nil || claims["exp"] == nil {
 		t.Fatalf("typed 7d: claims %v, %v", claims, err)
 	}
@@ -680,7 +680,7 @@ func TestTokenExpirationStartsEmpty(t *testing.T) {
 	h.press("enter")
 	h.pick("Full access")
 	h.waitIdle()
-	claims, err = h.store.VerifyGroupToken("demo", "default", h.m.tokenDialog.token)
+	claims, err = h.store.VerifyGroupToken("demo", "default", h.m.focus.tokenDialog().token)
 	if err != nil || claims["exp"] != nil {
 		t.Fatalf("empty expiration: claims %v, %v; want no exp", claims, err)
 	}
@@ -699,7 +699,7 @@ func TestResultsGoWithTheirScreen(t *testing.T) {
 	h.selectGroup("default")
 	h.press("m", "enter", "y")
 	h.waitIdle()
-	if h.m.form == nil || h.m.form.kind != actTransfer {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actTransfer {
 		t.Fatalf("the refused transfer's form did not reopen:\n%s", h.screen())
 	}
 	h.mustShow(refused) // above the form
@@ -764,7 +764,7 @@ func TestChangeInFlightIsNotSentTwice(t *testing.T) {
 	// The form completes; the delete's answer is held back.
 	settleExcept(h, func(msg tea.Msg) bool { _, ok := msg.(opDoneMsg); return ok })
 	h.post(keyMsg("d"))
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatalf("a second delete form opened while the first delete was in flight:\n%s", h.screen())
 	}
 	h.mustRead("Deleting staging is still in progress; not sent again.")

@@ -50,7 +50,7 @@ func TestDemoTape(t *testing.T) {
 				}
 				continue
 			}
-			if c.Text == "q" && h.m.form == nil && !h.m.list.filtering {
+			if c.Text == "q" && h.m.focus.form() == nil && !h.m.list.filtering {
 				final = h.screen()
 			}
 			for _, r := range c.Text {
@@ -74,7 +74,7 @@ func TestDemoTape(t *testing.T) {
 				t.Fatalf("demo.tape:%d: Wait /%s/ never matched; the screen was:\n%s", c.Line, c.Pattern, h.screen())
 			}
 		}
-		if running && h.m.quitting {
+		if running && h.m.sess.quitting {
 			quit = true
 		}
 	}

@@ -25,7 +25,7 @@ func TestLoadErrorThenRetry(t *testing.T) {
 	}
 	// Actions need groups: nothing opens.
 	h.press("d", "a")
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatal("a form opened without groups")
 	}
 	h.emu.SetFaults(emulator.Faults{})
@@ -41,7 +41,7 @@ func TestLoadErrorThenRetry(t *testing.T) {
 		t.Errorf("locations not reloaded: %q", row)
 	}
 	h.press("n")
-	if h.m.form == nil {
+	if h.m.focus.form() == nil {
 		t.Fatalf("the create form did not open after the retry:\n%s", h.screen())
 	}
 }
@@ -178,18 +178,18 @@ func TestHostileTextIsInert(t *testing.T) {
 	}
 	for _, s := range steps {
 		if s.name == "delete (error)" {
-			h.typeText(h.m.form.group)
+			h.typeText(h.m.focus.form().group)
 			h.press("enter")
 		}
 		for _, k := range s.keys {
 			h.press(k)
 			h.assertInert(s.name + " (" + k + ")")
 		}
-		if s.name == "token dialog" && h.m.tokenDialog == nil {
+		if s.name == "token dialog" && h.m.focus.tokenDialog() == nil {
 			t.Fatalf("no token dialog:\n%s", h.screen())
 		}
-		if s.name == "switched org" && h.m.client.Org() != evil {
-			t.Fatalf("did not switch to the hostile organization (%q):\n%s", h.m.client.Org(), h.screen())
+		if s.name == "switched org" && h.m.sess.client.Org() != evil {
+			t.Fatalf("did not switch to the hostile organization (%q):\n%s", h.m.sess.client.Org(), h.screen())
 		}
 	}
 	h.resize(100, 30)

@@ -156,13 +156,13 @@ func (h *harness) useClient(o api.Options) {
 	if o.BaseURL == "" {
 		o.BaseURL = h.srv.URL
 	}
-	o.Token, o.Org = apiToken, h.m.client.Org()
+	o.Token, o.Org = apiToken, h.m.sess.client.Org()
 	o.MinBackoff, o.MaxBackoff = time.Millisecond, 2*time.Millisecond
 	c, err := api.New(o)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.m.client = c
+	h.m.sess.client = c
 }
 
 // apiCmdNames are substrings of the names of the commands that call the
@@ -268,7 +268,7 @@ func (h *harness) mustRead(sentences ...string) {
 func (h *harness) mustNotShowJargonOrPanic() {
 	h.t.Helper()
 	h.mustNotShow(jargon...)
-	if n := h.m.notice; n != nil && n.title == "Something went wrong" {
+	if n := h.m.focus.notice(); n != nil && n.title == "Something went wrong" {
 		h.t.Fatalf("the dashboard recovered from a panic: %s", n.body)
 	}
 }
@@ -386,10 +386,10 @@ func (h *harness) fillCreate(name string) {
 // fillCreate entered.
 func (h *harness) mustKeepCreate(name string) {
 	h.t.Helper()
-	if h.m.form == nil || h.m.form.kind != actCreate {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actCreate {
 		h.t.Fatalf("the create form is not open:\n%s", h.screen())
 	}
-	v := h.m.form.values
+	v := h.m.focus.form().values
 	if v.Name != name || v.Location != "fra" || v.ExtMode != extChoose || !slices.Equal(v.Extensions, []string{"vector", "uuid"}) {
 		h.t.Fatalf("the form holds %q at %q, extensions %s %v; want %s at fra, choose [vector uuid]", v.Name, v.Location, v.ExtMode, v.Extensions, name)
 	}
@@ -421,7 +421,7 @@ func (h *harness) mustHaveCreated(name string, b *bodies) {
 	if err := json.Unmarshal(b.get(createRq), &sent); err != nil || !slices.Equal(sent.Extensions.Names, []string{"vector", "uuid"}) {
 		h.t.Errorf("create sent extensions %+v (%v), want vector, uuid", sent.Extensions, err)
 	}
-	if h.m.form != nil || h.rowOf(name) == "" {
+	if h.m.focus.form() != nil || h.rowOf(name) == "" {
 		h.t.Errorf("%s is not listed:\n%s", name, h.screen())
 	}
 }
@@ -535,7 +535,7 @@ func TestFaultOnFirstLoad(t *testing.T) {
 			h.mustNotShow("Could not load the groups")
 			// The locations failed with the groups: r fetched them too.
 			h.press("n")
-			if h.m.form == nil {
+			if h.m.focus.form() == nil {
 				t.Fatalf("the create form did not open after the retry:\n%s", h.screen())
 			}
 		})

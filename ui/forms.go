@@ -82,8 +82,8 @@ func (v *formValues) extensions() api.Extensions {
 
 // formState is the form host component: the open form, which action,
 // for which group, its values, and the error of the last attempt shown
-// above it. The root holds it while it is open; a failed request opens a
-// copy with the same values (opFailed), since a huh form cannot be reset.
+// above it. It is an overlay on the root's focus stack while it is
+// open; a failed request opens a copy with the same values (opFailed), since a huh form cannot be reset.
 type formState struct {
 	c      *common
 	kind   *action
@@ -122,15 +122,19 @@ func (fs *formState) windowSize() tea.WindowSizeMsg {
 	return tea.WindowSizeMsg{Width: fs.formWidth(), Height: max(h, 5)}
 }
 
-// Update routes msg to the huh form; state says whether it has ended,
-// completed or aborted (esc), for the root to act on.
-func (fs *formState) Update(msg tea.Msg) (tea.Cmd, huh.FormState) {
+// Update routes msg to the huh form; closed reports that the form has
+// ended: submitted (see submitted), or left with esc.
+func (fs *formState) Update(msg tea.Msg) (tea.Cmd, bool) {
 	model, cmd := fs.form.Update(msg)
 	if f, ok := model.(*huh.Form); ok {
 		fs.form = f
 	}
-	return cmd, fs.form.State
+	return cmd, fs.form.State != huh.StateNormal
 }
+
+// submitted reports that the form was completed, not left: its action
+// goes ahead.
+func (fs *formState) submitted() bool { return fs.form.State == huh.StateCompleted }
 
 // ShortHelp is the huh form's keys, and how to leave it.
 func (fs *formState) ShortHelp() []key.Binding {
@@ -176,13 +180,10 @@ func (m *Model) openForm(fs *formState) tea.Cmd {
 		return m.showToast(toastInfo, whyNot)
 	}
 	cmd := fs.open(m.common, groups, m.width, m.bodyH)
-	m.form = fs
+	m.focus.push(fs)
 	m.clearActionToast()
 	return cmd
 }
-
-// formSize is the window the open form may draw in (formState.windowSize).
-func (m *Model) formSize() tea.WindowSizeMsg { return m.form.windowSize() }
 
 func orgOptionLabel(o api.Organization) string {
 	label := text.Sanitize(o.Slug)
@@ -242,17 +243,11 @@ func (m *Model) defaultLocation() string {
 	return ""
 }
 
-// updateForm routes a message to the open form, and acts when it ends.
-func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
-	fs := m.form
-	cmd, state := fs.Update(msg)
-	switch state {
-	case huh.StateAborted:
-		m.form = nil
-		return nil
-	case huh.StateCompleted:
-		m.form = nil
-		return fs.kind.do(m, fs)
+// resizeForm tells the open form, if any, the window it may draw in
+// (formState.windowSize): huh sizes its groups from it.
+func (m *Model) resizeForm() tea.Cmd {
+	if fs := m.focus.form(); fs != nil {
+		return m.updateOverlay(fs, fs.windowSize())
 	}
-	return cmd
+	return nil
 }

@@ -113,7 +113,7 @@ func TestProgramQuitsOnQ(t *testing.T) {
 		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	if fm := tm.FinalModel(t).(*Model); fm.ctx.Err() == nil {
+	if fm := tm.FinalModel(t).(*Model); fm.sess.ctx.Err() == nil {
 		t.Fatal("the program ended but the model's context did not")
 	}
 }

@@ -36,10 +36,10 @@ func (m *Model) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 	}()
 	m.noteInternal(msg)
 	model, cmd = m.update(msg)
-	if m.relayout() && m.form != nil {
+	if m.relayout() {
 		// Content that took or gave back rows (a warning in the header)
 		// changes what the open form may draw in, as a resize does.
-		cmd = tea.Batch(cmd, m.updateForm(m.formSize()))
+		cmd = tea.Batch(cmd, m.resizeForm())
 	}
 	return model, cmd
 }
@@ -72,19 +72,24 @@ func (m *Model) recovered(r any, inView bool) tea.Cmd {
 	}
 	m.internalErr = msg
 	if inView {
-		m.form, m.tokenDialog = nil, nil
-		m.help.Close()
+		m.focus.clear()
 		m.screen = screenList
 		if m.list.filtering {
 			m.list.filtering = false
 			m.list.filter.Blur()
 		}
 	}
-	m.notice = newNotice(m.common, "Something went wrong", m.internalErrMsg()+"\n\n"+m.internalErrAdvice())
-	if m.form != nil || m.tokenDialog != nil {
-		// The notice waits behind what is open; the footer says it now.
+	if old := m.focus.notice(); old != nil {
+		m.focus.remove(old) // one notice of what went wrong, the latest
+	}
+	n := newNotice(m.common, "Something went wrong", m.internalErrMsg()+"\n\n"+m.internalErrAdvice())
+	if m.focus.form() != nil || m.focus.tokenDialog() != nil {
+		// The notice waits behind what is open (a form with what the
+		// user typed, a token shown once); the footer says it now.
+		m.focus.pushUnder(n)
 		return m.showBackgroundToast(toastError, m.internalErrText())
 	}
+	m.focus.push(n)
 	return nil
 }
 
@@ -101,7 +106,7 @@ func panicText(r any) (s string) {
 
 // redact removes the client's token, and anything shaped like a token, from
 // s.
-func (m *Model) redact(s string) string { return redactWith(m.client, s) }
+func (m *Model) redact(s string) string { return redactWith(m.sess.client, s) }
 
 // internalErrText is what the user is told about the last internal error.
 func (m *Model) internalErrText() string {

@@ -13,20 +13,21 @@ import (
 // opens, as they hold the actions of the registry; they cannot change
 // while it is open.
 type helpView struct {
-	c     *common
-	help  help.Model // styled once; SetSize sets its width
-	open  bool
-	cols  [][]key.Binding
+	c    *common
+	help help.Model // styled once; SetSize sets its width
+	cols [][]key.Binding
+	// quit is the root's: the quit key quits from the help, as it does
+	// from the list it covers.
+	quit  func() tea.Cmd
 	width int
 }
 
-func newHelpView(c *common) helpView { return helpView{c: c, help: newHelp(c.st)} }
-
-// Open shows cols.
-func (v *helpView) Open(cols [][]key.Binding) { v.open, v.cols = true, cols }
-
-// Close hides the help.
-func (v *helpView) Close() { v.open, v.cols = false, nil }
+// newHelpView opens a help of cols; quit (nil: none) is what the quit key does.
+func newHelpView(c *common, cols [][]key.Binding, quit func() tea.Cmd) *helpView {
+	v := &helpView{c: c, help: newHelp(c.st), cols: cols, quit: quit}
+	v.SetSize(c.width, c.height)
+	return v
+}
 
 // SetSize gives the help the body's w x h cells; it is a handful of
 // rows, which fitScreen cuts on a short terminal.
@@ -35,16 +36,23 @@ func (v *helpView) SetSize(w, _ int) {
 	v.help.Width = max(w-2, 10)
 }
 
-// Update closes the help on any key but quit, which it leaves to the
-// root, and reports whether msg was the help's.
+// Update closes the help on any key; the quit key quits as well.
 func (v *helpView) Update(msg tea.Msg) (tea.Cmd, bool) {
 	km, ok := msg.(tea.KeyMsg)
-	if !ok || !v.open || key.Matches(km, v.c.keys.Quit) {
+	if !ok {
 		return nil, false
 	}
-	v.Close()
+	if key.Matches(km, v.c.keys.Quit) && v.quit != nil {
+		return v.quit(), true
+	}
 	return nil, true
 }
+
+// ShortHelp is how to leave the help.
+func (v *helpView) ShortHelp() []key.Binding { return []key.Binding{anyKeyCloses, v.c.keys.Quit} }
+
+// anyKeyCloses is the footer's line for a dialog that any key closes.
+var anyKeyCloses = key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "close"))
 
 // View draws the columns.
 func (v *helpView) View() string {

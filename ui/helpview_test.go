@@ -5,44 +5,47 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
-func TestHelpViewOpensDrawsAndCloses(t *testing.T) {
+func TestHelpViewDrawsAndCloses(t *testing.T) {
 	c := newCommon(Options{})
-	v := newHelpView(c)
-	v.SetSize(100, 30)
 	cols := [][]key.Binding{
 		{c.keys.Up, c.keys.Down},
 		{key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explode"))},
 	}
-	if _, ok := v.Update(keyMsg("j")); ok {
-		t.Fatal("a closed help took a key")
-	}
-	v.Open(cols)
+	quits := 0
+	v := newHelpView(c, cols, func() tea.Cmd { quits++; return tea.Quit })
+	v.SetSize(100, 30)
 	out := v.View()
 	for _, want := range []string{"Keys", "↑/k", "up", "x", "explode", "Press any key to close."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q:\n%s", want, out)
 		}
 	}
-	// Quit is the root's: the help leaves it, open.
-	if _, ok := v.Update(keyMsg("q")); ok || !v.open {
-		t.Fatalf("the help took quit (open %v)", v.open)
+	if _, closed := v.Update(tea.WindowSizeMsg{Width: 10, Height: 10}); closed {
+		t.Fatal("a message that is not a key closed the help")
 	}
-	if _, ok := v.Update(keyMsg("j")); !ok || v.open {
-		t.Fatalf("a key did not close the help (open %v)", v.open)
+	if cmd, closed := v.Update(keyMsg("j")); !closed || cmd != nil || quits != 0 {
+		t.Fatalf("j: closed %v, quits %d", closed, quits)
+	}
+	// The quit key quits from the help, as from the list under it.
+	if cmd, closed := v.Update(keyMsg("q")); !closed || cmd == nil || quits != 1 {
+		t.Fatalf("q: closed %v, quits %d", closed, quits)
+	}
+	if h := v.ShortHelp(); len(h) == 0 || h[0].Help().Key != "any key" {
+		t.Errorf("short help %v", h)
 	}
 }
 
 func TestHelpViewFitsItsWidth(t *testing.T) {
 	c := newCommon(Options{})
-	v := newHelpView(c)
-	v.SetSize(40, 30)
 	var col []key.Binding
 	for range 3 {
 		col = append(col, key.NewBinding(key.WithKeys("x"), key.WithHelp("x", strings.Repeat("long ", 10))))
 	}
-	v.Open([][]key.Binding{col, col, col})
+	v := newHelpView(c, [][]key.Binding{col, col, col}, nil)
+	v.SetSize(40, 30)
 	for _, l := range strings.Split(v.View(), "\n") {
 		if w := len([]rune(l)); w > 40 {
 			t.Errorf("line of %d cells at 40: %q", w, l)

@@ -144,7 +144,7 @@ func TestHostileHugeNames(t *testing.T) {
 	// The first load runs here, not in the harness: it gives commands it
 	// does not recognise a fifth of a second, and decoding megabytes may
 	// take longer on a loaded machine under -race.
-	for _, c := range append(h.m.reload(), loadLocationsCmd(h.m.ctx, h.m.client, nil)) {
+	for _, c := range append(h.m.reload(), loadLocationsCmd(h.m.sess.ctx, h.m.sess.client, nil)) {
 		h.send(c())
 	}
 	h.waitIdle()
@@ -169,7 +169,7 @@ func TestHostileHugeNames(t *testing.T) {
 		if len(scr) > 64<<10 {
 			t.Fatalf("after %s: a screen of %d bytes", step, len(scr))
 		}
-		if h.m.form == nil && h.m.tokenDialog == nil && !strings.Contains(scr, "nnnn…") {
+		if h.m.focus.form() == nil && h.m.focus.tokenDialog() == nil && !strings.Contains(scr, "nnnn…") {
 			t.Fatalf("after %s: the name is not cut with an ellipsis:\n%s", step, scr)
 		}
 	}
@@ -197,7 +197,7 @@ func TestHostileHugeNames(t *testing.T) {
 	press("esc", "a")
 	cut("the add-location form")
 	press("esc", "t", "enter", "enter")
-	if h.m.tokenDialog == nil {
+	if h.m.focus.tokenDialog() == nil {
 		t.Fatalf("no token dialog:\n%s", h.screen())
 	}
 	cut("the token dialog")
@@ -218,9 +218,9 @@ func TestHostileManyOrganizations(t *testing.T) {
 	h := newHarness(t, withHandler(hostileRoutes(on("GET", "/v1/organizations", nil, 200, fixed(orgs.String())))))
 	// Loaded here rather than by o through the harness, which gives a
 	// command it does not recognise a fifth of a second.
-	h.send(loadOrgsCmd(h.m.ctx, h.m.client, nil)())
+	h.send(loadOrgsCmd(h.m.sess.ctx, h.m.sess.client, nil)())
 	h.press("o")
-	if h.m.form == nil || len(h.m.orgs) != 2002 {
+	if h.m.focus.form() == nil || len(h.m.orgs) != 2002 {
 		t.Fatalf("the switcher did not open with 2002 organizations (%d):\n%s", len(h.m.orgs), h.screen())
 	}
 	h.assertFits("the switcher")
@@ -229,7 +229,7 @@ func TestHostileManyOrganizations(t *testing.T) {
 	h.press("end")
 	h.assertFits("the end of the switcher")
 	h.press("enter")
-	if org := h.m.client.Org(); org != strings.Repeat("s", 1<<20) {
+	if org := h.m.sess.client.Org(); org != strings.Repeat("s", 1<<20) {
 		t.Fatalf("switched to %.40q, want the last organization:\n%s", org, h.screen())
 	}
 	h.assertFits("the huge organization")
@@ -254,7 +254,7 @@ func TestHostileLongErrors(t *testing.T) {
 	h.typeText("fresh")
 	h.press("enter", "enter", "enter", "enter")
 	scr = h.assertFits("a form reopened with a long error")
-	if h.m.form == nil || !strings.Contains(scr, "very long error") {
+	if h.m.focus.form() == nil || !strings.Contains(scr, "very long error") {
 		t.Fatalf("the create form did not reopen with the error:\n%s", scr)
 	}
 	h.press("esc")
@@ -297,7 +297,7 @@ func TestHostileTokenEchoNeverShown(t *testing.T) {
 	h.press("n")
 	h.typeText("fresh")
 	h.press("enter", "enter", "enter", "enter")
-	if h.m.form == nil {
+	if h.m.focus.form() == nil {
 		t.Fatalf("the create form did not reopen:\n%s", h.screen())
 	}
 	check("a refused create (form)")
@@ -332,7 +332,7 @@ func TestPanicInUpdateIsContained(t *testing.T) {
 	boom.Store(true)
 	// The token's expiry arrives: the model asks the clock how long is
 	// left.
-	h.send(tokenValidatedMsg{gen: h.m.gen, exp: fixedNow.Add(time.Hour)})
+	h.send(tokenValidatedMsg{gen: h.m.sess.gen, exp: fixedNow.Add(time.Hour)})
 	boom.Store(false)
 	if h.m.internalErr == "" {
 		t.Fatal("the panic was not recorded")
@@ -371,7 +371,7 @@ func TestPanicInUpdateIsContained(t *testing.T) {
 // what broke, and the next frames are the dashboard again.
 func TestPanicInViewIsContained(t *testing.T) {
 	h := newHarness(t)
-	h.m.form = &formState{kind: actCreate}
+	h.m.focus.push(&formState{c: h.m.common, kind: actCreate})
 	v := h.m.View()
 	if h.m.internalErr == "" {
 		t.Fatal("the panic was not recorded")
@@ -384,7 +384,7 @@ func TestPanicInViewIsContained(t *testing.T) {
 			t.Fatalf("line %d is too wide: %q", i+1, l)
 		}
 	}
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Fatal("the broken form is still open")
 	}
 	h.mustShow("Something went wrong", "nil pointer", "run with --debug to record the details")

@@ -30,24 +30,24 @@ type viewState struct {
 func snapshotView(m *Model) viewState {
 	l := &m.list
 	s := viewState{
-		Screen: m.screen, DetailName: m.detail.name, DetailScroll: m.detail.scroll, ShowHelp: m.help.open,
+		Screen: m.screen, DetailName: m.detail.name, DetailScroll: m.detail.scroll, ShowHelp: m.focus.help() != nil,
 		Cursor: l.cursor, Offset: l.offset, ListHeight: l.height, Filtering: l.filtering,
 		Query: l.query, FilterValue: l.filter.Value(), FilterWidth: l.filter.Width,
 		Visible: slices.Clone(l.visible), BodyH: m.bodyH, Toast: m.footer.toast, InternalErr: m.internalErr,
 		Pending: fmt.Sprint(m.ops.pending),
 	}
-	if fs := m.form; fs != nil {
+	if fs := m.focus.form(); fs != nil {
 		v := fs.values
 		v.mu.Lock()
 		s.Form = fmt.Sprintf("%s %q %q focus=%s %q %q %q %v %v %q %q %q %q", fs.kind.name, fs.group, fs.err,
 			fs.form.GetFocusedField().GetKey(), v.Name, v.Location, v.ExtMode, v.Extensions, v.Confirm, v.Expiration, v.Access, v.Org, v.Typed)
 		v.mu.Unlock()
 	}
-	if m.notice != nil {
-		s.Notice = fmt.Sprint(*m.notice)
+	if m.focus.notice() != nil {
+		s.Notice = fmt.Sprint(*m.focus.notice())
 	}
-	if m.tokenDialog != nil {
-		s.TokenDialog = fmt.Sprint(*m.tokenDialog)
+	if m.focus.tokenDialog() != nil {
+		s.TokenDialog = fmt.Sprint(*m.focus.tokenDialog())
 	}
 	return s
 }

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -83,48 +82,52 @@ const (
 	screenDetail
 )
 
-// Model is the root model of the dashboard.
+// Model is the root model of the dashboard: a router. A key goes to the
+// one component with the focus (the top of the focus stack, else the
+// list's filter, the list or the detail, else the actions of the
+// registry); a message goes to its owner. What it keeps besides is the
+// bookkeeping that routing needs: the session, the loads and the changes
+// in flight.
 type Model struct {
 	// common is shared with every component; embedded, so that the
 	// root reads m.st, m.keys, m.width as its components do.
 	*common
-	opts   Options
-	client *api.Client
-	ctx    context.Context
-	cancel context.CancelFunc
-
-	// bodyH is the rows between the header and the footer, kept by
-	// relayout.
-	bodyH int
+	opts Options
+	sess session
 
 	// dataset is the loaded data, which the components read; embedded,
 	// so that the root writes m.groups as it always has.
 	*dataset
-	// load is where the loads stand; gen counts organization switches,
-	// so that the answers for the previous one are dropped.
 	load loadState
-	gen  int
+	ops  opsState
 
-	list   groupList
+	// screen is which of the list and the detail is under the overlays.
 	screen screen
+	list   groupList
 	detail detailView
+	focus  focusStack
+	header header
+	footer statusBar
 
-	form        *formState
-	createDraft *formValues
-	tokenDialog *tokenDialog
-	notice      *notice
-
-	ops     opsState
-	spinner spinner.Model
-	header  header
-	footer  statusBar
-	help    helpView
-
-	quitting bool
-
+	// bodyH is the rows between the header and the footer, kept by
+	// relayout.
+	bodyH int
 	// internalErr is the (redacted) message of the last panic Update or
 	// View recovered from; empty when there was none.
 	internalErr string
+}
+
+// session is what the dashboard talks to and for how long: the client
+// (whose organization is the one shown), the context every request runs
+// in, and gen, which counts organization switches so that answers about
+// the previous one are dropped.
+type session struct {
+	client *api.Client
+	ctx    context.Context
+	cancel context.CancelFunc
+	gen    int
+	// quitting: the user quit; nothing more is drawn.
+	quitting bool
 }
 
 // loadState is the root's bookkeeping of the loads, which it routes:
@@ -163,22 +166,16 @@ func New(opts Options) *Model {
 	}
 	ctx, cancel := context.WithCancel(parent)
 	c := newCommon(opts)
-	st := c.st
-	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 	m := &Model{
 		common:  c,
 		opts:    opts,
-		client:  opts.Client,
-		ctx:     ctx,
-		cancel:  cancel,
+		sess:    session{client: opts.Client, ctx: ctx, cancel: cancel},
 		dataset: newDataset(),
 		ops:     opsState{pending: map[int]string{}, inFlight: map[opKey]string{}},
-		spinner: sp,
 		load:    loadState{loading: true},
 	}
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
-	m.help = newHelpView(c)
 	m.footer = newStatusBar(c)
 	m.header = newHeader(c, m.dataset, opts)
 	m.applyReadOnly()
@@ -234,12 +231,12 @@ func roundDuration(d time.Duration) string {
 // Init starts the first load: at most four requests, whatever the number
 // of groups (validate, groups, databases, locations).
 func (m *Model) Init() tea.Cmd {
-	cmds := append(m.reload(), m.spinner.Tick, loadLocationsCmd(m.ctx, m.client, m.opts.Cache), textinput.Blink)
+	cmds := append(m.reload(), m.footer.spinner.Tick, loadLocationsCmd(m.sess.ctx, m.sess.client, m.opts.Cache), textinput.Blink)
 	if !m.opts.Local {
-		cmds = append(cmds, validateTokenCmd(m.ctx, m.client, m.opts.Cache, m.gen))
+		cmds = append(cmds, validateTokenCmd(m.sess.ctx, m.sess.client, m.opts.Cache, m.sess.gen))
 	}
 	if m.opts.Refresh > 0 {
-		cmds = append(cmds, refreshAfter(m.gen, m.opts.Refresh))
+		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
 	}
 	return tea.Batch(cmds...)
 }
@@ -250,8 +247,8 @@ func (m *Model) reload() []tea.Cmd {
 	m.load.loadSeq++
 	m.load.loading, m.dbsLoading, m.load.dbsErr = true, true, nil
 	return []tea.Cmd{
-		loadGroupListCmd(m.ctx, m.client, m.opts.Cache, m.load.loadSeq, m.gen),
-		loadDatabasesCmd(m.ctx, m.client, m.opts.Cache, m.load.loadSeq, m.gen),
+		loadGroupListCmd(m.sess.ctx, m.sess.client, m.opts.Cache, m.load.loadSeq, m.sess.gen),
+		loadDatabasesCmd(m.sess.ctx, m.sess.client, m.opts.Cache, m.load.loadSeq, m.sess.gen),
 	}
 }
 
@@ -260,14 +257,14 @@ func (m *Model) busy() bool { return m.load.loading || m.dbsLoading || len(m.ops
 
 // Quit cancels everything in flight; the program then exits.
 func (m *Model) quit() tea.Cmd {
-	m.quitting = true
-	m.cancel()
+	m.sess.quitting = true
+	m.sess.cancel()
 	return tea.Quit
 }
 
 // Close cancels what is in flight; the SSH server calls it when a session
 // ends without the user quitting.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() { m.sess.cancel() }
 
 // showToast displays a short message about something the user did (a
 // change, a refusal); it clears itself, or goes when a form opens.
@@ -302,7 +299,7 @@ func (m *Model) selected() (api.Group, bool) {
 
 // orgLabel is the organization as users know it: the slug, or "personal".
 func (m *Model) orgLabel() string {
-	if o := m.client.Org(); o != "" {
+	if o := m.sess.client.Org(); o != "" {
 		// The slug can come from the API (the organization switcher).
 		return text.Sanitize(o)
 	}

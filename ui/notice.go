@@ -1,10 +1,13 @@
 package ui
 
-import tea "github.com/charmbracelet/bubbletea"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // notice is the notice component: a message box that needs the user's
-// attention (why a delete cannot proceed, say); any key closes it. The
-// root holds it while it is open.
+// attention (why a delete cannot proceed, say); any key closes it. It
+// is an overlay on the root's focus stack while it is open.
 type notice struct {
 	c           *common
 	title, body string
@@ -25,6 +28,9 @@ func (n *notice) Update(msg tea.Msg) (cmd tea.Cmd, closed bool) {
 	_, ok := msg.(tea.KeyMsg)
 	return nil, ok
 }
+
+// ShortHelp is how to close it.
+func (n *notice) ShortHelp() []key.Binding { return []key.Binding{anyKeyCloses} }
 
 // View draws the box.
 func (n *notice) View() string {

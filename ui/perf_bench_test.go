@@ -99,7 +99,7 @@ func benchModel(b *testing.B, n, w, h int) *Model {
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(locationsLoadedMsg{locs: benchLocations})
 	groups, dbs := benchData(n)
-	gm, dm := loadedMsgs(m.load.loadSeq, m.gen, groups, dbs)
+	gm, dm := loadedMsgs(m.load.loadSeq, m.sess.gen, groups, dbs)
 	m.Update(gm)
 	m.Update(dm)
 	if len(m.list.visible) != n {
@@ -221,7 +221,7 @@ func BenchmarkLoadApply(b *testing.B) {
 				for b.Loop() {
 					// What a load costs: indexing (in the commands) and
 					// applying both messages.
-					gm, dm := loadedMsgs(m.load.loadSeq, m.gen, groups, dbs)
+					gm, dm := loadedMsgs(m.load.loadSeq, m.sess.gen, groups, dbs)
 					m.Update(gm)
 					m.Update(dm)
 					if variant == "first-frame" {

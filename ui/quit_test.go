@@ -66,7 +66,7 @@ func TestQuitKeys(t *testing.T) {
 	}
 }
 
-func (h *harness) ctxDone() bool { return h.m.ctx.Err() != nil }
+func (h *harness) ctxDone() bool { return h.m.sess.ctx.Err() != nil }
 
 // In the create form's name, q is a letter.
 func TestQInAFormIsText(t *testing.T) {
@@ -77,8 +77,8 @@ func TestQInAFormIsText(t *testing.T) {
 	if h.quits != 0 || h.ctxDone() {
 		t.Fatal("q in the name field quit")
 	}
-	if h.m.form == nil || h.m.form.values.Name != "qquiz" {
-		t.Fatalf("name = %q, want qquiz", h.m.form.values.Name)
+	if h.m.focus.form() == nil || h.m.focus.form().values.Name != "qquiz" {
+		t.Fatalf("name = %q, want qquiz", h.m.focus.form().values.Name)
 	}
 	h.mustShow("> qquiz")
 	// Same in the filter.
@@ -140,7 +140,7 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 		t.Fatal("ctrl+c did not quit")
 	}
 	h.awaitCancelled(results, started, start)
-	if h.m.form != nil {
+	if h.m.focus.form() != nil {
 		t.Error("a cancelled request reopened its form")
 	}
 	if g, _ := h.serverGroup("demo", "default"); g.DeleteProtection {

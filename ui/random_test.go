@@ -287,7 +287,7 @@ func (s *randomSequence) next() randomStep {
 	if n := len(s.h.inflight); n > 0 && r.IntN(4) == 0 {
 		return randomStep{kind: stepWait, w: 1 + r.IntN(n)}
 	}
-	if len(s.upcoming) == 0 && m.form == nil && m.tokenDialog == nil && m.notice == nil && r.IntN(100) < 15 {
+	if len(s.upcoming) == 0 && m.focus.form() == nil && m.focus.tokenDialog() == nil && m.focus.notice() == nil && r.IntN(100) < 15 {
 		s.upcoming = s.flow()
 	}
 	if len(s.upcoming) > 0 {
@@ -296,19 +296,19 @@ func (s *randomSequence) next() randomStep {
 		return next()
 	}
 	switch x := r.IntN(100); {
-	case m.form != nil && x < 30:
+	case m.focus.form() != nil && x < 30:
 		return key("enter")
-	case m.form != nil && x < 45:
+	case m.focus.form() != nil && x < 45:
 		return randomStep{kind: stepType, key: s.randomText()}
-	case m.form != nil && x < 55:
+	case m.focus.form() != nil && x < 55:
 		if r.IntN(2) == 0 {
 			return randomStep{kind: stepType, key: s.existingName()}
 		}
 		// A name that is likely free and valid.
 		return randomStep{kind: stepType, key: fmt.Sprintf("g%d", r.IntN(100))}
-	case m.form != nil && x < 70:
+	case m.focus.form() != nil && x < 70:
 		return key(editKeys...)
-	case m.tokenDialog != nil && x < 50:
+	case m.focus.tokenDialog() != nil && x < 50:
 		return key("c", "c", "esc", "enter")
 	}
 	switch x := r.IntN(100); {
@@ -436,8 +436,8 @@ func (s *randomSequence) newName() string {
 // targetName is the name a delete form asks for: its group's, mostly.
 func (s *randomSequence) targetName() string {
 	m := s.h.m
-	if m.form != nil && m.form.group != "" && s.r.IntN(8) != 0 {
-		return m.form.group
+	if m.focus.form() != nil && m.focus.form().group != "" && s.r.IntN(8) != 0 {
+		return m.focus.form().group
 	}
 	return s.existingName()
 }
@@ -460,8 +460,8 @@ func (s *randomSequence) randomText() string {
 // it typed), or any group of the organization on the server.
 func (s *randomSequence) existingName() string {
 	m := s.h.m
-	if m.form != nil && m.form.group != "" && s.r.IntN(4) != 0 {
-		return m.form.group
+	if m.focus.form() != nil && m.focus.form().group != "" && s.r.IntN(4) != 0 {
+		return m.focus.form().group
 	}
 	groups := s.h.store.Groups(serverOrg(m))
 	if len(groups) == 0 {
@@ -610,7 +610,7 @@ func (s *randomSequence) apply(st randomStep) {
 	case stepWait:
 		h.advance(st.w, s.r.IntN)
 	case stepTick:
-		s.send(refreshTickMsg{gen: h.m.gen})
+		s.send(refreshTickMsg{gen: h.m.sess.gen})
 	}
 }
 
@@ -631,7 +631,7 @@ func (s *randomSequence) checkView() {
 		// here that must never be needed.
 		s.fail("the dashboard recovered from a panic: %s", h.m.internalErr)
 	}
-	if h.m.quitting {
+	if h.m.sess.quitting {
 		return
 	}
 	view := h.m.View()
@@ -669,7 +669,7 @@ func (s *randomSequence) check() {
 	if len(h.unknown) > 0 {
 		s.fail("the harness dropped commands it does not know: %v", h.unknown)
 	}
-	if m.quitting || h.quits > 0 {
+	if m.sess.quitting || h.quits > 0 {
 		s.fail("the dashboard quit, but no quit key was pressed")
 	}
 	s.checkView()
@@ -686,7 +686,7 @@ func (s *randomSequence) check() {
 	if err := listConsistent(m); err != "" {
 		s.fail("%s", err)
 	}
-	if m.form != nil && m.form.form == nil {
+	if m.focus.form() != nil && m.focus.form().form == nil {
 		s.fail("a form state without a form")
 	}
 	if m.screen == screenDetail && m.detail.name == "" {
@@ -730,13 +730,13 @@ func listConsistent(m *Model) string {
 
 // atRest is the list screen with nothing over it and no filter.
 func atRest(m *Model) bool {
-	return m.form == nil && m.tokenDialog == nil && m.notice == nil && !m.help.open &&
+	return m.focus.form() == nil && m.focus.tokenDialog() == nil && m.focus.notice() == nil && m.focus.help() == nil &&
 		!m.list.filtering && m.list.query == "" && m.screen == screenList
 }
 
 // serverOrg is the organization the dashboard shows, as the store names it.
 func serverOrg(m *Model) string {
-	if org := m.client.Org(); org != "" {
+	if org := m.sess.client.Org(); org != "" {
 		return org
 	}
 	return emulator.DemoOrg
@@ -834,7 +834,7 @@ func (s *randomSequence) matchServer(when string) {
 func (s *randomSequence) checkQuit() {
 	s.t.Helper()
 	h := s.h
-	if h.quits == 0 || !h.m.quitting {
+	if h.quits == 0 || !h.m.sess.quitting {
 		s.fail("the quit key did not quit (QuitMsg seen %d times)", h.quits)
 	}
 	if v := h.m.View(); v != "" {
@@ -910,7 +910,7 @@ func TestLoadAnsweredBeforeAChangeArrivesAfterIt(t *testing.T) {
 			h.selectGroup("default")
 			// The periodic refresh fires; its requests are answered at
 			// once, but the answers wait.
-			h.post(refreshTickMsg{gen: h.m.gen})
+			h.post(refreshTickMsg{gen: h.m.sess.gen})
 			settleExcept(h, isLoad)
 			for _, k := range c.keys {
 				h.post(keyMsg(k))

@@ -24,10 +24,10 @@ var resizes = [][2]int{
 // field, and that check still holds.
 func (h *harness) resizeThrough(check func() error) {
 	h.t.Helper()
-	if h.m.form == nil {
+	if h.m.focus.form() == nil {
 		h.t.Fatal("no form is open")
 	}
-	kind, field := h.m.form.kind, h.m.form.form.GetFocusedField().GetKey()
+	kind, field := h.m.focus.form().kind, h.m.focus.form().form.GetFocusedField().GetKey()
 	for _, sz := range resizes {
 		h.resize(sz[0], sz[1])
 		lines := strings.Split(h.m.View(), "\n")
@@ -39,10 +39,10 @@ func (h *harness) resizeThrough(check func() error) {
 				h.t.Fatalf("%dx%d: line %d is %d wide: %q", sz[0], sz[1], i+1, w, l)
 			}
 		}
-		if h.m.form == nil || h.m.form.kind != kind {
+		if h.m.focus.form() == nil || h.m.focus.form().kind != kind {
 			h.t.Fatalf("%dx%d: the form closed", sz[0], sz[1])
 		}
-		if f := h.m.form.form.GetFocusedField().GetKey(); f != field {
+		if f := h.m.focus.form().form.GetFocusedField().GetKey(); f != field {
 			h.t.Fatalf("%dx%d: focus moved from %s to %s", sz[0], sz[1], field, f)
 		}
 		if err := check(); err != nil {
@@ -62,7 +62,7 @@ func TestResizeMidCreateForm(t *testing.T) {
 	h := newHarness(t, withHandler(b.wrap))
 	h.press("n")
 	h.typeText("orders-eu")
-	v := h.m.form.values
+	v := h.m.focus.form().values
 	h.resizeThrough(func() error {
 		if v.Name != "orders-eu" {
 			return formErr("the name is " + v.Name)
@@ -98,7 +98,7 @@ func TestResizeMidTokenForm(t *testing.T) {
 	h.selectGroup("default")
 	h.press("t", "ctrl+u")
 	h.typeText("7d")
-	v := h.m.form.values
+	v := h.m.focus.form().values
 	h.resizeThrough(func() error {
 		if v.Expiration != "7d" {
 			return formErr("the expiration is " + v.Expiration)
@@ -114,7 +114,7 @@ func TestResizeMidTokenForm(t *testing.T) {
 	})
 	h.pick("Read only")
 	h.waitIdle()
-	if h.m.tokenDialog == nil {
+	if h.m.focus.tokenDialog() == nil {
 		t.Fatalf("no token dialog:\n%s", h.screen())
 	}
 	h.mustShow("Token for default", "read only, expires in 7d")
@@ -126,7 +126,7 @@ func TestResizeMidDeleteForm(t *testing.T) {
 	h.selectGroup("staging")
 	h.press("d")
 	h.typeText("stag")
-	v := h.m.form.values
+	v := h.m.focus.form().values
 	h.resizeThrough(func() error {
 		if v.Typed != "stag" {
 			return formErr("typed " + v.Typed)
@@ -149,7 +149,7 @@ func TestResizeMidRemoveLocationForm(t *testing.T) {
 	h.selectGroup("edge-cache")
 	h.press("x")
 	h.pick("syd")
-	v := h.m.form.values
+	v := h.m.focus.form().values
 	h.resizeThrough(func() error {
 		if v.Location != "syd" {
 			return formErr("the location is " + v.Location)
@@ -263,11 +263,11 @@ func TestTooSmallActsOnNothing(t *testing.T) {
 	h.resize(50, 12)
 	h.typeText("xyz")
 	h.press("backspace", "tab", "enter", "esc", "ctrl+u")
-	if h.m.form == nil || h.m.form.kind != actCreate {
+	if h.m.focus.form() == nil || h.m.focus.form().kind != actCreate {
 		t.Fatal("keys closed the hidden form")
 	}
-	if f := h.m.form.form.GetFocusedField().GetKey(); f != "name" || h.m.form.values.Name != "orders" {
-		t.Fatalf("the hidden form holds %q, focus on %s; want orders, on name", h.m.form.values.Name, f)
+	if f := h.m.focus.form().form.GetFocusedField().GetKey(); f != "name" || h.m.focus.form().values.Name != "orders" {
+		t.Fatalf("the hidden form holds %q, focus on %s; want orders, on name", h.m.focus.form().values.Name, f)
 	}
 	h.resize(testWidth, testHeight)
 	h.typeText("-eu")
@@ -276,7 +276,7 @@ func TestTooSmallActsOnNothing(t *testing.T) {
 	// q quits, even over a form, where it would otherwise be typed.
 	h.resize(50, 12)
 	h.press("q")
-	if h.quits != 1 || !h.m.quitting {
+	if h.quits != 1 || !h.m.sess.quitting {
 		t.Fatalf("q did not quit while the window was too small (quits %d)", h.quits)
 	}
 }
@@ -291,7 +291,7 @@ func TestHelpHidesTheList(t *testing.T) {
 		h.press("?")
 		h.mustShow("Press any key to close")
 		h.press(k)
-		if h.m.help.open || h.m.form != nil || h.m.list.filtering || h.m.currentName() != "default" {
+		if h.m.focus.help() != nil || h.m.focus.form() != nil || h.m.list.filtering || h.m.currentName() != "default" {
 			t.Fatalf("%s behind the help acted on the list:\n%s", k, h.screen())
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -34,22 +35,25 @@ type toast struct {
 // statusBar is the footer component: the toast, which it owns (shown,
 // replaced, expired by its own timer), above the keys that apply now.
 // What is in flight and the keys come from the root, which alone knows
-// them, through SetSize, so that View reads what Update kept.
+// them, through SetSize, so that View reads what Update kept. Its spinner
+// turns while the root says there is work (spinner.TickMsg is the
+// footer's), and the loading screen borrows its frame.
 type statusBar struct {
-	c     *common
-	help  help.Model // styled once; SetSize sets its width
-	toast toast
-	width int
-	in    statusInput
-	lines []statusLine // of the message, kept by SetSize
+	c       *common
+	help    help.Model // styled once; SetSize sets its width
+	spinner spinner.Model
+	toast   toast
+	width   int
+	in      statusInput
+	lines   []statusLine // of the message, kept by SetSize
 }
 
 // statusInput is what the root tells the footer each time it lays out.
 type statusInput struct {
-	// pending names what is in flight ("" for nothing); spinner is the
-	// spinner's frame, drawn before it or before "Refreshing…".
-	pending, spinner string
-	refreshing       bool
+	// pending names what is in flight ("" for nothing), drawn after the
+	// spinner, as "Refreshing…" is.
+	pending    string
+	refreshing bool
 	// underForm keeps the toast to one line: the form's own error is
 	// above it, and the form needs its rows.
 	underForm bool
@@ -57,7 +61,8 @@ type statusInput struct {
 }
 
 func newStatusBar(c *common) statusBar {
-	return statusBar{c: c, help: newHelp(c.st)}
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.st.Spinner))
+	return statusBar{c: c, help: newHelp(c.st), spinner: sp}
 }
 
 // Show displays a toast and returns the timer that clears it: an error
@@ -85,16 +90,22 @@ func (s *statusBar) clearAction() {
 }
 
 // Update expires the toast its timer was set for, not a newer one, and
-// reports whether msg was the footer's.
+// turns the spinner, and reports whether msg was the footer's. The root
+// only passes a tick on while there is work: the spinner then stops
+// asking for more.
 func (s *statusBar) Update(msg tea.Msg) (tea.Cmd, bool) {
-	m, ok := msg.(clearToastMsg)
-	if !ok {
-		return nil, false
+	switch m := msg.(type) {
+	case clearToastMsg:
+		if m.id == s.toast.id {
+			s.clear()
+		}
+		return nil, true
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		s.spinner, cmd = s.spinner.Update(m)
+		return cmd, true
 	}
-	if m.id == s.toast.id {
-		s.clear()
-	}
-	return nil, true
+	return nil, false
 }
 
 // SetSize lays the footer out at width w with what the root says now;
@@ -126,7 +137,7 @@ func (s *statusBar) status(w int) []statusLine {
 	st := s.c.st
 	var lines []statusLine
 	if s.in.pending != "" {
-		lines = append(lines, statusLine{text: s.in.spinner + " " + s.in.pending})
+		lines = append(lines, statusLine{text: s.spinner.View() + " " + s.in.pending})
 	}
 	if s.toast.text != "" {
 		style := st.Info
@@ -152,7 +163,7 @@ func (s *statusBar) status(w int) []statusLine {
 		}
 	}
 	if len(lines) == 0 && s.in.refreshing {
-		lines = append(lines, statusLine{text: s.in.spinner + st.Muted.Render(" Refreshing…")})
+		lines = append(lines, statusLine{text: s.spinner.View() + st.Muted.Render(" Refreshing…")})
 	}
 	if len(lines) == 0 {
 		lines = append(lines, statusLine{})

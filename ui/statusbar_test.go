@@ -76,15 +76,16 @@ func TestStatusBarWrapsAMessage(t *testing.T) {
 
 func TestStatusBarInFlightAndKeys(t *testing.T) {
 	keys := []key.Binding{key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explode"))}
-	s := newTestStatusBar(80, statusInput{pending: "Deleting a… (+1 more)", spinner: "*", keys: keys})
+	s := newTestStatusBar(80, statusInput{pending: "Deleting a… (+1 more)", keys: keys})
+	frame := s.spinner.View()
 	s.Show(toastInfo, "still in progress", false)
 	s.SetSize(80, s.in)
 	lines := s.drawn(t)
-	if len(lines) != 3 || !strings.Contains(lines[0], "* Deleting a… (+1 more)") || !strings.Contains(lines[1], "still in progress") || !strings.Contains(lines[2], "x explode") {
+	if len(lines) != 3 || !strings.Contains(lines[0], frame+" Deleting a… (+1 more)") || !strings.Contains(lines[1], "still in progress") || !strings.Contains(lines[2], "x explode") {
 		t.Errorf("footer:\n%s", s.View())
 	}
-	s = newTestStatusBar(80, statusInput{refreshing: true, spinner: "*"})
-	if lines := s.drawn(t); !strings.Contains(lines[0], "* Refreshing…") {
+	s = newTestStatusBar(80, statusInput{refreshing: true})
+	if lines := s.drawn(t); !strings.Contains(lines[0], frame+" Refreshing…") {
 		t.Errorf("refresh not shown:\n%s", s.View())
 	}
 	// Nothing to say still takes its line, so the body does not jump.

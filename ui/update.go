@@ -23,20 +23,16 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.termW, m.termH = msg.Width, msg.Height
 		m.width, m.height = min(msg.Width, MaxWidth), min(msg.Height, MaxHeight)
 		m.relayout()
-		if m.form != nil {
-			// huh sizes its groups from the window; give it the area it
-			// really has (Form.Init asks for this message too).
-			return m, m.updateForm(m.formSize())
-		}
-		return m, nil
+		// huh sizes its groups from the window; give it the area it
+		// really has (Form.Init asks for this message too).
+		return m, m.resizeForm()
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil // stop ticking until there is work again
 		}
-		var cmd tea.Cmd
-		m.spinner, cmd = m.spinner.Update(msg)
+		cmd, _ := m.footer.Update(msg)
 		return m, cmd
 	case groupsLoadedMsg:
 		return m, m.onGroupsLoaded(msg)
@@ -56,7 +52,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tokenValidatedMsg:
-		if msg.gen != m.gen {
+		if msg.gen != m.sess.gen {
 			return m, nil
 		}
 		if msg.err != nil {
@@ -76,17 +72,17 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.user.Username != "" {
 			m.header.user = msg.user.Username
 		}
-		if msg.then != nil && m.form == nil {
+		if msg.then != nil && m.focus.form() == nil {
 			return m, m.start(msg.then)
 		}
 		return m, nil
 	case opDoneMsg:
 		return m, m.onOpDone(msg)
 	case refreshTickMsg:
-		if msg.gen != m.gen || m.opts.Refresh <= 0 {
+		if msg.gen != m.sess.gen || m.opts.Refresh <= 0 {
 			return m, nil
 		}
-		cmds := []tea.Cmd{refreshAfter(m.gen, m.opts.Refresh)}
+		cmds := []tea.Cmd{refreshAfter(m.sess.gen, m.opts.Refresh)}
 		if !m.load.loading && !m.dbsLoading {
 			cmds = append(cmds, m.reload()...)
 		}
@@ -101,17 +97,18 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.showToast(toastSuccess, "Token copied to the clipboard (OSC 52).")
 	}
 	// Anything else (cursor blinks, huh's internal messages) belongs to
-	// the open form or the filter.
-	if m.form != nil {
-		return m, m.updateForm(msg)
+	// the open form, wherever it is in the stack, or the filter.
+	if fs := m.focus.form(); fs != nil {
+		return m, m.updateOverlay(fs, msg)
 	}
 	cmd, _ := m.list.Update(msg)
 	return m, cmd
 }
 
-// handleKey routes a key: ctrl+c always quits; otherwise whatever has
-// focus (form, token dialog, notice, filter) gets the key first, and
-// single-letter actions apply only when nothing is being typed.
+// handleKey routes a key: ctrl+c always quits; otherwise the overlay on
+// top of the focus stack (a form, the token dialog, a notice, the help)
+// gets it, else the filter while it is being typed into, else the root's
+// own keys, the list or the detail, and the actions.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
@@ -119,7 +116,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// Keys typed quickly (or replayed) can arrive as one message of
 	// several runes ("jj"), which no binding matches. Unless text is being
 	// typed, where the runes belong together, take them one at a time.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.form == nil && !m.list.filtering {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus.form() == nil && !m.list.filtering {
 		var cmds []tea.Cmd
 		for _, r := range msg.Runes {
 			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
@@ -136,30 +133,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	switch {
-	case m.form != nil:
-		return m.updateForm(msg)
-	case m.tokenDialog != nil:
-		cmd, closed := m.tokenDialog.Update(msg)
-		if closed {
-			// Closing forgets the token: it exists only on the user's
-			// screen and clipboard.
-			m.tokenDialog = nil
-		}
-		return cmd
-	case m.notice != nil:
-		if _, closed := m.notice.Update(msg); closed {
-			m.notice = nil
-		}
-		return nil
-	case m.list.filtering:
+	if o := m.focus.top(); o != nil {
+		return m.updateOverlay(o, msg)
+	}
+	if m.list.filtering {
 		cmd, _ := m.list.Update(msg)
-		return cmd
-	case m.help.open:
-		if key.Matches(msg, m.keys.Quit) {
-			return m.quit()
-		}
-		cmd, _ := m.help.Update(msg)
 		return cmd
 	}
 	k := m.keys
@@ -167,7 +145,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.help.Open(m.fullHelp())
+		m.focus.push(newHelpView(m.common, m.fullHelp(), m.quit))
 		return nil
 	case key.Matches(msg, k.Back):
 		if m.screen == screenDetail {
@@ -182,11 +160,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.load.loading {
 			return nil
 		}
-		cmds := append(m.reload(), m.spinner.Tick)
+		cmds := append(m.reload(), m.footer.spinner.Tick)
 		if len(m.locs) == 0 {
 			// The first load of the locations failed; the create form
 			// waits for them and tells the user that r reloads.
-			cmds = append(cmds, loadLocationsCmd(m.ctx, m.client, m.opts.Cache))
+			cmds = append(cmds, loadLocationsCmd(m.sess.ctx, m.sess.client, m.opts.Cache))
 		}
 		return tea.Batch(cmds...)
 	}
@@ -204,6 +182,27 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	return m.actionKey(msg)
+}
+
+// updateOverlay gives msg to o, and takes o off the focus stack when it
+// closes: a closed token dialog is forgotten with its token, which
+// exists only on the user's screen and clipboard; a submitted form starts
+// its action.
+func (m *Model) updateOverlay(o overlay, msg tea.Msg) tea.Cmd {
+	cmd, closed := o.Update(msg)
+	if !closed {
+		return cmd
+	}
+	m.focus.remove(o)
+	if fs, ok := o.(*formState); ok {
+		// huh's last command (its own quit, on esc) is not the
+		// dashboard's to run.
+		if fs.submitted() {
+			return fs.kind.do(m, fs)
+		}
+		return nil
+	}
+	return cmd
 }
 
 func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
@@ -285,7 +284,7 @@ const locationsFailed = "Could not load the locations: "
 // onGroupsLoaded applies a load unless a newer one (or an org switch)
 // superseded it. A failed refresh keeps the last good data, marked stale.
 func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.load.loadSeq {
+	if msg.gen != m.sess.gen || msg.seq != m.load.loadSeq {
 		return nil
 	}
 	m.load.loading = false
@@ -315,7 +314,7 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 // onDatabasesLoaded applies the databases of a load, unless superseded.
 // A failed load keeps the last databases on screen when there were some.
 func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.load.loadSeq {
+	if msg.gen != m.sess.gen || msg.seq != m.load.loadSeq {
 		return nil
 	}
 	m.dbsLoading = false
@@ -395,12 +394,12 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 	if cmd, busy := m.refuseInFlight(kind, group); busy {
 		return cmd
 	}
-	m.ops.inFlight[opKey{m.gen, kind, group}] = label
+	m.ops.inFlight[opKey{m.sess.gen, kind, group}] = label
 	m.ops.nextOp++
-	id, gen, ctx := m.ops.nextOp, m.gen, m.ctx
-	cache, client := m.opts.Cache, m.client
+	id, gen, ctx := m.ops.nextOp, m.sess.gen, m.sess.ctx
+	cache, client := m.opts.Cache, m.sess.client
 	m.ops.pending[id] = label
-	return tea.Batch(m.spinner.Tick, func() tea.Msg {
+	return tea.Batch(m.footer.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
 		func() {
 			defer onPanic(client, func(err error) { r.err = err })
@@ -415,7 +414,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 // group is in flight already: sent again, it would do the same twice (or,
 // for a toggle, undo itself once both arrive).
 func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
-	label, busy := m.ops.inFlight[opKey{m.gen, kind, group}]
+	label, busy := m.ops.inFlight[opKey{m.sess.gen, kind, group}]
 	if !busy {
 		return nil, false
 	}
@@ -427,10 +426,10 @@ func (m *Model) refuseInFlight(kind *action, group string) (tea.Cmd, bool) {
 func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	m.dropPending(r.id)
 	delete(m.ops.inFlight, opKey{r.gen, r.kind, r.group})
-	if m.quitting {
+	if m.sess.quitting {
 		return nil
 	}
-	if r.gen != m.gen {
+	if r.gen != m.sess.gen {
 		// The organization changed meanwhile: this result is about the
 		// previous one, so it only gets a line in the footer.
 		if r.err != nil {
@@ -481,7 +480,7 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 		// The group is gone: drop it rather than keep offering actions.
 		m.leaveGroup(r.group)
 	}
-	reopen := r.retry != nil && m.form == nil && m.tokenDialog == nil && !errors.Is(r.err, context.Canceled) &&
+	reopen := r.retry != nil && m.focus.form() == nil && m.focus.tokenDialog() == nil && !errors.Is(r.err, context.Canceled) &&
 		(!r.retry.kind.needsGroup || m.hasGroup(r.retry.group))
 	if outcomeUnknown(r.err) {
 		msg += " " + m.checkFirst(r.kind, reopen)
@@ -491,7 +490,7 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 		fs.err = msg
 		// The form shows its error above it, and the error goes with the
 		// form: in the footer it would outlive it, cut, in the next one.
-		if cmd := m.openForm(&fs); m.form != nil {
+		if cmd := m.openForm(&fs); m.focus.form() != nil {
 			return cmd
 		}
 	}
@@ -505,11 +504,11 @@ func (m *Model) selectGroup(name string) { m.list.selectName(name) }
 // switchOrg points the dashboard at another organization. Results still
 // in flight for the old one are dropped when they arrive (gen changes).
 func (m *Model) switchOrg(slug string) tea.Cmd {
-	if slug == m.client.Org() {
+	if slug == m.sess.client.Org() {
 		return nil
 	}
-	m.client = m.client.WithOrg(slug)
-	m.gen++
+	m.sess.client = m.sess.client.WithOrg(slug)
+	m.sess.gen++
 	m.groups, m.byName, m.dbs, m.dbsKnown = nil, map[string]int{}, map[string][]api.Database{}, false
 	m.load.loaded, m.load.loadErr, m.load.stale = false, nil, nil
 	m.screen = screenList
@@ -519,10 +518,10 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	// or the list would point past the (now empty) groups.
 	m.list.resort()
 	m.list.refilter("")
-	m.createDraft = nil
-	cmds := append(m.reload(), m.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
+	m.focus.drafts = nil // about the previous organization
+	cmds := append(m.reload(), m.footer.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {
-		cmds = append(cmds, refreshAfter(m.gen, m.opts.Refresh))
+		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
 	}
 	return tea.Batch(cmds...)
 }

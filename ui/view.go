@@ -34,7 +34,7 @@ const (
 
 // view is View without the guard against panics.
 func (m *Model) view() string {
-	if m.quitting {
+	if m.sess.quitting {
 		return ""
 	}
 	w, h := m.width, m.height
@@ -72,29 +72,18 @@ func (m *Model) relayout() bool {
 	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)
 	m.list.SetSize(w, m.bodyH)
 	m.detail.SetSize(w, m.bodyH)
-	m.help.SetSize(w, m.bodyH)
-	if m.form != nil {
-		m.form.SetSize(w, m.bodyH)
-	}
-	if m.tokenDialog != nil {
-		m.tokenDialog.SetSize(w, m.bodyH)
-	}
-	if m.notice != nil {
-		m.notice.SetSize(w, m.bodyH)
-	}
+	m.focus.SetSize(w, m.bodyH)
 	return m.bodyH != before
 }
 
 // footerInput is what the footer shows that the root knows: what is in
 // flight, whether a refresh is, and the keys that apply now.
 func (m *Model) footerInput() statusInput {
+	_, underForm := m.focus.top().(*formState)
 	in := statusInput{
 		refreshing: m.load.loading && m.load.loaded,
-		underForm:  m.form != nil,
+		underForm:  underForm,
 		keys:       m.shortHelp(),
-	}
-	if len(m.ops.pending) > 0 || in.refreshing {
-		in.spinner = m.spinner.View()
 	}
 	if len(m.ops.pending) > 0 {
 		labels := make([]string, 0, len(m.ops.pending))
@@ -108,15 +97,8 @@ func (m *Model) footerInput() statusInput {
 
 func (m *Model) viewBody(w, h int) string {
 	st := m.st
-	switch {
-	case m.form != nil:
-		return m.form.View()
-	case m.tokenDialog != nil:
-		return m.tokenDialog.View()
-	case m.notice != nil:
-		return m.notice.View()
-	case m.help.open:
-		return m.help.View()
+	if o := m.focus.top(); o != nil {
+		return o.View()
 	}
 	if !m.load.loaded {
 		switch {
@@ -125,7 +107,7 @@ func (m *Model) viewBody(w, h int) string {
 			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.load.loadErr), max(w-2, 10), "")), 1) +
 				"\n\n " + st.Muted.Render("Press "+m.keys.Refresh.Help().Key+" to retry, "+m.keys.Quit.Help().Key+" to quit.")
 		default:
-			return " " + m.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
+			return " " + m.footer.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
 		}
 	}
 	if m.screen == screenDetail {
@@ -156,11 +138,10 @@ const helpColumn = 7
 // shortHelp is the keys that apply now.
 func (m *Model) shortHelp() []key.Binding {
 	k := m.keys
+	if o := m.focus.top(); o != nil {
+		return o.ShortHelp()
+	}
 	switch {
-	case m.form != nil:
-		return m.form.ShortHelp()
-	case m.tokenDialog != nil:
-		return m.tokenDialog.ShortHelp()
 	case m.list.filtering:
 		return m.list.ShortHelp()
 	case !m.load.loaded:
