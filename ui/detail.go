@@ -18,9 +18,8 @@ import (
 // (a handful of lines), but a database row only when it is in the
 // window asked for, since a group can hold thousands of databases.
 type detailDoc struct {
-	head []string       // fields and locations, then the databases' title
+	head []string       // fields, locations and actions, then the databases' title
 	dbs  []api.Database // one row each, drawn on demand
-	tail []string       // the actions
 	// row widths of the databases table
 	width, nameW, hostW int
 }
@@ -80,11 +79,12 @@ func (v *detailView) scrollBy(d int) {
 		return
 	}
 	doc := v.doc(g, max(v.width-2, 10), true)
-	v.scroll = min(max(v.scroll+d, 0), max(doc.len()-v.height, 0))
+	v.scroll = min(max(v.scroll+d, 0), max(doc.len()-doc.window(v.height), 0))
 }
 
-// ShortHelp is the detail's own keys for the footer; the root adds the
-// actions that apply. Its full help is the list's movement column.
+// ShortHelp is the detail's own keys for the footer; the root puts the
+// actions that apply before them. Its full help is the list's movement
+// column.
 func (v *detailView) ShortHelp() []key.Binding { return []key.Binding{v.c.keys.Back} }
 
 // View draws the detail of the group, scrolled.
@@ -131,6 +131,15 @@ func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 		add(line)
 	}
 	add("")
+	// The actions come before the databases, which can be thousands of
+	// lines: below them, they would be out of reach.
+	if withActions && !v.c.readOnly && v.actions != nil {
+		add(st.PanelTitle.Render("Actions"))
+		for _, line := range wrapWords(v.actions(g), width-2) {
+			add("  " + line)
+		}
+		add("")
+	}
 	dbs := data.dbs[g.Name]
 	switch {
 	case !data.dbsKnown && data.dbsLoading:
@@ -145,17 +154,20 @@ func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 		add(st.ColumnHeader.Render("  " + text.Pad("NAME", d.nameW) + " " + text.Pad("HOSTNAME", d.hostW) + " REGION"))
 		d.dbs = dbs
 	}
-	if withActions && !v.c.readOnly && v.actions != nil {
-		d.tail = append(d.tail, "", text.Truncate(st.PanelTitle.Render("Actions"), width))
-		for _, line := range wrapWords(v.actions(g), width-2) {
-			d.tail = append(d.tail, text.Truncate("  "+line, width))
-		}
-	}
 	return d
 }
 
 // len is the number of lines of the whole detail.
-func (d *detailDoc) len() int { return len(d.head) + len(d.dbs) + len(d.tail) }
+func (d *detailDoc) len() int { return len(d.head) + len(d.dbs) }
+
+// window is how many of the detail's lines fit in height rows: all of
+// them, or one fewer, the last row then saying that there is more.
+func (d *detailDoc) window(height int) int {
+	if d.len() > height {
+		return max(height-1, 1)
+	}
+	return height
+}
 
 // lines draws lines [from, to) of the detail: work proportional to the
 // window, whatever the number of databases.
@@ -169,11 +181,9 @@ func (d *detailDoc) lines(from, to int) []string {
 		switch j := i - len(d.head); {
 		case j < 0:
 			out = append(out, d.head[i])
-		case j < len(d.dbs):
+		default:
 			db := &d.dbs[j]
 			out = append(out, text.Truncate("  "+text.Pad(text.Sanitize(db.Name), d.nameW)+" "+text.Pad(text.Sanitize(db.Hostname), d.hostW)+" "+text.Sanitize(db.PrimaryRegion), d.width))
-		default:
-			out = append(out, d.tail[j-len(d.dbs)])
 		}
 	}
 	return out
@@ -251,8 +261,28 @@ func (v *detailView) render(width, height int) string {
 	d := v.doc(g, width, true)
 	// View stays pure: the scroll is clamped here for drawing, and in
 	// Update (scrollBy) for keeping.
-	scroll := min(v.scroll, max(d.len()-height, 0))
-	return strings.Join(d.lines(scroll, scroll+height), "\n")
+	rows := d.window(height)
+	scroll := min(v.scroll, max(d.len()-rows, 0))
+	out := strings.Join(d.lines(scroll, scroll+rows), "\n")
+	if rows < height {
+		out += "\n" + v.scrollHint(scroll, rows, d.len())
+	}
+	return out
+}
+
+// scrollHint is the last row of a detail taller than the body: how much
+// is above and below, and the keys that scroll.
+func (v *detailView) scrollHint(scroll, rows, total int) string {
+	k := v.c.keys
+	var parts []string
+	if scroll > 0 {
+		parts = append(parts, "↑ "+strconv.Itoa(scroll)+" above")
+	}
+	if below := total - scroll - rows; below > 0 {
+		parts = append(parts, "↓ "+strconv.Itoa(below)+" more")
+	}
+	parts = append(parts, k.Down.Help().Key+" "+k.Up.Help().Key+" scroll")
+	return v.c.st.Muted.Render(text.Truncate(strings.Join(parts, " · "), max(v.width-2, 1)))
 }
 
 // preview is the list's side panel: the top h lines of g's detail at w

@@ -38,7 +38,7 @@ func (v *detailView) press(t *testing.T, keys ...string) {
 func TestDetailViewScrolls(t *testing.T) {
 	v := newTestDetail(t, 100, 100, 20)
 	doc := v.doc(v.data.groups[0], 98, true)
-	last := doc.len() - 20
+	last := doc.len() - doc.window(20) // the last row says what is above
 	for _, s := range []struct {
 		keys   []string
 		scroll int

@@ -52,9 +52,14 @@ type groupList struct {
 	bodyH     int // rows SetSize gave the list
 	height    int // of which rows of groups
 	// search holds, for each group, the lowercased text the filter
-	// matches (name, primary, locations), built on the first filtered
-	// keystroke after a load, so that a keystroke lowercases nothing.
+	// matches (name, locations and their names), built on the first
+	// filtered keystroke after a load, so that a keystroke lowercases
+	// nothing.
 	search []string
+	// natural is the width each column's content needs, measured when
+	// the data changes, so that the columns are sized by their content
+	// without View reading every group.
+	natural colWidths
 }
 
 func newGroupList(c *common, data *dataset, preview func(g api.Group, w, h int) string) groupList {
@@ -207,9 +212,13 @@ func (l *groupList) current() (int, bool) {
 	return l.visible[l.cursor], true
 }
 
-// dataChanged forgets what was derived from the previous groups; resort
-// and refilter must follow.
-func (l *groupList) dataChanged() { l.search = nil }
+// dataChanged forgets what was derived from the previous groups or
+// location names, and measures the columns again; resort and refilter
+// must follow.
+func (l *groupList) dataChanged() {
+	l.search = nil
+	l.natural = measureColumns(l.data)
+}
 
 // resort sorts all groups by the current mode. Group names are unique, so
 // the order is total; the index breaks ties anyway, for a stable result
@@ -266,7 +275,7 @@ func (l *groupList) refilter(keep string) {
 		if len(l.search) != len(groups) {
 			l.search = make([]string, len(groups))
 			for i := range groups {
-				l.search[i] = searchText(groups[i])
+				l.search[i] = searchText(groups[i], l.data.locNames)
 			}
 		}
 		for _, i := range l.order {
@@ -287,18 +296,27 @@ func (l *groupList) refilter(keep string) {
 	l.clamp()
 }
 
-// searchText is what the filter matches in g, lowercased: the name and
-// the locations, separated by a NUL, which the filter's input drops (as
-// every control character), so a match never spans two of them.
-func searchText(g api.Group) string {
+// searchText is what the filter matches in g, lowercased: the name, the
+// locations and their names as the list shows them ("lhr", "London,
+// United Kingdom"), separated by a NUL, which the filter's input drops
+// (as every control character), so a match never spans two of them.
+func searchText(g api.Group, locNames map[string]string) string {
 	var b strings.Builder
-	b.Grow(len(g.Name) + len(g.Primary) + 16*len(g.Locations))
+	b.Grow(len(g.Name) + len(g.Primary) + 40*(len(g.Locations)+1))
 	b.WriteString(strings.ToLower(g.Name))
-	b.WriteByte(0)
-	b.WriteString(strings.ToLower(g.Primary))
-	for _, l := range g.Locations {
+	add := func(code string) {
 		b.WriteByte(0)
-		b.WriteString(strings.ToLower(l))
+		b.WriteString(strings.ToLower(code))
+		if n := locNames[code]; n != "" {
+			b.WriteByte(0)
+			b.WriteString(strings.ToLower(n))
+		}
+	}
+	add(g.Primary)
+	for _, l := range g.Locations {
+		if l != g.Primary {
+			add(l)
+		}
 	}
 	return b.String()
 }
@@ -335,18 +353,81 @@ type columns struct {
 	name, primary, others, dbs, version, flags int
 }
 
-func layoutColumns(width int) columns {
-	c := columns{dbs: 4, version: 9, flags: 9}
-	// cursor (2) + five separating spaces
-	rest := width - 2 - 5 - c.dbs - c.version - c.flags
-	if rest < 24 {
-		// Narrow: drop the version, then the other locations.
-		rest += c.version + 1
-		c.version = 0
+// colWidths is what the content of each column needs, in cells.
+type colWidths struct {
+	name, primary, primaryCode, others, version int
+}
+
+// measureColumns is the width each column's content needs across all
+// the groups: one pass, done when the data changes.
+func measureColumns(d *dataset) colWidths {
+	// The headers' widths, so that a column is never narrower than its
+	// title.
+	w := colWidths{name: 4, primary: 7, primaryCode: 7, others: 15, version: 7}
+	locW := make(map[string]int, len(d.locNames))
+	for code, name := range d.locNames {
+		locW[code] = cellWidth(code) + 1 + cellWidth(name)
 	}
-	c.name = max(rest*36/100, 8)
-	c.primary = max(rest*36/100, 6)
-	c.others = max(rest-c.name-c.primary, 0)
+	for i := range d.groups {
+		g := &d.groups[i]
+		w.name = max(w.name, cellWidth(g.Name))
+		code := cellWidth(g.Primary)
+		w.primaryCode = max(w.primaryCode, code)
+		if lw, ok := locW[g.Primary]; ok {
+			code = lw
+		}
+		w.primary = max(w.primary, code)
+		others := 0
+		for _, l := range g.Locations {
+			if l != g.Primary {
+				others += cellWidth(l) + 2 // ", " between them
+			}
+		}
+		w.others = max(w.others, others-2)
+		w.version = max(w.version, cellWidth(g.Version))
+	}
+	return w
+}
+
+// cellWidth is the cells s takes once made safe for the terminal: its
+// length for the ASCII that names and codes are made of.
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return ansi.StringWidth(text.Sanitize(s))
+		}
+	}
+	return len(s)
+}
+
+// layoutColumns fits the columns in width: each as wide as its content
+// when they all fit (the rest of the row is left empty, at its end);
+// else the least useful give way first: the version goes, the primary's
+// name is cut down to its code, the other locations shrink, the name
+// shrinks, and last the other locations go.
+func layoutColumns(width int, nat colWidths) columns {
+	c := columns{dbs: 4, flags: 9, name: nat.name, primary: nat.primary, others: nat.others, version: nat.version}
+	// cursor (2) + five separating spaces
+	avail := width - 2 - 5 - c.dbs - c.flags
+	over := func() int { return c.name + c.primary + c.others + c.version - avail }
+	if over() <= 0 {
+		return c
+	}
+	shrink := func(col *int, floor int) {
+		if o := over(); o > 0 && *col > floor {
+			*col = max(*col-o, floor)
+		}
+	}
+	avail++ // the version's separator; over() no longer counts its width
+	c.version = 0
+	shrink(&c.primary, max(nat.primaryCode, 7))
+	shrink(&c.others, 8)
+	shrink(&c.name, 8)
+	if over() > 0 {
+		avail++
+		c.others = 0
+	}
+	shrink(&c.primary, 6)
 	return c
 }
 
@@ -356,13 +437,17 @@ func layoutColumns(width int) columns {
 func (l *groupList) renderList(width int) string {
 	st := l.c.st
 	var b strings.Builder
-	c := layoutColumns(width)
+	c := layoutColumns(width, l.natural)
 
-	header := "  " + text.Pad("NAME", c.name) + " " + text.Pad("PRIMARY", c.primary) + " " + text.Pad("OTHER LOCATIONS", c.others) + " " + padLeft("DBS", c.dbs)
+	header := "  " + text.Pad("NAME", c.name) + " " + text.Pad("PRIMARY", c.primary) + " "
+	if c.others > 0 {
+		header += text.Pad("OTHER LOCATIONS", c.others) + " "
+	}
+	header += padLeft("DBS", c.dbs)
 	if c.version > 0 {
 		header += " " + text.Pad("VERSION", c.version)
 	}
-	header += " " + text.Pad("", c.flags)
+	header = text.Pad(header, width)
 	b.WriteString(st.ColumnHeader.Render(text.Truncate(header, width)))
 	end := min(l.offset+l.height, len(l.visible))
 	for pos := l.offset; pos < end; pos++ {
@@ -405,21 +490,27 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 	if selected {
 		cursor = "> "
 	}
-	line := cursor + text.Pad(text.Sanitize(g.Name), c.name) + " " + text.Pad(primary, c.primary) + " " +
-		text.Pad(strings.Join(others, ", "), c.others) + " " + padLeft(dbs, c.dbs)
+	line := cursor + text.Pad(text.Sanitize(g.Name), c.name) + " " + text.Pad(primary, c.primary) + " "
+	if c.others > 0 {
+		line += text.Pad(strings.Join(others, ", "), c.others) + " "
+	}
+	line += padLeft(dbs, c.dbs)
 	if c.version > 0 {
 		line += " " + text.Pad(text.Sanitize(g.Version), c.version)
 	}
-	line = text.Truncate(line, width-c.flags-1)
-	line = text.Pad(line, width-c.flags-1) + " "
+	line = text.Truncate(line, width-c.flags-1) + " "
+	// The flags follow the columns; the rest of the row is padding, so
+	// that the selected row's bar spans the width.
+	pad := strings.Repeat(" ", max(width-ansi.StringWidth(line)-c.flags, 0))
 	flagStyle := st.Protected
 	if g.Archived {
 		flagStyle = st.Archived
 	}
+	row := st.Row
 	if selected {
-		return st.SelectedRow.Render(line) + flagStyle.Inherit(st.SelectedRow).Render(text.Pad(flags, c.flags))
+		row, flagStyle = st.SelectedRow, flagStyle.Inherit(st.SelectedRow)
 	}
-	return st.Row.Render(line) + flagStyle.Render(text.Pad(flags, c.flags))
+	return row.Render(line) + flagStyle.Render(text.Pad(flags, c.flags)) + row.Render(pad)
 }
 
 // padLeft right-aligns s in w cells (cells, not bytes: "…" is three

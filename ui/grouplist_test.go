@@ -28,6 +28,7 @@ func newTestList(t *testing.T, n, w, h int) *groupList {
 	}
 	data.dbsKnown = true
 	l := newGroupList(c, data, nil)
+	l.dataChanged()
 	l.resort()
 	l.refilter("")
 	l.SetSize(w, h)
@@ -206,5 +207,61 @@ func TestGroupListHelp(t *testing.T) {
 	}
 	if cols := l.FullHelp(); len(cols) != 2 || len(cols[0]) != 8 {
 		t.Errorf("full help %d columns", len(cols))
+	}
+}
+
+// The columns take the width their content needs, and when the window
+// is narrow the least useful give way first: the version, then the
+// primary's name (its code stays), then the other locations.
+func TestColumnsFitTheirContent(t *testing.T) {
+	data := newDataset()
+	data.locNames = map[string]string{"aws-us-east-1": "AWS US East (Virginia)", "fra": "Frankfurt, Germany"}
+	data.groups = []api.Group{
+		{Name: "analytics", Primary: "aws-us-east-1", Locations: []string{"aws-us-east-1", "aws-eu-west-1"}, Version: "v0.24.32"},
+		{Name: "default", Primary: "fra", Locations: []string{"fra", "lhr"}, Version: "v0.24.32"},
+	}
+	nat := measureColumns(data)
+	if nat.name != len("analytics") || nat.primary != len("aws-us-east-1 AWS US East (Virginia)") || nat.primaryCode != len("aws-us-east-1") ||
+		nat.others != 15 || nat.version != 8 {
+		t.Fatalf("measured %+v", nat)
+	}
+	wide := layoutColumns(200, nat)
+	if wide.name != nat.name || wide.primary != nat.primary || wide.others != nat.others || wide.version != nat.version {
+		t.Errorf("at 200 the columns are not their content's width: %+v", wide)
+	}
+	// 2 + 9 + 1 + 36 + 1 + 15 + 1 + 4 + 1 + 9 (flags) = 79: no version.
+	at79 := layoutColumns(79, nat)
+	if at79.version != 0 || at79.primary != nat.primary || at79.name != nat.name || at79.others != nat.others {
+		t.Errorf("at 79 only the version should go: %+v", at79)
+	}
+	narrow := layoutColumns(60, nat)
+	if narrow.version != 0 || narrow.name != nat.name || narrow.primary >= nat.primary || narrow.primary < nat.primaryCode {
+		t.Errorf("at 60 the primary's name should be cut first, to its code: %+v", narrow)
+	}
+	for _, w := range []int{20, 40, 60, 79, 100, 200} {
+		c := layoutColumns(w, nat)
+		used := 2 + c.name + 1 + c.primary + 1 + c.dbs + 1 + c.flags
+		if c.others > 0 {
+			used += c.others + 1
+		}
+		if c.version > 0 {
+			used += c.version + 1
+		}
+		if w >= 60 && used > w {
+			t.Errorf("at %d the columns take %d: %+v", w, used, c)
+		}
+	}
+}
+
+// The filter matches the location names the list shows, not only codes.
+func TestFilterMatchesLocationNames(t *testing.T) {
+	l := newTestList(t, 6, 100, 12)
+	l.data.locNames = map[string]string{"lhr": "London, United Kingdom", "fra": "Frankfurt, Germany"}
+	l.dataChanged()
+	for q, want := range map[string]int{"london": 2, "Frank": 4, "germany": 4, "kingdom": 2, "g0": 6, "paris": 0} {
+		l.setQuery(q)
+		if len(l.visible) != want {
+			t.Errorf("/%s: %d groups, want %d", q, len(l.visible), want)
+		}
 	}
 }

@@ -328,16 +328,18 @@ func TestDetailOfAGroupWithManyDatabases(t *testing.T) {
 	}
 	h.m.dbs = map[string][]api.Database{"default": dbs}
 	h.press("enter")
-	h.mustShow("Databases  500", "tenant-000", "tenant-005")
-	h.mustNotShow("tenant-499", "rotate tokens")
+	// The actions come before the databases, within reach.
+	h.mustShow("Databases  500", "tenant-000", "tenant-005", "rotate tokens", "more · ")
+	h.mustNotShow("tenant-499")
 	for range 60 {
 		h.press("pgdown")
 	}
-	h.mustShow("tenant-499", "rotate tokens")
-	h.mustNotShow("tenant-000")
-	// The scroll stops at the end: the last line is on the last row.
+	h.mustShow("tenant-499", "above · ")
+	h.mustNotShow("tenant-000", "rotate tokens")
+	// The scroll stops at the end: the last database is on the row above
+	// the one that says what is above.
 	lines := strings.Split(strings.TrimRight(h.screen(), "\n"), "\n")
-	if body := lines[len(lines)-3]; !strings.Contains(body, "delete") {
+	if body := lines[len(lines)-4]; !strings.Contains(body, "tenant-499") {
 		t.Errorf("the detail does not end at the bottom of the body:\n%s", h.screen())
 	}
 	h.press("g")

@@ -45,7 +45,8 @@ type statusBar struct {
 	toast   toast
 	width   int
 	in      statusInput
-	lines   []statusLine // of the message, kept by SetSize
+	keys    []key.Binding // in.keys that fit the width, kept by SetSize
+	lines   []statusLine  // of the message, kept by SetSize
 }
 
 // statusInput is what the root tells the footer each time it lays out.
@@ -113,7 +114,19 @@ func (s *statusBar) Update(msg tea.Msg) (tea.Cmd, bool) {
 func (s *statusBar) SetSize(w int, in statusInput) {
 	s.width, s.in = w, in
 	s.help.Width = max(w-2, 10)
+	s.keys = fitShortHelp(s.help, in.keys, s.help.Width)
 	s.lines = s.status(w)
+}
+
+// fitShortHelp drops keys from the front of keys until the rest fit in
+// width: the root lists the moving keys first, which users know, and
+// help and quit last, which must stay (the help lists what was dropped).
+func fitShortHelp(h help.Model, keys []key.Binding, width int) []key.Binding {
+	h.Width = 0 // measured, not cut with "…"
+	for len(keys) > 2 && lipgloss.Width(h.ShortHelpView(keys)) > width {
+		keys = keys[1:]
+	}
+	return keys
 }
 
 // Height is the lines View draws: the message's and the keys'.
@@ -182,6 +195,6 @@ func (s *statusBar) View() string {
 		}
 		b.WriteString(text.Truncate(" "+s, w) + "\n")
 	}
-	b.WriteString(text.Truncate(" "+s.help.ShortHelpView(s.in.keys), w))
+	b.WriteString(text.Truncate(" "+s.help.ShortHelpView(s.keys), w))
 	return b.String()
 }

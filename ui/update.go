@@ -50,6 +50,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, l := range msg.locs {
 			m.locNames[l.Code] = l.Name
 		}
+		// The names widen the primary column, and the filter matches them.
+		keep := m.currentName()
+		m.list.dataChanged()
+		m.list.refilter(keep)
 		return m, nil
 	case tokenValidatedMsg:
 		if msg.gen != m.sess.gen {

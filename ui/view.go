@@ -147,7 +147,8 @@ func (m *Model) shortHelp() []key.Binding {
 	case !m.load.loaded:
 		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:
-		return append(append(m.detail.ShortHelp(), m.footerBindings(onDetail)...), k.Help, k.Quit)
+		// The footer drops keys from the front when narrow: back stays.
+		return append(append(m.footerBindings(onDetail), m.detail.ShortHelp()...), k.Help, k.Quit)
 	}
 	return append(append(m.list.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
 }

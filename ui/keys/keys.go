@@ -63,6 +63,8 @@ func Default() KeyMap {
 	k.Down.SetHelp("↓/j", "down")
 	k.Top.SetHelp("g/home", "top")
 	k.Bottom.SetHelp("G/end", "bottom")
+	k.PageUp.SetHelp("pgup/b/ctrl+u", "page up")
+	k.PageDown.SetHelp("pgdown/f/ctrl+d", "page down")
 	return k
 }
 
