@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -20,7 +21,7 @@ var actCreate = &action{
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.New },
 	mutation:    true,
 	footer:      onList,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	applies: func(m *Model, _ api.Group) *refusal {
 		if len(m.locs) == 0 {
 			return &refusal{kind: toastError, text: "The locations are not loaded yet; try again in a moment (" + m.keys.Refresh.Help().Key + " reloads)."}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -21,7 +22,7 @@ var actDelete = &action{
 	mutation:    true,
 	needsGroup:  true,
 	footer:      onList | onDetail,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	applies: func(m *Model, g api.Group) *refusal {
 		if !g.DeleteProtection {
 			return nil

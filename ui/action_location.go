@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -21,7 +22,7 @@ var actAddLocation = &action{
 	mutation:    true,
 	needsGroup:  true,
 	footer:      onDetail,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	applies: func(m *Model, _ api.Group) *refusal {
 		if len(m.locs) == 0 {
 			return &refusal{kind: toastError, text: "The locations are not loaded yet; try again in a moment."}
@@ -59,7 +60,7 @@ var actRemoveLocation = &action{
 	mutation:    true,
 	needsGroup:  true,
 	footer:      onDetail,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	detail: func(g api.Group) string {
 		if len(g.Locations) > 1 {
 			return "remove location"

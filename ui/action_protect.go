@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -19,7 +20,7 @@ var actProtect = &action{
 	mutation:    true,
 	needsGroup:  true,
 	footer:      onDetail,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	detail: func(g api.Group) string {
 		if g.DeleteProtection {
 			return "turn protection off"

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -24,7 +25,7 @@ var actRename = &action{
 	mutation:   true,
 	needsGroup: true,
 	// The databases change too: they name their group.
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	init: func(_ *Model, fs *formState, g api.Group) {
 		// The name to edit, as the key (e) suggests.
 		fs.values.Name = g.Name

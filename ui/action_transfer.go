@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -22,7 +23,7 @@ var actTransfer = &action{
 	needsGroup: true,
 	orgs:       true,
 	// Two organizations change: the one it leaves and the one it joins.
-	invalidates: touchGroups | touchDatabases | touchEveryOrg,
+	invalidates: cache.Groups | cache.Databases | cache.EveryOrg,
 	title:       "Transfer group",
 	form: func(m *Model, fs *formState, g api.Group) ([]*huh.Group, string) {
 		v := fs.values

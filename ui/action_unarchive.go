@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -18,7 +19,7 @@ var actUnarchive = &action{
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.Unarchive },
 	mutation:    true,
 	needsGroup:  true,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	detail: func(g api.Group) string {
 		if g.Archived {
 			return "unarchive"

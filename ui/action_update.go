@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -18,7 +19,7 @@ var actUpdate = &action{
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.Update },
 	mutation:    true,
 	needsGroup:  true,
-	invalidates: touchGroups | touchDatabases,
+	invalidates: cache.Groups | cache.Databases,
 	title:       "Update databases",
 	form: func(_ *Model, fs *formState, g api.Group) ([]*huh.Group, string) {
 		return []*huh.Group{huh.NewGroup(huh.NewConfirm().Key("confirm").Value(&fs.values.Confirm).

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 )
 
@@ -86,8 +87,8 @@ type action struct {
 	unknown   string
 	safeAgain bool
 	// invalidates is what its request (answered or not) may change of
-	// what the Cache holds and the load in flight will show.
-	invalidates cacheTouch
+	// what the shared cache holds and the load in flight will show.
+	invalidates cache.Touch
 }
 
 // footerPlace is a set of the footer's short helps.
@@ -97,17 +98,6 @@ const (
 	onList      footerPlace = 1 << iota // the group list
 	onDetail                            // a group's detail
 	onNotLoaded                         // before the groups have loaded
-)
-
-// cacheTouch is what a change may have changed at the server.
-type cacheTouch uint8
-
-const (
-	touchGroups    cacheTouch = 1 << iota // the group list
-	touchDatabases                        // the databases
-	// touchEveryOrg: not only the client's organization (a transfer
-	// changes two).
-	touchEveryOrg
 )
 
 // refusal is why an action does not apply: a line in the footer, or a

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/api/redact"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -139,10 +140,11 @@ func (m *Model) viewInternalError() string {
 }
 
 // internalError is a panic in an API call, turned into the call's error:
-// those run on goroutines of their own (a command's, or the shared
-// cache's), where a panic would end the program, or an SSH server with
-// every session on it. The load or change fails like any other, with
-// this error; Update logs the stack.
+// those run on a command's goroutine, where a panic would end the
+// program, or an SSH server with every session on it. The change fails
+// like any other, with this error; Update logs the stack. The loads
+// (package api/cache) do the same with a cache.PanicError, since theirs
+// may run on the shared cache's goroutine.
 type internalError struct {
 	msg, stack string // redacted
 }
@@ -164,17 +166,18 @@ func redactWith(c *api.Client, s string) string {
 	return redact.String(s)
 }
 
-// noteInternal logs and records an internalError that msg carries.
+// noteInternal logs and records an internalError, or a load's
+// cache.PanicError, that msg carries.
 func (m *Model) noteInternal(msg tea.Msg) {
 	var errs []error
 	switch msg := msg.(type) {
 	case groupsLoadedMsg:
 		if msg.data != nil {
-			errs = []error{msg.data.err}
+			errs = []error{msg.data.Err}
 		}
 	case databasesLoadedMsg:
 		if msg.data != nil {
-			errs = []error{msg.data.err}
+			errs = []error{msg.data.Err}
 		}
 	case locationsLoadedMsg:
 		errs = []error{msg.err}
@@ -187,9 +190,19 @@ func (m *Model) noteInternal(msg tea.Msg) {
 	}
 	for _, err := range errs {
 		var ie *internalError
-		if errors.As(err, &ie) {
-			m.log.Error("internal error: recovered from a panic", "in", "command", "panic", ie.msg, "stack", ie.stack)
-			m.internalErr = ie.msg
+		var pe *cache.PanicError
+		switch {
+		case errors.As(err, &ie):
+			m.notePanic(ie.msg, ie.stack)
+		case errors.As(err, &pe):
+			m.notePanic(pe.Msg, pe.Stack)
 		}
 	}
+}
+
+// notePanic logs and records a panic recovered in a command; msg and
+// stack are redacted already.
+func (m *Model) notePanic(msg, stack string) {
+	m.log.Error("internal error: recovered from a panic", "in", "command", "panic", msg, "stack", stack)
+	m.internalErr = msg
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 )
@@ -684,6 +685,6 @@ func requireGolden(t testing.TB, name string, out string) {
 // loadedMsgs are the two messages of a load of groups and dbs, built as
 // the load commands build them (indexed, the databases grouped).
 func loadedMsgs(seq, gen int, groups []api.Group, dbs []api.Database) (groupsLoadedMsg, databasesLoadedMsg) {
-	return groupsLoadedMsg{seq: seq, gen: gen, data: &groupData{groups: groups, byName: indexByName(groups)}},
-		databasesLoadedMsg{seq: seq, gen: gen, data: &dbData{dbs: groupDatabases(dbs, len(groups))}}
+	return groupsLoadedMsg{seq: seq, gen: gen, data: &cache.GroupList{Groups: groups, ByName: cache.IndexByName(groups)}},
+		databasesLoadedMsg{seq: seq, gen: gen, data: &cache.DatabaseList{ByGroup: cache.GroupDatabases(dbs, len(groups))}}
 }

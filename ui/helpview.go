@@ -85,9 +85,6 @@ func layoutHelp(h help.Model, cols [][]key.Binding, width int) string {
 	return h.FullHelpView([][]key.Binding{all})
 }
 
-// more is how many lines of keys are below the ones shown.
-func (v *helpView) more() int { return max(len(v.lines)-v.top-v.rows, 0) }
-
 // Update scrolls a help taller than the body with the moving keys, and
 // closes it on any other key; the quit key quits as well.
 func (v *helpView) Update(msg tea.Msg) (tea.Cmd, bool) {

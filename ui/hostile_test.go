@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 )
 
 // secretToken is the client's token in the tests where the server repeats
@@ -452,7 +453,7 @@ func TestPanicInCommandIsContained(t *testing.T) {
 				if shared {
 					// A load older than a nanosecond is not reused: r
 					// must reach the API.
-					o.Cache = NewCache(time.Nanosecond)
+					o.Cache = cache.New(time.Nanosecond)
 				}
 			})
 			if len(h.listed()) != 6 {

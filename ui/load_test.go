@@ -2,17 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/seed372e9e9a/turso-groups/api"
 )
 
 // initMsgs runs the first load's commands and returns their messages by
@@ -137,35 +133,6 @@ func TestDatabasesErrorIsTold(t *testing.T) {
 				t.Fatalf("the DBS column does not say unknown: %q", row)
 			}
 		})
-	}
-}
-
-// groupDatabases groups shuffled databases by group, each group's sorted
-// by name, with slices capped so an append cannot reach a neighbour.
-func TestGroupDatabases(t *testing.T) {
-	var dbs []api.Database
-	for g := range 50 {
-		for d := range g % 7 {
-			dbs = append(dbs, api.Database{Name: fmt.Sprintf("db-%02d", d), Group: fmt.Sprintf("g%02d", g)})
-		}
-	}
-	want := slices.Clone(dbs)
-	rand.New(rand.NewPCG(1, 2)).Shuffle(len(dbs), func(i, j int) { dbs[i], dbs[j] = dbs[j], dbs[i] })
-
-	out := groupDatabases(dbs, 50)
-	var got []api.Database
-	for g := range 50 {
-		s := out[fmt.Sprintf("g%02d", g)]
-		if cap(s) != len(s) {
-			t.Fatalf("group g%02d: cap %d > len %d", g, cap(s), len(s))
-		}
-		got = append(got, s...)
-	}
-	if !slices.EqualFunc(got, want, func(a, b api.Database) bool { return a.Name == b.Name && a.Group == b.Group }) {
-		t.Fatalf("grouped:\n%v\nwant:\n%v", got, want)
-	}
-	if len(out) != 42 { // every group but the 8 with g%7 == 0
-		t.Fatalf("%d groups have databases, want 42", len(out))
 	}
 }
 

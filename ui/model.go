@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
@@ -69,7 +70,7 @@ type Options struct {
 	// organization make one set of requests, a recent load is reused, and
 	// all hold the same group list rather than a copy each. Nil loads
 	// for this dashboard alone.
-	Cache *Cache
+	Cache *cache.Cache
 	// Logger receives what the dashboard cannot show in full: the stack
 	// of an internal error it recovered from. Nil discards it.
 	Logger *slog.Logger

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 )
 
 // groupsLoadedMsg carries one load of the group list; the databases come
@@ -17,14 +18,14 @@ type groupsLoadedMsg struct {
 	// data is the load indexed, off the update loop, or its error. It may
 	// be shared with other dashboards (Options.Cache), so it is never
 	// changed.
-	data *groupData
+	data *cache.GroupList
 }
 
 // databasesLoadedMsg carries the databases of a load (same seq and gen as
 // its groupsLoadedMsg), which may arrive before or after the groups.
 type databasesLoadedMsg struct {
 	seq, gen int
-	data     *dbData
+	data     *cache.DatabaseList
 }
 
 // locationsLoadedMsg carries the location list.
@@ -85,30 +86,30 @@ type opKey struct {
 // and the databases (the larger answer) fill in after. With a cache,
 // dashboards loading the same organization at once share the request, and
 // a load younger than the cache's TTL is reused.
-func loadGroupListCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
+func loadGroupListCmd(ctx context.Context, c *api.Client, shared *cache.Cache, seq, gen int) tea.Cmd {
 	return func() tea.Msg {
-		return groupsLoadedMsg{seq: seq, gen: gen, data: cache.loadGroupList(ctx, c)}
+		return groupsLoadedMsg{seq: seq, gen: gen, data: shared.Groups(ctx, c)}
 	}
 }
 
 // loadDatabasesCmd fetches every database of the organization in one
 // request (the API pages only if it hands back a cursor).
-func loadDatabasesCmd(ctx context.Context, c *api.Client, cache *Cache, seq, gen int) tea.Cmd {
+func loadDatabasesCmd(ctx context.Context, c *api.Client, shared *cache.Cache, seq, gen int) tea.Cmd {
 	return func() tea.Msg {
-		return databasesLoadedMsg{seq: seq, gen: gen, data: cache.loadDatabases(ctx, c)}
+		return databasesLoadedMsg{seq: seq, gen: gen, data: shared.Databases(ctx, c)}
 	}
 }
 
-func loadLocationsCmd(ctx context.Context, c *api.Client, cache *Cache) tea.Cmd {
+func loadLocationsCmd(ctx context.Context, c *api.Client, shared *cache.Cache) tea.Cmd {
 	return func() tea.Msg {
-		locs, err := cache.loadLocations(ctx, c)
+		locs, err := shared.Locations(ctx, c)
 		return locationsLoadedMsg{locs: locs, err: err}
 	}
 }
 
-func validateTokenCmd(ctx context.Context, c *api.Client, cache *Cache, gen int) tea.Cmd {
+func validateTokenCmd(ctx context.Context, c *api.Client, shared *cache.Cache, gen int) tea.Cmd {
 	return func() tea.Msg {
-		exp, err := cache.validateToken(ctx, c)
+		exp, err := shared.ValidateToken(ctx, c)
 		return tokenValidatedMsg{gen: gen, exp: exp, err: err}
 	}
 }

@@ -152,9 +152,9 @@ func TestQuitCancelsRequestsInFlight(t *testing.T) {
 func resultErr(msg tea.Msg) error {
 	switch msg := msg.(type) {
 	case groupsLoadedMsg:
-		return msg.data.err
+		return msg.data.Err
 	case databasesLoadedMsg:
-		return msg.data.err
+		return msg.data.Err
 	case locationsLoadedMsg:
 		return msg.err
 	case opDoneMsg:

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
@@ -293,21 +294,21 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 	}
 	m.load.loading = false
 	d := msg.data // maybe shared: read-only
-	if d.err != nil {
+	if d.Err != nil {
 		// A databases error of the same load is not told apart: the
 		// groups' error says the API failed.
 		m.load.dbsErr = nil
 		if m.load.loaded {
-			m.load.stale = d.err
-			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.err))
+			m.load.stale = d.Err
+			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.Err))
 		}
-		m.load.loadErr = d.err
+		m.load.loadErr = d.Err
 		return nil
 	}
 	m.load.loaded, m.load.loadErr, m.load.stale = true, nil, nil
 	// The databases arrive on their own; until then a refresh keeps the
 	// last ones, and a first load shows their count as pending.
-	m.setGroupsIndexed(d.groups, d.byName)
+	m.setGroupsIndexed(d.Groups, d.ByName)
 	if err := m.load.dbsErr; err != nil {
 		m.load.dbsErr = nil
 		return m.dbsErrorToast(err)
@@ -322,7 +323,7 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 		return nil
 	}
 	m.dbsLoading = false
-	if err := msg.data.err; err != nil {
+	if err := msg.data.Err; err != nil {
 		switch {
 		case m.load.loading:
 			m.load.dbsErr = err // told when the groups are in
@@ -332,7 +333,7 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 		}
 		return m.dbsErrorToast(err)
 	}
-	m.dbs, m.dbsKnown = msg.data.dbs, true
+	m.dbs, m.dbsKnown = msg.data.ByGroup, true
 	if m.list.sort == sortDatabases {
 		keep := m.currentName()
 		m.list.resort()
@@ -350,7 +351,7 @@ func (m *Model) dbsErrorToast(err error) tea.Cmd {
 }
 
 // setGroups replaces the group list, keeping the cursor on the same group.
-func (m *Model) setGroups(groups []api.Group) { m.setGroupsIndexed(groups, indexByName(groups)) }
+func (m *Model) setGroups(groups []api.Group) { m.setGroupsIndexed(groups, cache.IndexByName(groups)) }
 
 // setGroupsIndexed is setGroups with the index by name already built.
 // When the group under the cursor has left the list (deleted,
@@ -401,7 +402,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 	m.ops.inFlight[opKey{m.sess.gen, kind, group}] = label
 	m.ops.nextOp++
 	id, gen, ctx := m.ops.nextOp, m.sess.gen, m.sess.ctx
-	cache, client := m.opts.Cache, m.sess.client
+	shared, client := m.opts.Cache, m.sess.client
 	m.ops.pending[id] = label
 	return tea.Batch(m.footer.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
@@ -409,7 +410,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 			defer onPanic(client, func(err error) { r.err = err })
 			fn(ctx, &r)
 		}()
-		cache.changed(client, kind.invalidates)
+		shared.Changed(client, kind.invalidates)
 		return r
 	})
 }

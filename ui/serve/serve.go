@@ -1,7 +1,7 @@
 // Package serve serves the dashboard over SSH with wish, to authorized
 // keys only: each session gets its own Bubble Tea program and renderer,
 // while all share the server's API clients (one full, one read-only) and
-// what they load (a ui.Cache): sessions opening at once make one set of
+// what they load (a cache.Cache): sessions opening at once make one set of
 // requests and hold one copy of the groups, not one each.
 package serve
 
@@ -25,6 +25,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/api/safefile"
 	"github.com/seed372e9e9a/turso-groups/ui"
 )
@@ -69,7 +70,7 @@ type Config struct {
 	// server makes one.
 	UI ui.Options
 	// CacheTTL is how long the sessions reuse a load of an organization
-	// that another session made (ui.DefaultCacheTTL if zero); concurrent
+	// that another session made (cache.DefaultTTL if zero); concurrent
 	// loads are shared whatever it is. Negative turns the sharing off:
 	// every session loads and holds its own copy.
 	CacheTTL time.Duration
@@ -140,7 +141,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.now = time.Now
 	}
 	if cfg.UI.Cache == nil && cfg.CacheTTL >= 0 {
-		cfg.UI.Cache = ui.NewCache(cfg.CacheTTL)
+		cfg.UI.Cache = cache.New(cfg.CacheTTL)
 	}
 	keys, err := newKeyring(cfg.AuthorizedKeys, cfg.ReadOnlyKeys)
 	if err != nil {

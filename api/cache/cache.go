@@ -1,29 +1,42 @@
-package ui
+// Package cache shares what dashboards load from the Platform API between
+// the dashboards of one process (the sessions of the SSH server): the
+// group list, the databases, the locations and the token's expiry. Its
+// entries are keyed by what a change touches at the server (Touch), not
+// by anything of the dashboard, so that any caller that changes an
+// organization can say what to drop.
+//
+// It depends only on package api (and api/redact): the dashboard and the
+// SSH server use it, never the reverse.
+package cache
 
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/redact"
 )
 
-// groupData is one load of an organization's groups, with the index the
-// dashboard needs, built once off the update loop. It is immutable once
-// built: dashboards that share it (Options.Cache) hold the same slice and
-// map, and replace them (copy on write) rather than change them.
-type groupData struct {
-	groups []api.Group
-	byName map[string]int // group name -> index in groups
-	err    error          // the groups could not be loaded
+// GroupList is one load of an organization's groups, with the index the
+// dashboard needs, built once off its update loop. It is immutable once
+// built: dashboards that share it hold the same slice and map, and
+// replace them (copy on write) rather than change them.
+type GroupList struct {
+	Groups []api.Group
+	ByName map[string]int // group name -> index in Groups
+	Err    error          // the groups could not be loaded
 }
 
-// groupDatabases groups dbs by group, each group's sorted by name, in one
+// GroupDatabases groups dbs by group, each group's sorted by name, in one
 // backing array; each slice is capped at its length, so that an append to
-// it cannot reach a neighbour's.
-func groupDatabases(dbs []api.Database, groups int) map[string][]api.Database {
+// it cannot reach a neighbour's. groups, the number of groups if known
+// (0 if not), sizes the map up front.
+func GroupDatabases(dbs []api.Database, groups int) map[string][]api.Database {
 	// A counting pass and one sort per group rather than one sort of
 	// everything: at 30,000 databases in 10,000 groups that is 2-3 times
 	// faster, and as fast on input already in order.
@@ -52,8 +65,9 @@ func groupDatabases(dbs []api.Database, groups int) map[string][]api.Database {
 	return out
 }
 
-// indexByName maps each group's name to its index.
-func indexByName(groups []api.Group) map[string]int {
+// IndexByName maps each group's name to its index: GroupList.ByName, for
+// a list the caller built itself.
+func IndexByName(groups []api.Group) map[string]int {
 	byName := make(map[string]int, len(groups))
 	for i, g := range groups {
 		byName[g.Name] = i
@@ -61,8 +75,10 @@ func indexByName(groups []api.Group) map[string]int {
 	return byName
 }
 
-// DefaultCacheTTL is how long a Cache reuses a load.
-const DefaultCacheTTL = 3 * time.Second
+// DefaultTTL is how long a Cache reuses a load: long enough for sessions
+// opening together to share one, short enough that a refresh soon after
+// shows what changed elsewhere (the turso CLI, another server).
+const DefaultTTL = 3 * time.Second
 
 // locationsTTL is how long a Cache reuses the location list, which
 // changes when Turso opens a region.
@@ -74,8 +90,11 @@ const locationsTTL = 10 * time.Minute
 // it (one request for all), and a load younger than the TTL is reused
 // instead of fetched again. Every dashboard then holds the same immutable
 // group list and indexes, not a copy. A dashboard's own change to an
-// organization (a create, a delete, ...) invalidates that organization's
-// entry, so the next load of any dashboard fetches it again.
+// organization (a create, a delete, ...) drops what it touched of that
+// organization (Changed), so the next load of any dashboard fetches it
+// again.
+//
+// A nil *Cache is valid: every load is made for its caller alone.
 //
 // The clients of a Cache must all use the same token: a load made with
 // one client's token is shown to dashboards of another.
@@ -87,14 +106,26 @@ type Cache struct {
 	entries map[cacheKey]*cacheEntry
 }
 
-// NewCache returns a cache that reuses loads for ttl (DefaultCacheTTL if
-// zero or negative). Concurrent loads are shared whatever the TTL.
-func NewCache(ttl time.Duration) *Cache {
+// New returns a cache that reuses loads for ttl (DefaultTTL if zero or
+// negative). Concurrent loads are shared whatever the TTL.
+func New(ttl time.Duration) *Cache {
 	if ttl <= 0 {
-		ttl = DefaultCacheTTL
+		ttl = DefaultTTL
 	}
 	return &Cache{ttl: ttl, now: time.Now, entries: map[cacheKey]*cacheEntry{}}
 }
+
+// Touch is what a change may have changed at the server: what Changed
+// drops.
+type Touch uint8
+
+const (
+	Groups    Touch = 1 << iota // the group list
+	Databases                   // the databases
+	// EveryOrg: not only the client's organization (a transfer changes
+	// two).
+	EveryOrg
+)
 
 type cacheKind int
 
@@ -190,74 +221,77 @@ func (f *flight) isDone() bool {
 	}
 }
 
-// changed records that a mutation was sent for client's organization,
+// Changed records that a change was sent for client's organization,
 // whether or not it succeeded (a timeout may still have changed
-// something): what it touched of that organization's cache is dropped,
+// something): what it touched of that organization's entries is dropped,
 // so the next load fetches it again, and a load in flight (which may
-// predate the change) is no longer joined. With touchEveryOrg (a transfer
-// changes two organizations), that of every organization of the API is.
-func (c *Cache) changed(client *api.Client, touched cacheTouch) {
-	if c == nil || touched&(touchGroups|touchDatabases) == 0 {
+// predate the change) is no longer joined. With EveryOrg, that of every
+// organization of the API is. The locations and the token are not
+// touched by any change.
+func (c *Cache) Changed(client *api.Client, touched Touch) {
+	if c == nil || touched&(Groups|Databases) == 0 {
 		return
 	}
 	base, org := client.BaseURL(), client.Org()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for key, e := range c.entries {
-		hit := key.kind == cacheGroups && touched&touchGroups != 0 || key.kind == cacheDatabases && touched&touchDatabases != 0
-		if hit && key.base == base && (key.org == org || touched&touchEveryOrg != 0) {
+		hit := key.kind == cacheGroups && touched&Groups != 0 || key.kind == cacheDatabases && touched&Databases != 0
+		if hit && key.base == base && (key.org == org || touched&EveryOrg != 0) {
 			e.gen++
 			e.cur = nil
 		}
 	}
 }
 
-// loadGroupList is the groups of client's organization, indexed; shared
-// through the cache when there is one. The databases come separately
-// (loadDatabases), so the list can be drawn before they arrive: at 10,000
-// groups they are three times the data.
-func (c *Cache) loadGroupList(ctx context.Context, client *api.Client) *groupData {
+// Groups is the groups of client's organization, indexed; shared through
+// the cache when there is one. The databases come separately (Databases),
+// so that a dashboard can draw the list before they arrive: at 10,000
+// groups they are three times the data. The result is shared: never
+// change it.
+func (c *Cache) Groups(ctx context.Context, client *api.Client) *GroupList {
 	if c == nil {
 		return fetchGroupList(ctx, client)
 	}
 	key := cacheKey{kind: cacheGroups, base: client.BaseURL(), org: client.Org()}
 	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
 		d := fetchGroupList(ctx, client)
-		return d, d.err == nil
+		return d, d.Err == nil
 	})
 	if !ok {
-		return &groupData{err: ctx.Err()}
+		return &GroupList{Err: ctx.Err()}
 	}
-	return v.(*groupData)
+	return v.(*GroupList)
 }
 
-func fetchGroupList(ctx context.Context, client *api.Client) (d *groupData) {
-	defer onPanic(client, func(err error) { d = &groupData{err: err} })
+func fetchGroupList(ctx context.Context, client *api.Client) (d *GroupList) {
+	defer onPanic(client, func(err error) { d = &GroupList{Err: err} })
 	groups, err := client.ListGroups(ctx)
-	d = &groupData{groups: groups, err: err}
+	d = &GroupList{Groups: groups, Err: err}
 	if err == nil {
-		d.byName = indexByName(groups)
+		d.ByName = IndexByName(groups)
 	}
 	return d
 }
 
-// dbData is one load of an organization's databases, grouped by group.
-// Like groupData, it is immutable once built.
-type dbData struct {
-	dbs map[string][]api.Database
-	err error
+// DatabaseList is one load of an organization's databases, grouped by
+// group (GroupDatabases). Like GroupList, it is immutable once built.
+type DatabaseList struct {
+	ByGroup map[string][]api.Database // group name -> its databases
+	Err     error                     // the databases could not be loaded
 }
 
-// loadDatabases is every database of client's organization (one request),
-// grouped by group; shared through the cache when there is one.
-func (c *Cache) loadDatabases(ctx context.Context, client *api.Client) *dbData {
-	fetch := func(ctx context.Context) (d *dbData) {
-		defer onPanic(client, func(err error) { d = &dbData{err: err} })
+// Databases is every database of client's organization (one request),
+// grouped by group; shared through the cache when there is one. The
+// result is shared: never change it.
+func (c *Cache) Databases(ctx context.Context, client *api.Client) *DatabaseList {
+	fetch := func(ctx context.Context) (d *DatabaseList) {
+		defer onPanic(client, func(err error) { d = &DatabaseList{Err: err} })
 		dbs, err := client.ListDatabases(ctx)
 		if err != nil {
-			return &dbData{err: err}
+			return &DatabaseList{Err: err}
 		}
-		return &dbData{dbs: groupDatabases(dbs, 0)}
+		return &DatabaseList{ByGroup: GroupDatabases(dbs, 0)}
 	}
 	if c == nil {
 		return fetch(ctx)
@@ -265,12 +299,12 @@ func (c *Cache) loadDatabases(ctx context.Context, client *api.Client) *dbData {
 	key := cacheKey{kind: cacheDatabases, base: client.BaseURL(), org: client.Org()}
 	v, ok := c.do(ctx, key, c.ttl, func(ctx context.Context) (any, bool) {
 		d := fetch(ctx)
-		return d, d.err == nil
+		return d, d.Err == nil
 	})
 	if !ok {
-		return &dbData{err: ctx.Err()}
+		return &DatabaseList{Err: ctx.Err()}
 	}
-	return v.(*dbData)
+	return v.(*DatabaseList)
 }
 
 type locationsResult struct {
@@ -278,9 +312,10 @@ type locationsResult struct {
 	err  error
 }
 
-// loadLocations is the location list, shared through the cache when
-// there is one. The list is the same for every organization.
-func (c *Cache) loadLocations(ctx context.Context, client *api.Client) ([]api.Location, error) {
+// Locations is the location list, shared through the cache when there is
+// one. The list is the same for every organization, and changes only when
+// Turso opens a region, so it is reused for longer than the TTL.
+func (c *Cache) Locations(ctx context.Context, client *api.Client) ([]api.Location, error) {
 	list := func(ctx context.Context) (locs []api.Location, err error) {
 		defer onPanic(client, func(e error) { locs, err = nil, e })
 		return client.ListLocations(ctx)
@@ -305,9 +340,9 @@ type tokenResult struct {
 	err error
 }
 
-// validateToken asks the API when the token expires; concurrent
-// dashboards share one request.
-func (c *Cache) validateToken(ctx context.Context, client *api.Client) (time.Time, error) {
+// ValidateToken asks the API when client's token expires; concurrent
+// callers share one request.
+func (c *Cache) ValidateToken(ctx context.Context, client *api.Client) (time.Time, error) {
 	validate := func(ctx context.Context) (exp time.Time, err error) {
 		defer onPanic(client, func(e error) { exp, err = time.Time{}, e })
 		return client.ValidateToken(ctx)
@@ -325,4 +360,40 @@ func (c *Cache) validateToken(ctx context.Context, client *api.Client) (time.Tim
 	}
 	r := v.(tokenResult)
 	return r.exp, r.err
+}
+
+// PanicError is a panic in a load, turned into the load's error: loads
+// run on goroutines of their own (the caller's command, or the cache's),
+// where a panic would end the program, or an SSH server with every
+// session on it. Msg and Stack have the client's token, and anything
+// shaped like a token, taken out, since the caller shows and logs them.
+type PanicError struct {
+	Msg, Stack string
+}
+
+func (e *PanicError) Error() string { return "internal error: " + e.Msg }
+
+// onPanic, deferred, hands fail a PanicError for a panic.
+func onPanic(c *api.Client, fail func(error)) {
+	if r := recover(); r != nil {
+		fail(&PanicError{Msg: redactWith(c, panicText(r)), Stack: redactWith(c, string(debug.Stack()))})
+	}
+}
+
+// panicText is the message of a panic value, even one whose Error or
+// String method panics in turn.
+func panicText(r any) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = fmt.Sprintf("a panic of type %T", r)
+		}
+	}()
+	return fmt.Sprint(r)
+}
+
+func redactWith(c *api.Client, s string) string {
+	if c != nil {
+		s = c.Redact(s)
+	}
+	return redact.String(s)
 }
