@@ -341,6 +341,7 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 	} else {
 		clientOpts.BaseURL, clientOpts.Token = s.APIURL, s.Token
 		se.opts.APIURL = s.APIURL
+		se.opts.TokenAdvice = s.TokenAdvice()
 		if exp, ok := config.TokenExpiry(s.Token); ok {
 			se.opts.TokenExpiry = exp
 		}

@@ -1,6 +1,11 @@
 package ui
 
-import "github.com/seed372e9e9a/turso-groups/api"
+import (
+	"fmt"
+	"time"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+)
 
 // dataset is the organization's data as loaded: what the list and the
 // detail draw. The root owns it and is the only writer (loads, a
@@ -21,7 +26,29 @@ type dataset struct {
 	dbsKnown bool
 	// dbsLoading: the databases of the latest load have not arrived yet.
 	dbsLoading bool
+	// loadedAt is when the groups shown were loaded (zero: not yet), and
+	// fresh says how long ago, in words ("12s ago"), kept by the root's
+	// relayout so that View does not read the clock.
+	loadedAt time.Time
+	fresh    string
 }
+
+// ago says how long d is in the words of a status line, in steps coarse
+// enough that a tick every freshEvery keeps it true.
+func ago(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d/(10*time.Second))*10)
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d/time.Minute))
+	}
+	return fmt.Sprintf("%dh ago", int(d/time.Hour))
+}
+
+// freshEvery is how often the words of ago are brought up to date.
+const freshEvery = 10 * time.Second
 
 func newDataset() *dataset {
 	return &dataset{

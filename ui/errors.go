@@ -28,6 +28,31 @@ const (
 
 // describe turns an error into plain words for the footer or a form: the
 // server's own message, with what to do about it where we know.
+// defaultTokenAdvice is what to do about a refused token when where it
+// came from is not known.
+const defaultTokenAdvice = "Run `turso auth login`, or set TURSO_API_TOKEN to a valid Platform API token."
+
+// refusedToken says the API refused the token, in its words, and advice.
+func refusedToken(err error, advice string) string {
+	return fmt.Sprintf("The API refused the token (%s). %s", text.Sanitize(serverMessage(err)), advice)
+}
+
+// describe is describe with the advice for this dashboard's token.
+func (m *Model) describe(err error) string {
+	if api.IsUnauthorized(err) {
+		return refusedToken(err, m.tokenAdvice())
+	}
+	return describe(err)
+}
+
+// tokenAdvice is Options.TokenAdvice, or the usual advice.
+func (m *Model) tokenAdvice() string {
+	if a := text.Sanitize(m.opts.TokenAdvice); a != "" {
+		return a
+	}
+	return defaultTokenAdvice
+}
+
 func describe(err error) string {
 	if err == nil {
 		return ""
@@ -45,7 +70,7 @@ func describe(err error) string {
 	case timedOut(err):
 		return msgTimeout
 	case api.IsUnauthorized(err):
-		return fmt.Sprintf("The API refused the token (%s). Run `turso auth login`, or set TURSO_API_TOKEN to a valid Platform API token.", text.Sanitize(serverMessage(err)))
+		return refusedToken(err, defaultTokenAdvice)
 	case api.IsPlanLimit(err):
 		return capitalize(text.Sanitize(serverMessage(err))) + ". Upgrade the organization's plan, or delete a group first."
 	case api.IsRateLimited(err) && errors.As(err, &apiErr) && apiErr.RetryAfter > 0:

@@ -118,6 +118,8 @@ type harnessConfig struct {
 	faultSeed  int64               // seeds the emulator's fault RNG; 1 if zero
 	refresh    time.Duration       // Options.Refresh
 	keys       map[string][]string // rebinds the default key map
+	noUser     bool                // Options.User empty: not known from settings
+	advice     string              // Options.TokenAdvice
 }
 
 type option func(*harnessConfig)
@@ -135,6 +137,8 @@ func withTimeout(d time.Duration) option    { return func(c *harnessConfig) { c.
 func withFaultSeed(seed int64) option       { return func(c *harnessConfig) { c.faultSeed = seed } }
 func withRefresh(d time.Duration) option    { return func(c *harnessConfig) { c.refresh = d } }
 func withKeys(k map[string][]string) option { return func(c *harnessConfig) { c.keys = k } }
+func withoutUser() option                   { return func(c *harnessConfig) { c.noUser = true } }
+func withTokenAdvice(a string) option       { return func(c *harnessConfig) { c.advice = a } }
 func withHandler(wrap func(next http.Handler) http.Handler) option {
 	return func(c *harnessConfig) { c.handler = wrap }
 }
@@ -200,6 +204,10 @@ func newHarness(t testing.TB, opts ...option) *harness {
 			return nil
 		},
 	}
+	if cfg.noUser {
+		o.User = ""
+	}
+	o.TokenAdvice = cfg.advice
 	h.m = New(o)
 	t.Cleanup(h.m.Close)
 	h.send(tea.WindowSizeMsg{Width: h.w, Height: h.h})

@@ -23,6 +23,9 @@ type header struct {
 	user string
 	// tokenWarn is what the token's expiry or refusal means, "" if nothing.
 	tokenWarn string
+	// bodyTells: the body says what is wrong with the token (a first load
+	// refused), so the header does not say it again.
+	bodyTells bool
 	// stale: the last refresh failed, and the data shown is older.
 	stale bool
 	width int
@@ -41,7 +44,7 @@ func (h *header) Height() int {
 	if h.local && h.hint != "" {
 		n++
 	}
-	if h.tokenWarn != "" {
+	if h.tokenWarn != "" && !h.bodyTells {
 		n++
 	}
 	return n
@@ -69,7 +72,7 @@ func (h *header) View() string {
 	if h.local && h.hint != "" {
 		lines = append(lines, text.Truncate(" "+st.Muted.Render(h.hint), w))
 	}
-	if h.tokenWarn != "" {
+	if h.tokenWarn != "" && !h.bodyTells {
 		lines = append(lines, text.Truncate(" "+st.Warning.Render(h.tokenWarn), w))
 	}
 	for _, warn := range h.warnings {

@@ -52,3 +52,44 @@ func TestHelpViewFitsItsWidth(t *testing.T) {
 		}
 	}
 }
+
+// A help taller than the body scrolls with the moving keys and says
+// where it is; any other key still closes it.
+func TestHelpViewScrollsWhenTaller(t *testing.T) {
+	c := newCommon(Options{})
+	var col []key.Binding
+	for i := range 20 {
+		col = append(col, key.NewBinding(key.WithKeys("x"), key.WithHelp(string(rune('a'+i)), "action")))
+	}
+	v := newHelpView(c, [][]key.Binding{col}, nil)
+	v.SetSize(30, 10) // 6 rows of keys
+	if out := v.View(); !strings.Contains(out, "Keys 1-6 of 20") || strings.Contains(out, "g action") {
+		t.Fatalf("first page:\n%s", out)
+	}
+	if _, closed := v.Update(keyMsg("j")); closed {
+		t.Fatal("j closed a help that scrolls")
+	}
+	if out := v.View(); !strings.Contains(out, "Keys 2-7 of 20") || !strings.Contains(out, "g action") {
+		t.Fatalf("after j:\n%s", out)
+	}
+	v.Update(keyMsg("G"))
+	if out := v.View(); !strings.Contains(out, "Keys 15-20 of 20") {
+		t.Fatalf("after G:\n%s", out)
+	}
+	if _, closed := v.Update(keyMsg("x")); !closed {
+		t.Fatal("another key did not close it")
+	}
+}
+
+// At 80x24 every key of the dashboard is in the help, none cut to "…",
+// and the footer keeps help and quit.
+func TestHelpAt80x24ShowsEveryKey(t *testing.T) {
+	h := newHarness(t)
+	h.resize(80, 24)
+	h.mustShow("? help · q quit")
+	h.press("?")
+	h.mustShow("m transfer", "u unarchive", "U update databases", "d delete", "e rename", "pgup/b/ctrl+u", "pgdown/f/ctrl+d")
+	if strings.Contains(h.screen(), "…") {
+		t.Fatalf("the help cuts a key:\n%s", h.screen())
+	}
+}

@@ -50,6 +50,10 @@ type Options struct {
 	Keys keys.KeyMap
 	// Refresh reloads the list periodically; zero turns it off.
 	Refresh time.Duration
+	// TokenAdvice says what to do about a refused or expiring token,
+	// for where this one came from ("Check the token given with
+	// --token."); empty gives the usual advice.
+	TokenAdvice string
 	// TokenExpiry, when known from the token itself, lets the dashboard
 	// warn before the first request answers; zero means unknown or never.
 	TokenExpiry time.Time
@@ -145,6 +149,8 @@ type loadState struct {
 	dbsErr error
 	// loadSeq numbers the loads, so that a superseded one is dropped.
 	loadSeq int
+	// userAsked: the signed-in user's name has been asked for.
+	userAsked bool
 }
 
 // opsState is the root's bookkeeping of the changes in flight.
@@ -211,9 +217,9 @@ func (m *Model) checkTokenExpiry(exp time.Time) {
 	left := exp.Sub(m.now())
 	switch {
 	case left <= 0:
-		m.header.tokenWarn = "Your API token has expired. Run `turso auth login`, or set TURSO_API_TOKEN to a new token."
+		m.header.tokenWarn = "Your API token has expired. " + m.tokenAdvice()
 	case left < 72*time.Hour:
-		m.header.tokenWarn = fmt.Sprintf("Your API token expires in %s. Run `turso auth login` to renew it.", roundDuration(left))
+		m.header.tokenWarn = fmt.Sprintf("Your API token expires in %s. %s", roundDuration(left), m.tokenAdvice())
 	}
 }
 
@@ -239,6 +245,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
 	}
+	cmds = append(cmds, freshAfter(m.sess.gen))
 	return tea.Batch(cmds...)
 }
 

@@ -62,6 +62,17 @@ type opDoneMsg struct {
 	retry   *formState // the form to reopen, with its values, on failure
 }
 
+// userLoadedMsg is who is signed in; an error leaves the header without
+// a name (the loads say what is wrong).
+type userLoadedMsg struct {
+	gen  int
+	user api.User
+	err  error
+}
+
+// freshTickMsg is the time to say again how old the list is.
+type freshTickMsg struct{ gen int }
+
 // refreshTickMsg fires the optional periodic refresh.
 type refreshTickMsg struct{ gen int }
 
@@ -112,6 +123,20 @@ func validateTokenCmd(ctx context.Context, c *api.Client, shared *cache.Cache, g
 		exp, err := shared.ValidateToken(ctx, c)
 		return tokenValidatedMsg{gen: gen, exp: exp, err: err}
 	}
+}
+
+// loadUserCmd asks who is signed in, for the header.
+func loadUserCmd(ctx context.Context, c *api.Client, gen int) tea.Cmd {
+	return func() (msg tea.Msg) {
+		defer onPanic(c, func(err error) { msg = userLoadedMsg{gen: gen, err: err} })
+		u, err := c.CurrentUser(ctx)
+		return userLoadedMsg{gen: gen, user: u, err: err}
+	}
+}
+
+// freshAfter brings the list's "updated … ago" up to date.
+func freshAfter(gen int) tea.Cmd {
+	return tea.Tick(freshEvery, func(time.Time) tea.Msg { return freshTickMsg{gen: gen} })
 }
 
 // loadOrgsCmd fetches the organizations (and the user, whose personal

@@ -90,6 +90,14 @@ func (s *statusBar) clearAction() {
 	}
 }
 
+// clearBackground removes news about the data (a failed refresh): a new
+// load is on its way, and will say so again if it fails too.
+func (s *statusBar) clearBackground() {
+	if s.toast.background {
+		s.clear()
+	}
+}
+
 // Update expires the toast its timer was set for, not a newer one, and
 // turns the spinner, and reports whether msg was the footer's. The root
 // only passes a tick on while there is work: the spinner then stops
@@ -149,8 +157,12 @@ type statusLine struct {
 func (s *statusBar) status(w int) []statusLine {
 	st := s.c.st
 	var lines []statusLine
-	if s.in.pending != "" {
+	switch {
+	case s.in.pending != "":
 		lines = append(lines, statusLine{text: s.spinner.View() + " " + s.in.pending})
+	case s.in.refreshing:
+		// Whatever else is said: r must show that it is working.
+		lines = append(lines, statusLine{text: s.spinner.View() + st.Muted.Render(" Refreshing…")})
 	}
 	if s.toast.text != "" {
 		style := st.Info
@@ -174,9 +186,6 @@ func (s *statusBar) status(w int) []statusLine {
 		for _, l := range msg {
 			lines = append(lines, statusLine{text: l, style: &style})
 		}
-	}
-	if len(lines) == 0 && s.in.refreshing {
-		lines = append(lines, statusLine{text: s.spinner.View() + st.Muted.Render(" Refreshing…")})
 	}
 	if len(lines) == 0 {
 		lines = append(lines, statusLine{})

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -41,7 +42,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onDatabasesLoaded(msg)
 	case locationsLoadedMsg:
 		if msg.err != nil {
-			return m, m.showBackgroundToast(toastError, locationsFailed+describe(msg.err))
+			if api.IsUnauthorized(msg.err) {
+				return m, nil // the groups' load, refused too, says so once
+			}
+			return m, m.showBackgroundToast(toastError, locationsFailed+m.describe(msg.err))
 		}
 		if strings.HasPrefix(m.footer.toast.text, locationsFailed) {
 			m.footer.clear() // no longer true
@@ -62,7 +66,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			if api.IsUnauthorized(msg.err) {
-				m.header.tokenWarn = describe(msg.err)
+				m.header.tokenWarn = m.describe(msg.err)
 			}
 			return m, nil
 		}
@@ -71,7 +75,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case orgsLoadedMsg:
 		m.dropPending(-1)
 		if msg.err != nil {
-			return m, m.showToast(toastError, "Could not load your organizations: "+describe(msg.err))
+			return m, m.showToast(toastError, "Could not load your organizations: "+m.describe(msg.err))
 		}
 		m.orgs = msg.orgs
 		if msg.user.Username != "" {
@@ -83,6 +87,16 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case opDoneMsg:
 		return m, m.onOpDone(msg)
+	case userLoadedMsg:
+		if msg.gen == m.sess.gen && msg.err == nil && msg.user.Username != "" && m.header.user == "" {
+			m.header.user = msg.user.Username
+		}
+		return m, nil
+	case freshTickMsg:
+		if msg.gen != m.sess.gen {
+			return m, nil
+		}
+		return m, freshAfter(m.sess.gen) // relayout, after this, says it
 	case refreshTickMsg:
 		if msg.gen != m.sess.gen || m.opts.Refresh <= 0 {
 			return m, nil
@@ -165,6 +179,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.load.loading {
 			return nil
 		}
+		m.footer.clearBackground()
 		cmds := append(m.reload(), m.footer.spinner.Tick)
 		if len(m.locs) == 0 {
 			// The first load of the locations failed; the create form
@@ -300,20 +315,29 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		m.load.dbsErr = nil
 		if m.load.loaded {
 			m.load.stale = d.Err
-			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+describe(d.Err))
+			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+m.describe(d.Err))
 		}
 		m.load.loadErr = d.Err
 		return nil
 	}
+	first := !m.load.loaded
 	m.load.loaded, m.load.loadErr, m.load.stale = true, nil, nil
+	m.loadedAt = m.now()
+	var userCmd tea.Cmd
+	if first && m.header.user == "" && !m.opts.Local && !m.load.userAsked {
+		// Who is signed in, for the header: asked once the list is on
+		// screen, so that the first frame waits for nothing more.
+		m.load.userAsked = true
+		userCmd = loadUserCmd(m.sess.ctx, m.sess.client, m.sess.gen)
+	}
 	// The databases arrive on their own; until then a refresh keeps the
 	// last ones, and a first load shows their count as pending.
 	m.setGroupsIndexed(d.Groups, d.ByName)
 	if err := m.load.dbsErr; err != nil {
 		m.load.dbsErr = nil
-		return m.dbsErrorToast(err)
+		return tea.Batch(userCmd, m.dbsErrorToast(err))
 	}
-	return nil
+	return userCmd
 }
 
 // onDatabasesLoaded applies the databases of a load, unless superseded.
@@ -345,9 +369,9 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 // dbsErrorToast tells that the databases could not be loaded.
 func (m *Model) dbsErrorToast(err error) tea.Cmd {
 	if m.dbsKnown {
-		return m.showBackgroundToast(toastError, "Could not refresh the databases; showing the last loaded. "+describe(err))
+		return m.showBackgroundToast(toastError, "Could not refresh the databases; showing the last loaded. "+m.describe(err))
 	}
-	return m.showBackgroundToast(toastError, "Could not load the databases: "+describe(err))
+	return m.showBackgroundToast(toastError, "Could not load the databases: "+m.describe(err))
 }
 
 // setGroups replaces the group list, keeping the cursor on the same group.
@@ -438,7 +462,7 @@ func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 		// The organization changed meanwhile: this result is about the
 		// previous one, so it only gets a line in the footer.
 		if r.err != nil {
-			return m.showToast(toastError, describe(r.err))
+			return m.showToast(toastError, m.describe(r.err))
 		}
 		return nil
 	}
@@ -475,7 +499,7 @@ func (m *Model) resync() []tea.Cmd {
 // with everything the user typed and the error above it, unless the user
 // has meanwhile opened another.
 func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
-	msg := describe(r.err)
+	msg := m.describe(r.err)
 	if f := r.kind.failText; f != nil {
 		if s := f(r); s != "" {
 			msg = s
@@ -528,5 +552,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
 	}
+	m.loadedAt, m.fresh = time.Time{}, ""
+	cmds = append(cmds, freshAfter(m.sess.gen))
 	return tea.Batch(cmds...)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -66,7 +67,11 @@ func (m *Model) relayout() bool {
 	// The client can change under the list and the header (an
 	// organization switch).
 	m.org = m.orgLabel()
+	if !m.loadedAt.IsZero() {
+		m.fresh = ago(m.now().Sub(m.loadedAt))
+	}
 	m.header.stale = m.load.stale != nil
+	m.header.bodyTells = !m.load.loaded && api.IsUnauthorized(m.load.loadErr)
 	m.header.SetSize(w, 0)
 	m.footer.SetSize(w, m.footerInput())
 	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)
@@ -104,7 +109,7 @@ func (m *Model) viewBody(w, h int) string {
 		switch {
 		case m.load.loadErr != nil:
 			// Wrapped, not cut: the end often says what to do (log in again).
-			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+describe(m.load.loadErr), max(w-2, 10), "")), 1) +
+			return indent(st.Error.Render(ansi.Wrap("Could not load the groups: "+m.describe(m.load.loadErr), max(w-2, 10), "")), 1) +
 				"\n\n " + st.Muted.Render("Press "+m.keys.Refresh.Help().Key+" to retry, "+m.keys.Quit.Help().Key+" to quit.")
 		default:
 			return " " + m.footer.spinner.View() + " Loading the groups of " + text.Sanitize(m.orgLabel()) + "…"
