@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -60,8 +61,10 @@ var actRemoveLocation = &action{
 	needsGroup:  true,
 	footer:      onDetail,
 	invalidates: touchGroups | touchDatabases,
+	// Left out of the detail's actions (and its footer) when the form
+	// would have nothing to offer; the key then says why.
 	detail: func(g api.Group) string {
-		if len(g.Locations) > 1 {
+		if len(removableLocations(g)) > 0 {
 			return "remove location"
 		}
 		return ""
@@ -70,10 +73,8 @@ var actRemoveLocation = &action{
 	form: func(m *Model, fs *formState, g api.Group) ([]*huh.Group, string) {
 		v := fs.values
 		var opts []huh.Option[string]
-		for _, l := range g.Locations {
-			if l != g.Primary {
-				opts = append(opts, huh.NewOption(m.plainLocation(l), l))
-			}
+		for _, l := range removableLocations(g) {
+			opts = append(opts, huh.NewOption(m.plainLocation(l), l))
 		}
 		if len(opts) == 0 {
 			return nil, text.Sanitize(g.Name) + " has only its primary location, which cannot be removed."
@@ -100,4 +101,16 @@ var actRemoveLocation = &action{
 		return m.showToast(toastSuccess, fmt.Sprintf("Removed %s from %s.", text.Sanitize(r.retry.values.Location), text.Sanitize(r.group)))
 	},
 	unknown: "The location may or may not have been removed.",
+}
+
+// removableLocations are g's locations other than its primary, each once:
+// what the remove form offers.
+func removableLocations(g api.Group) []string {
+	var out []string
+	for _, l := range g.Locations {
+		if l != g.Primary && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
