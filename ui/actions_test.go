@@ -813,3 +813,14 @@ func TestRemoveLocationLeftOutWithOnlyThePrimary(t *testing.T) {
 	h.press("enter")
 	h.mustShow("x remove location")
 }
+
+// The org switch form says "Switch organization" once, in its title; the
+// field names the organization it switches from.
+func TestSwitchOrgFormSaysItOnce(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	h.press("o")
+	h.mustShow("Switch from demo to…", "acme — Acme")
+	if n := strings.Count(h.screen(), "Switch organization"); n != 1 {
+		t.Fatalf(`"Switch organization" shown %d times:\n%s`, n, h.screen())
+	}
+}
