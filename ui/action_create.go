@@ -78,7 +78,7 @@ func createForm(m *Model, fs *formState, _ api.Group) ([]*huh.Group, string) {
 	v := fs.values
 	name := huh.NewInput().Key("name").Title("Name").Accessor(bind(v, &v.Name)).CharLimit(api.MaxGroupNameLen+8).
 		Placeholder("e.g. orders").Validate(api.ValidateGroupName).
-		DescriptionFunc(m.groupNameHint(v), &v.Name)
+		DescriptionFunc(m.groupNameHint(v), []any{&v.Name, &v.Width})
 	loc := huh.NewSelect[string]().Key("location").Title("Primary location").
 		Options(m.locationOptions(nil)...).Accessor(bind(v, &v.Location)).Height(8)
 	ext := huh.NewSelect[string]().Key("extmode").Title("Extensions").
@@ -116,14 +116,14 @@ func (m *Model) groupNameHint(v *formValues) func() string {
 			return "lowercase letters, digits and hyphens; 1 to 32 characters"
 		}
 		if err := api.ValidateGroupName(v.Name); err != nil {
-			return "✗ " + strings.TrimPrefix(err.Error(), "invalid group name: ")
+			return hang("✗ ", strings.TrimPrefix(err.Error(), "invalid group name: "), v.Width)
 		}
 		if taken[v.Name] {
 			if org == "" {
-				return "✗ you already have a group named " + v.Name
+				return hang("✗ ", "you already have a group named "+v.Name, v.Width)
 			}
-			return "✗ " + org + " already has a group named " + v.Name
+			return hang("✗ ", org+" already has a group named "+v.Name, v.Width)
 		}
-		return "✓ " + v.Name + " is a valid name"
+		return hang("✓ ", v.Name+" is a valid name", v.Width)
 	})
 }
