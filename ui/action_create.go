@@ -79,8 +79,9 @@ func createForm(m *Model, fs *formState, _ api.Group) ([]*huh.Group, string) {
 	name := huh.NewInput().Key("name").Title("Name").Accessor(bind(v, &v.Name)).CharLimit(api.MaxGroupNameLen+8).
 		Placeholder("e.g. orders").Validate(api.ValidateGroupName).
 		DescriptionFunc(m.groupNameHint(v), []any{&v.Name, &v.Width})
-	loc := huh.NewSelect[string]().Key("location").Title("Primary location").
-		Options(m.locationOptions(nil)...).Accessor(bind(v, &v.Location)).Height(8)
+	// The list takes the rows the other two fields and their gaps leave.
+	rows := fs.windowSize().Height - 3 - 1 - 1 - 5
+	loc := newListField(v, &v.Location, "location", "Primary location", m.locationOptions(nil), max(rows, 6))
 	ext := huh.NewSelect[string]().Key("extmode").Title("Extensions").
 		Description("SQLite extensions enabled for new databases of the group").
 		Options(huh.NewOption("None", extNone), huh.NewOption("All of them", extAll), huh.NewOption("Choose…", extChoose)).

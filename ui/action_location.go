@@ -35,9 +35,10 @@ var actAddLocation = &action{
 		if len(opts) == 0 {
 			return nil, text.Sanitize(g.Name) + " is already in every location."
 		}
-		return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("location").
-			Title("Add a location to " + text.Sanitize(g.Name)).
-			Description("Databases of the group get a replica there").Options(opts...).Value(&fs.values.Location).Height(10))}, ""
+		v := fs.values
+		loc := newListField(v, &v.Location, "location", "Add a location to "+text.Sanitize(g.Name), opts, max(fs.windowSize().Height, 6))
+		loc.Description("Databases of the group get a replica there")
+		return []*huh.Group{huh.NewGroup(loc)}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
 		group, loc, c := fs.group, fs.values.Location, m.sess.client

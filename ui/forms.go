@@ -226,6 +226,7 @@ func huhKeyMap() *huh.KeyMap {
 // when the action finds nothing to choose from, it says so instead.
 func (m *Model) openForm(fs *formState) tea.Cmd {
 	g, _ := m.groupByName(fs.group)
+	fs.SetSize(m.width, m.bodyH) // the builders size their lists from the window
 	groups, whyNot := fs.kind.form(m, fs, g)
 	if whyNot != "" {
 		return m.showToast(toastInfo, whyNot)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -185,4 +186,41 @@ func TestFormEscHasOneMeaning(t *testing.T) {
 	if h.m.focus.form() != nil {
 		t.Fatal("esc did not cancel the form")
 	}
+}
+
+// The location list keeps its title while filtered, the filter shown
+// after it as the filter.
+func TestFormListKeepsItsTitleWhileFiltered(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	h.press("n")
+	h.typeText("ok")
+	h.press("tab", "/")
+	h.typeText("lhr")
+	h.mustShow("Primary location  filter /lhr", "lhr — London")
+	h.press("esc") // stops typing; the list stays filtered
+	h.mustShow("Primary location  filter /lhr", "lhr — London")
+}
+
+// The location list takes the rows the body has, and its title says
+// where the cursor is, so that the options above the chosen one are not
+// hidden without a sign.
+func TestFormListUsesTheRowsAndSaysWhere(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	h.press("n")
+	n := len(h.m.locs)
+	h.mustShow(fmt.Sprintf("Primary location  7/%d", n))
+	if got := strings.Count(h.screen(), " — "); got < 15 {
+		t.Fatalf("%d locations shown in a 35-row terminal:\n%s", got, h.screen())
+	}
+	h.typeText("ok")
+	h.press("tab", "down")
+	h.mustShow(fmt.Sprintf("Primary location  8/%d", n))
+
+	h = newHarness(t, withSize(120, 35))
+	h.selectGroup("default")
+	h.press("a")
+	if got := strings.Count(h.screen(), " — "); got < 20 {
+		t.Fatalf("%d locations offered in a 35-row terminal:\n%s", got, h.screen())
+	}
+	h.mustShow("Add a location to default  1/")
 }
