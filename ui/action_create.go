@@ -79,9 +79,10 @@ func createForm(m *Model, fs *formState, _ api.Group) ([]*huh.Group, string) {
 	v := fs.values
 	name := huh.NewInput().Key("name").Title("Name").Accessor(bind(v, &v.Name)).CharLimit(api.MaxGroupNameLen+8).
 		Placeholder("e.g. orders").Validate(api.ValidateGroupName).
-		DescriptionFunc(m.groupNameHint(v), &v.Name)
-	loc := huh.NewSelect[string]().Key("location").Title("Primary location").
-		Options(m.locationOptions(nil)...).Accessor(bind(v, &v.Location)).Height(8)
+		DescriptionFunc(m.groupNameHint(v), []any{&v.Name, &v.Width})
+	// The list takes the rows the other two fields and their gaps leave.
+	rows := fs.windowSize().Height - 3 - 1 - 1 - 5
+	loc := newListField(v, &v.Location, "location", "Primary location", m.locationOptions(nil), max(rows, 6))
 	ext := huh.NewSelect[string]().Key("extmode").Title("Extensions").
 		Description("SQLite extensions enabled for new databases of the group").
 		Options(huh.NewOption("None", extNone), huh.NewOption("All of them", extAll), huh.NewOption("Choose…", extChoose)).
@@ -117,14 +118,14 @@ func (m *Model) groupNameHint(v *formValues) func() string {
 			return "lowercase letters, digits and hyphens; 1 to 32 characters"
 		}
 		if err := api.ValidateGroupName(v.Name); err != nil {
-			return "✗ " + strings.TrimPrefix(err.Error(), "invalid group name: ")
+			return hang("✗ ", strings.TrimPrefix(err.Error(), "invalid group name: "), v.Width)
 		}
 		if taken[v.Name] {
 			if org == "" {
-				return "✗ you already have a group named " + v.Name
+				return hang("✗ ", "you already have a group named "+v.Name, v.Width)
 			}
-			return "✗ " + org + " already has a group named " + v.Name
+			return hang("✗ ", org+" already has a group named "+v.Name, v.Width)
 		}
-		return "✓ " + v.Name + " is a valid name"
+		return hang("✓ ", v.Name+" is a valid name", v.Width)
 	})
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -35,9 +36,10 @@ var actAddLocation = &action{
 		if len(opts) == 0 {
 			return nil, text.Sanitize(g.Name) + " is already in every location."
 		}
-		return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("location").
-			Title("Add a location to " + text.Sanitize(g.Name)).
-			Description("Databases of the group get a replica there").Options(opts...).Value(&fs.values.Location).Height(10))}, ""
+		v := fs.values
+		loc := newListField(v, &v.Location, "location", "Add a location to "+text.Sanitize(g.Name), opts, max(fs.windowSize().Height, 6))
+		loc.Description("Databases of the group get a replica there")
+		return []*huh.Group{huh.NewGroup(loc)}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
 		group, loc, c := fs.group, fs.values.Location, m.sess.client
@@ -61,8 +63,10 @@ var actRemoveLocation = &action{
 	needsGroup:  true,
 	footer:      onDetail,
 	invalidates: cache.Groups | cache.Databases,
+	// Left out of the detail's actions (and its footer) when the form
+	// would have nothing to offer; the key then says why.
 	detail: func(g api.Group) string {
-		if len(g.Locations) > 1 {
+		if len(removableLocations(g)) > 0 {
 			return "remove location"
 		}
 		return ""
@@ -71,10 +75,8 @@ var actRemoveLocation = &action{
 	form: func(m *Model, fs *formState, g api.Group) ([]*huh.Group, string) {
 		v := fs.values
 		var opts []huh.Option[string]
-		for _, l := range g.Locations {
-			if l != g.Primary {
-				opts = append(opts, huh.NewOption(m.plainLocation(l), l))
-			}
+		for _, l := range removableLocations(g) {
+			opts = append(opts, huh.NewOption(m.plainLocation(l), l))
 		}
 		if len(opts) == 0 {
 			return nil, text.Sanitize(g.Name) + " has only its primary location, which cannot be removed."
@@ -101,4 +103,16 @@ var actRemoveLocation = &action{
 		return m.showToast(toastSuccess, fmt.Sprintf("Removed %s from %s.", text.Sanitize(r.retry.values.Location), text.Sanitize(r.group)))
 	},
 	unknown: "The location may or may not have been removed.",
+}
+
+// removableLocations are g's locations other than its primary, each once:
+// what the remove form offers.
+func removableLocations(g api.Group) []string {
+	var out []string
+	for _, l := range g.Locations {
+		if l != g.Primary && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
 // actSwitchOrg points the dashboard at another organization. It changes
@@ -28,7 +29,13 @@ var actSwitchOrg = &action{
 		for _, o := range m.orgs {
 			opts = append(opts, huh.NewOption(orgOptionLabel(o), o.Slug))
 		}
-		return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("org").Title("Switch organization").
+		// The host's title already says "Switch organization": the
+		// field's says from which.
+		title := "Organization"
+		if cur := text.Sanitize(m.sess.client.Org()); cur != "" {
+			title = "Switch from " + cur + " to…"
+		}
+		return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("org").Title(title).
 			Options(opts...).Value(&fs.values.Org))}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd { return m.switchOrg(fs.values.Org) },

@@ -159,12 +159,19 @@ func (m *Model) actionBindings(pick func(a *action) bool) []key.Binding {
 }
 
 // footerBindings are the keys of the actions shown in the footer at p.
+// Under a group's detail, an action its detail func leaves out of the
+// action list (nothing to offer for that group) is left out here too.
 func (m *Model) footerBindings(p footerPlace) []key.Binding {
+	g, detailed := api.Group{}, false
+	if p == onDetail {
+		g, detailed = m.groupByName(m.detail.name)
+	}
 	var bs []key.Binding
 	for _, a := range actions {
-		if a.footer&p != 0 {
-			bs = append(bs, *m.key(a))
+		if a.footer&p == 0 || detailed && a.detail != nil && a.detail(g) == "" {
+			continue
 		}
+		bs = append(bs, *m.key(a))
 	}
 	return bs
 }

@@ -776,3 +776,51 @@ func TestChangeInFlightIsNotSentTwice(t *testing.T) {
 		t.Fatalf("still marked in flight: %v", h.m.ops.inFlight)
 	}
 }
+
+// A group with only its primary location is offered no "remove location":
+// not in the detail's action list, not in the footer under it; the key
+// still says why it does nothing.
+func TestRemoveLocationLeftOutWithOnlyThePrimary(t *testing.T) {
+	for _, c := range []struct {
+		g    api.Group
+		want bool
+	}{
+		{api.Group{Primary: "lhr", Locations: []string{"lhr"}}, false},
+		{api.Group{Primary: "lhr"}, false},
+		{api.Group{Primary: "lhr", Locations: []string{"lhr", "lhr"}}, false},
+		{api.Group{Primary: "lhr", Locations: []string{"lhr", "fra"}}, true},
+		// A listing that leaves out the primary still has fra to remove.
+		{api.Group{Primary: "lhr", Locations: []string{"fra"}}, true},
+	} {
+		if got := actRemoveLocation.detail(c.g) != ""; got != c.want {
+			t.Errorf("%+v: offered %v, want %v", c.g, got, c.want)
+		}
+	}
+
+	h := newHarness(t, withSize(120, 35))
+	h.selectGroup("billing") // aws-us-west-2 only
+	h.press("enter")
+	h.mustShow("Delete protection")
+	h.mustNotShow("x remove location")
+	h.press("x")
+	h.mustShow("has only its primary location")
+	if h.m.focus.form() != nil {
+		t.Fatal("a form opened with only the primary to offer")
+	}
+
+	h.press("esc")
+	h.selectGroup("default") // fra; lhr
+	h.press("enter")
+	h.mustShow("x remove location")
+}
+
+// The org switch form says "Switch organization" once, in its title; the
+// field names the organization it switches from.
+func TestSwitchOrgFormSaysItOnce(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	h.press("o")
+	h.mustShow("Switch from demo to…", "acme — Acme")
+	if n := strings.Count(h.screen(), "Switch organization"); n != 1 {
+		t.Fatalf(`"Switch organization" shown %d times:\n%s`, n, h.screen())
+	}
+}

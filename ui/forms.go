@@ -38,6 +38,10 @@ type formValues struct {
 	Access     string
 	Org        string
 	Typed      string
+	// Width is the columns a field's text has in the form, for the
+	// descriptions that wrap themselves (hang): a binding of theirs, so
+	// that a resize draws them again.
+	Width int
 }
 
 // bind is a field's accessor of *p that writes under v's lock.
@@ -90,7 +94,10 @@ type formState struct {
 	group  string
 	values *formValues
 	form   *huh.Form
-	err    string
+	// km is the form's key map: esc cancels the form unless the focused
+	// field takes it (fieldTakesEsc).
+	km  *huh.KeyMap
+	err string
 	// width and height are the body's, which SetSize gave the host.
 	width, height int
 }
@@ -99,17 +106,37 @@ type formState struct {
 // Init command.
 func (fs *formState) open(c *common, groups []*huh.Group, w, h int) tea.Cmd {
 	fs.c = c
+	fs.km = huhKeyMap()
 	fs.SetSize(w, h)
-	fs.form = huh.NewForm(groups...).WithTheme(c.st.Huh()).WithKeyMap(huhKeyMap()).
+	fs.form = huh.NewForm(groups...).WithTheme(c.st.Huh()).WithKeyMap(fs.km).
 		WithShowHelp(false).WithWidth(fs.formWidth())
 	return fs.form.Init()
 }
 
 // SetSize gives the host the body's w x h cells; the huh form gets what
 // is left of them (windowSize), which the root sends it when it changed.
-func (fs *formState) SetSize(w, h int) { fs.width, fs.height = w, h }
+// Its width is set here: huh keeps the first one it is given.
+func (fs *formState) SetSize(w, h int) {
+	fs.width, fs.height = w, h
+	if v := fs.values; v != nil {
+		tw := fs.formWidth()
+		if fs.c != nil {
+			tw -= fs.c.st.Huh().Focused.Base.GetHorizontalFrameSize()
+		}
+		v.mu.Lock()
+		v.Width = tw
+		v.mu.Unlock()
+	}
+	if fs.form != nil {
+		fs.form.WithWidth(fs.formWidth())
+	}
+}
 
-func (fs *formState) formWidth() int { return max(min(fs.width-4, 72), 20) }
+// formMaxWidth keeps a form's lines short enough to read on a wide
+// screen, and long enough that a validation message fits on one.
+const formMaxWidth = 100
+
+func (fs *formState) formWidth() int { return max(min(fs.width-4, formMaxWidth), 20) }
 
 // windowSize is the window the huh form may draw in: the body, less its
 // title and error lines. huh sizes its groups from the window (Form.Init
@@ -125,6 +152,9 @@ func (fs *formState) windowSize() tea.WindowSizeMsg {
 // Update routes msg to the huh form; closed reports that the form has
 // ended: submitted (see submitted), or left with esc.
 func (fs *formState) Update(msg tea.Msg) (tea.Cmd, bool) {
+	if _, ok := msg.(tea.KeyMsg); ok {
+		fs.km.Quit.SetEnabled(!fs.fieldTakesEsc())
+	}
 	model, cmd := fs.form.Update(msg)
 	if f, ok := model.(*huh.Form); ok {
 		fs.form = f
@@ -136,11 +166,28 @@ func (fs *formState) Update(msg tea.Msg) (tea.Cmd, bool) {
 // goes ahead.
 func (fs *formState) submitted() bool { return fs.form.State == huh.StateCompleted }
 
-// ShortHelp is the huh form's keys, and how to leave it.
+// fieldTakesEsc reports that the focused field binds esc now (a Select
+// being filtered: esc ends or clears the filter). esc is then the
+// field's, not the form's cancel, and the footer says only that.
+func (fs *formState) fieldTakesEsc() bool {
+	for _, b := range fs.form.KeyBinds() {
+		if b.Enabled() && slices.Contains(b.Keys(), "esc") {
+			return true
+		}
+	}
+	return false
+}
+
+// ShortHelp is the huh form's keys, and how to leave it: esc has one
+// meaning at a time, the field's while it takes esc, else cancel.
 func (fs *formState) ShortHelp() []key.Binding {
-	back := fs.c.keys.Back
-	back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (huhKeyMap)
-	return append(fs.form.KeyBinds(), back, fs.c.keys.ForceQuit)
+	bs := append([]key.Binding(nil), fs.form.KeyBinds()...)
+	if !fs.fieldTakesEsc() {
+		back := fs.c.keys.Back
+		back.SetHelp("esc", "cancel") // huh's own key, whatever back is bound to (huhKeyMap)
+		bs = append(bs, back)
+	}
+	return append(bs, fs.c.keys.ForceQuit)
 }
 
 // View draws the action's title, its group, the last attempt's error,
@@ -168,6 +215,10 @@ func (fs *formState) View() string {
 func huhKeyMap() *huh.KeyMap {
 	km := huh.NewDefaultKeyMap()
 	km.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	// While a list is filtered, esc leaves the typing and keeps the
+	// list filtered, then clears the filter: say so in plain words.
+	km.Select.SetFilter.SetHelp("esc", "stop filtering")
+	km.MultiSelect.SetFilter.SetHelp("esc", "stop filtering")
 	return km
 }
 
@@ -175,6 +226,7 @@ func huhKeyMap() *huh.KeyMap {
 // when the action finds nothing to choose from, it says so instead.
 func (m *Model) openForm(fs *formState) tea.Cmd {
 	g, _ := m.groupByName(fs.group)
+	fs.SetSize(m.width, m.bodyH) // the builders size their lists from the window
 	groups, whyNot := fs.kind.form(m, fs, g)
 	if whyNot != "" {
 		return m.showToast(toastInfo, whyNot)
@@ -250,4 +302,22 @@ func (m *Model) resizeForm() tea.Cmd {
 		return m.updateOverlay(fs, fs.windowSize())
 	}
 	return nil
+}
+
+// hang is mark and msg wrapped at width, its continuation lines indented
+// under msg rather than under mark ("✗ " and a validation message).
+func hang(mark, msg string, width int) string {
+	in := ansi.StringWidth(mark)
+	if width <= in+10 {
+		return mark + msg
+	}
+	lines := strings.Split(ansi.Wrap(msg, width-in, ""), "\n")
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = mark + l
+		} else {
+			lines[i] = strings.Repeat(" ", in) + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // newTestForm is the form host on its own, without a root Model: a form
@@ -105,8 +107,8 @@ func TestFormHostDraws(t *testing.T) {
 
 func TestFormHostWindowSize(t *testing.T) {
 	fs := newTestForm(t, 100, 30)
-	if got := fs.windowSize(); got.Width != 72 || got.Height != 27 {
-		t.Errorf("100x30: %+v, want 72x27", got)
+	if got := fs.windowSize(); got.Width != 96 || got.Height != 27 {
+		t.Errorf("100x30: %+v, want 96x27", got)
 	}
 	fs.err = "failed"
 	if got := fs.windowSize(); got.Height != 25 {
@@ -116,4 +118,109 @@ func TestFormHostWindowSize(t *testing.T) {
 	if got := fs.windowSize(); got.Width != 20 || got.Height != 5 {
 		t.Errorf("10x3: %+v, want the minimum 20x5", got)
 	}
+}
+
+// A validation message stays on one line when the terminal has room
+// (it wrapped at 72 columns in a 120-column one), and where it must
+// wrap, its next line starts under its text, not under the mark.
+func TestFormValidationMessageUsesTheWidth(t *testing.T) {
+	const msg = "✗ only lowercase letters, digits and hyphens are allowed (a space at position 3 is not)"
+	h := newHarness(t, withSize(120, 35))
+	h.press("n")
+	h.typeText("my group")
+	h.mustShow(msg)
+
+	h = newHarness(t, withSize(80, 24))
+	h.press("n")
+	h.typeText("my group")
+	lines := strings.Split(h.screen(), "\n")
+	for i, l := range lines {
+		first := strings.Index(l, "✗ only")
+		if first < 0 {
+			continue
+		}
+		next := lines[i+1]
+		text := strings.TrimLeft(next[strings.Index(next, "┃")+len("┃"):], " ")
+		col, want := ansi.StringWidth(next[:strings.Index(next, text)]), ansi.StringWidth(l[:first]+"✗ ")
+		if !strings.HasPrefix(text, "position 3 is not)") || col != want {
+			t.Fatalf("continuation %q is not under the message's text (column %d, want %d):\n%s", next, col, want, h.screen())
+		}
+		return
+	}
+	t.Fatalf("no validation message:\n%s", h.screen())
+}
+
+// The footer under a filtered list gives esc one meaning at a time, and
+// esc does what it says: it ends the filter before it cancels the form.
+func TestFormEscHasOneMeaning(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	footer := func() string {
+		lines := strings.Split(strings.TrimRight(h.screen(), "\n"), "\n")
+		return lines[len(lines)-1]
+	}
+	esc := func(want string) {
+		t.Helper()
+		f := footer()
+		if n := strings.Count(f, "esc "); n != 1 || !strings.Contains(f, "esc "+want) {
+			t.Fatalf("footer %q: want esc once, meaning %q", f, want)
+		}
+	}
+	h.press("n")
+	h.typeText("ok")
+	h.press("tab")
+	esc("cancel")
+	h.press("/")
+	h.typeText("lhr")
+	esc("stop filtering")
+	h.press("esc")
+	if h.m.focus.form() == nil {
+		t.Fatal("esc while filtering cancelled the form")
+	}
+	h.mustShow("lhr — London")
+	h.mustNotShow("aws-us-east-2")
+	esc("clear filter")
+	h.press("esc")
+	h.mustShow("ams — Amsterdam")
+	esc("cancel")
+	h.press("esc")
+	if h.m.focus.form() != nil {
+		t.Fatal("esc did not cancel the form")
+	}
+}
+
+// The location list keeps its title while filtered, the filter shown
+// after it as the filter.
+func TestFormListKeepsItsTitleWhileFiltered(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	h.press("n")
+	h.typeText("ok")
+	h.press("tab", "/")
+	h.typeText("lhr")
+	h.mustShow("Primary location  filter /lhr", "lhr — London")
+	h.press("esc") // stops typing; the list stays filtered
+	h.mustShow("Primary location  filter /lhr", "lhr — London")
+}
+
+// The location list takes the rows the body has, and its title says
+// where the cursor is, so that the options above the chosen one are not
+// hidden without a sign.
+func TestFormListUsesTheRowsAndSaysWhere(t *testing.T) {
+	h := newHarness(t, withSize(120, 35))
+	h.press("n")
+	n := len(h.m.locs)
+	h.mustShow(fmt.Sprintf("Primary location  7/%d", n))
+	if got := strings.Count(h.screen(), " — "); got < 15 {
+		t.Fatalf("%d locations shown in a 35-row terminal:\n%s", got, h.screen())
+	}
+	h.typeText("ok")
+	h.press("tab", "down")
+	h.mustShow(fmt.Sprintf("Primary location  8/%d", n))
+
+	h = newHarness(t, withSize(120, 35))
+	h.selectGroup("default")
+	h.press("a")
+	if got := strings.Count(h.screen(), " — "); got < 20 {
+		t.Fatalf("%d locations offered in a 35-row terminal:\n%s", got, h.screen())
+	}
+	h.mustShow("Add a location to default  1/")
 }
