@@ -533,11 +533,7 @@ func (l *groupList) summary() string {
 	if l.query != "" {
 		s = fmt.Sprintf("%d of %s match %q", len(l.visible), plural(n, "group"), text.Sanitize(l.query))
 	}
-	s += " · sorted by " + l.sort.String()
-	if l.data.fresh != "" {
-		s += " · updated " + l.data.fresh
-	}
-	return s
+	return s + " · sorted by " + l.sort.String()
 }
 
 // View draws the summary (with the filter's input while it is open),

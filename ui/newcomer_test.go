@@ -47,7 +47,7 @@ func TestFreshnessAndRefreshSign(t *testing.T) {
 	h.mustShow("updated just now")
 	h.m.loadedAt = fixedNow.Add(-25 * time.Second)
 	h.send(freshTickMsg{gen: h.m.sess.gen})
-	h.mustShow("6 groups · sorted by name · updated 20s ago")
+	h.mustShow("demo · local API · updated 20s ago")
 	h.m.loadedAt = fixedNow.Add(-3 * time.Minute)
 	h.send(freshTickMsg{gen: h.m.sess.gen})
 	h.mustShow("updated 3m ago")

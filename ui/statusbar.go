@@ -59,6 +59,9 @@ type statusInput struct {
 	// above it, and the form needs its rows.
 	underForm bool
 	keys      []key.Binding
+	// status is where the data comes from and how fresh it is ("demo ·
+	// local · updated 20s ago"), drawn at the right when there is room.
+	status string
 }
 
 func newStatusBar(c *common) statusBar {
@@ -148,6 +151,9 @@ const maxStatusLines = 3
 type statusLine struct {
 	text  string
 	style *lipgloss.Style
+	// right is drawn at the line's right end: where the data comes from
+	// and how fresh it is.
+	right string
 }
 
 // status is the footer's message at width w: what is in flight, and the
@@ -190,6 +196,13 @@ func (s *statusBar) status(w int) []statusLine {
 	if len(lines) == 0 {
 		lines = append(lines, statusLine{})
 	}
+	// Where the data comes from and how fresh it is, on the first line
+	// when the message leaves room for it, as gh-dash's footer does.
+	if r := s.in.status; r != "" {
+		if free := w - 2 - ansi.StringWidth(lines[0].text); free >= ansi.StringWidth(r)+3 {
+			lines[0].right = r
+		}
+	}
 	return lines
 }
 
@@ -198,11 +211,16 @@ func (s *statusBar) View() string {
 	w := s.width
 	var b strings.Builder
 	for _, l := range s.lines {
-		s := l.text
+		line := l.text
 		if l.style != nil {
-			s = l.style.Render(s)
+			line = l.style.Render(line)
 		}
-		b.WriteString(text.Truncate(" "+s, w) + "\n")
+		line = " " + line
+		if l.right != "" {
+			gap := max(w-1-ansi.StringWidth(line)-ansi.StringWidth(l.right), 1)
+			line += strings.Repeat(" ", gap) + s.c.st.Muted.Render(l.right)
+		}
+		b.WriteString(text.Truncate(line, w) + "\n")
 	}
 	b.WriteString(text.Truncate(" "+s.help.ShortHelpView(s.keys), w))
 	return b.String()

@@ -89,6 +89,7 @@ func (m *Model) footerInput() statusInput {
 		refreshing: m.load.loading && m.load.loaded,
 		underForm:  underForm,
 		keys:       m.shortHelp(),
+		status:     m.statusText(),
 	}
 	if len(m.ops.pending) > 0 {
 		labels := make([]string, 0, len(m.ops.pending))
@@ -156,6 +157,20 @@ func (m *Model) shortHelp() []key.Binding {
 		return append(append(m.footerBindings(onDetail), m.detail.ShortHelp()...), k.Help, k.Quit)
 	}
 	return append(append(m.list.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
+}
+
+// statusText is the footer's right end: the organization, the API and
+// how fresh the list is.
+func (m *Model) statusText() string {
+	where := "local API"
+	if !m.opts.Local {
+		where = text.Sanitize(hostOf(m.opts.APIURL))
+	}
+	s := m.org + " · " + where
+	if m.fresh != "" {
+		s += " · updated " + m.fresh
+	}
+	return s
 }
 
 // pendingSummary names one operation in flight, and counts the others. The
