@@ -138,7 +138,7 @@ func (s randomStep) String() string {
 // deliberate last step; q is left out of typed text for the same reason.
 var (
 	navKeys    = []string{"j", "k", "up", "down", "pgup", "pgdown", "ctrl+d", "b", "f", "g", "G", "home", "end", "enter", "esc", "tab", "shift+tab", "left", "right"}
-	actionKeys = []string{"n", "d", "a", "x", "t", "R", "p", "m", "u", "U", "o", "c", "/", "s", "r", "?"}
+	actionKeys = []string{"n", "d", "a", "x", "t", "R", "p", "m", "u", "U", "o", "c", "/", "s", "r", "?", "e"}
 	editKeys   = []string{"backspace", "ctrl+u", "space", "y", "n", "tab", "shift+tab", "left", "right", "down", "up", "x"}
 	textRunes  = []rune("abcdefghijklmnoprstuvwxyz0123456789-")
 	// Sizes around the dashboard's thresholds (60x15 at least, 140 for
@@ -368,7 +368,7 @@ func (s *randomSequence) flow() []func() randomStep {
 		return []func() randomStep{key("y")}
 	}
 	var f []func() randomStep
-	switch r.IntN(12) {
+	switch r.IntN(13) {
 	case 0, 1: // create: name, location, extensions, confirmation
 		f = append(f, key("n"), typed(s.newName), key("enter"))
 		f = append(f, keys("down", r.IntN(4))...)
@@ -417,6 +417,8 @@ func (s *randomSequence) flow() []func() randomStep {
 		f = append(f, key("enter"))
 		f = append(f, keys("j", r.IntN(8))...)
 		f = append(f, key("esc"))
+	case 12: // rename: the field starts with the current name
+		f = append(f, key("e"), key("ctrl+u"), typed(s.newName), key("enter"))
 	}
 	return f
 }
