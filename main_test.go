@@ -199,6 +199,8 @@ func TestRealAccountWarnsAboutTokenExpiry(t *testing.T) {
 	}{
 		"soon":    {30 * time.Hour, "expires in 29 hours"}, // truncated: time passes after minting
 		"expired": {-time.Hour, "has expired"},
+		// The advice is for where the token came from (TURSO_API_TOKEN
+		// here), wrapped rather than cut.
 	} {
 		t.Run(name, func(t *testing.T) {
 			tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"exp": time.Now().Add(tc.exp).Unix()}).SignedString([]byte("k"))
@@ -214,7 +216,7 @@ func TestRealAccountWarnsAboutTokenExpiry(t *testing.T) {
 			cmd.Env = []string{"HOME=" + t.TempDir(), "TERM=xterm-256color", "PATH=" + os.Getenv("PATH"),
 				"TURSO_API_BASEURL=" + srv.URL, "TURSO_API_TOKEN=" + tok, "TURSO_ORG=demo"}
 			screen := runInPTY(t, cmd, 100, 30)
-			screen.waitFor(t, "6 groups", tc.want, "turso auth login")
+			screen.waitFor(t, "6 groups", tc.want, "Set TURSO_API_TOKEN", "makes one).")
 			if strings.Contains(screen.text(), "local ·") || strings.Contains(screen.text(), tok) {
 				t.Errorf("a real-account session shows the local badge or the token:\n%s", screen.text())
 			}

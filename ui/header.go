@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -29,6 +31,9 @@ type header struct {
 	// stale: the last refresh failed, and the data shown is older.
 	stale bool
 	width int
+	// tokenLines is tokenWarn wrapped to the width, kept by SetSize: what
+	// to do comes last, so it is not cut.
+	tokenLines []string
 }
 
 func newHeader(c *common, data *dataset, opts Options) header {
@@ -36,7 +41,16 @@ func newHeader(c *common, data *dataset, opts Options) header {
 }
 
 // SetSize gives the header the screen's width; its height is its lines.
-func (h *header) SetSize(w, _ int) { h.width = w }
+func (h *header) SetSize(w, _ int) {
+	h.width = w
+	h.tokenLines = nil
+	if h.tokenWarn != "" && !h.bodyTells {
+		h.tokenLines = strings.Split(ansi.Wrap(h.tokenWarn, max(w-2, 10), ""), "\n")
+		if len(h.tokenLines) > 3 {
+			h.tokenLines = h.tokenLines[:3]
+		}
+	}
+}
 
 // Height is the lines View draws.
 func (h *header) Height() int {
@@ -44,9 +58,7 @@ func (h *header) Height() int {
 	if h.local && h.hint != "" {
 		n++
 	}
-	if h.tokenWarn != "" && !h.bodyTells {
-		n++
-	}
+	n += len(h.tokenLines)
 	return n
 }
 
@@ -72,8 +84,8 @@ func (h *header) View() string {
 	if h.local && h.hint != "" {
 		lines = append(lines, text.Truncate(" "+st.Muted.Render(h.hint), w))
 	}
-	if h.tokenWarn != "" && !h.bodyTells {
-		lines = append(lines, text.Truncate(" "+st.Warning.Render(h.tokenWarn), w))
+	for _, l := range h.tokenLines {
+		lines = append(lines, text.Truncate(" "+st.Warning.Render(l), w))
 	}
 	for _, warn := range h.warnings {
 		lines = append(lines, text.Truncate(" "+st.Warning.Render(text.Sanitize(warn)), w))

@@ -47,6 +47,7 @@ func TestHeaderRemote(t *testing.T) {
 func TestHeaderWarningsTakeALineEach(t *testing.T) {
 	h := newTestHeader(Options{Local: true, LocalHint: "Local API: use --org for a real account.", Warnings: []string{"one", "two\x1b[31m"}}, 80)
 	h.tokenWarn = "Your API token expires in 3 hours."
+	h.SetSize(80, 0) // as the root's relayout does after every message
 	lines := h.drawn(t)
 	if len(lines) != 5 {
 		t.Fatalf("%d lines, want 5:\n%s", len(lines), h.View())
@@ -62,5 +63,19 @@ func TestHeaderWarningsTakeALineEach(t *testing.T) {
 		if w := len([]rune(l)); w > 20 {
 			t.Errorf("line of %d cells at 20: %q", w, l)
 		}
+	}
+}
+
+// The token's warning wraps rather than being cut: what to do is at its end.
+func TestHeaderTokenWarningWraps(t *testing.T) {
+	h := newTestHeader(Options{}, 40)
+	h.tokenWarn = "Your API token expires in 3 hours. Set TURSO_API_TOKEN to a new token (mint one)."
+	h.SetSize(40, 0)
+	lines := h.drawn(t)
+	if len(lines) < 3 || !strings.Contains(lines[len(lines)-1], "one).") {
+		t.Fatalf("the warning was cut:\n%s", h.View())
+	}
+	if h.Height() != len(lines) {
+		t.Errorf("Height %d, drew %d lines", h.Height(), len(lines))
 	}
 }
