@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -186,8 +187,34 @@ func configVocabulary() config.Vocabulary {
 			_, err := styles.ParseColor(s)
 			return err == nil
 		},
-		LocalOrg: emulator.DemoOrg,
+		LocalOrg:  emulator.DemoOrg,
+		CheckKeys: checkKeys,
 	}
+}
+
+// checkKeys applies a config file's [keys] table to the default key map,
+// as the dashboard does when it starts (prepare), and says what the key
+// map refuses, action by action, so that config reports it with the line.
+func checkKeys(overrides map[string][]string) []config.KeyProblem {
+	var out []config.KeyProblem
+	km := keys.Default()
+	actions := make([]string, 0, len(overrides))
+	for a := range overrides {
+		actions = append(actions, a)
+	}
+	slices.Sort(actions)
+	for _, a := range actions {
+		if err := km.Rebind(map[string][]string{a: overrides[a]}); err != nil {
+			out = append(out, config.KeyProblem{Actions: []string{a}, Msg: err.Error()})
+		}
+	}
+	for _, c := range km.ConflictList() {
+		out = append(out, config.KeyProblem{
+			Actions: []string{c.First, c.Second},
+			Msg:     fmt.Sprintf("%q is bound to both %s and %s; two actions cannot share a key", c.Key, c.First, c.Second),
+		})
+	}
+	return out
 }
 
 func newVersionCmd() *cobra.Command {
@@ -312,6 +339,9 @@ type session struct {
 // local API (started on loopback, its state on disk) or on the Platform
 // API the settings name.
 func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
+	// Resolve has refused what the key map and the palette would refuse
+	// (configVocabulary), with the config file's line; these checks stand
+	// behind it.
 	km := keys.Default()
 	if err := km.Rebind(s.Keys); err != nil {
 		return nil, usageError{fmt.Errorf("%s: keys: %w", s.ConfigFile, err)}

@@ -189,6 +189,40 @@ func TestBadConfigFileExitsTwoAndIsKept(t *testing.T) {
 	}
 }
 
+// A [keys] table that gives quit's key to another action: the dashboard
+// refused it without a line number while `config show` took it and
+// exited 0. Both refuse it now, with the same message and exit status.
+func TestKeyConflictIsRefusedByBothPaths(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, ".config", "turso-groups")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(file, []byte("org = \"acme\"\n[keys]\nrefresh = [\"q\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := "turso-groups: " + file + `:3: keys.refresh: "q" is bound to both quit and refresh`
+	var first string
+	for _, args := range [][]string{{"config", "show"}, {}} {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%v: exit %v, want 2; output %s", args, err, out)
+		}
+		if !strings.HasPrefix(string(out), want) || strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%v: %q, want one line starting %q", args, out, want)
+		}
+		if first == "" {
+			first = string(out)
+		} else if string(out) != first {
+			t.Errorf("the dashboard says %q, config show %q", out, first)
+		}
+	}
+}
+
 // TestRealAccountWarnsAboutTokenExpiry points the dashboard at an API (the
 // local one, standing in for api.turso.tech) through the environment, with
 // a JWT that expires soon, and then one that has expired.
