@@ -270,8 +270,17 @@ the data file (mode 0600) unless --token sets one.`,
 			if latency < 0 {
 				return usageError{fmt.Errorf("--latency must not be negative")}
 			}
+			if cfg.Seed != emulator.SeedDemo && cfg.Seed != emulator.SeedEmpty {
+				return usageError{fmt.Errorf("--seed must be %s or %s, not %q", emulator.SeedDemo, emulator.SeedEmpty, cfg.Seed)}
+			}
+			if cfg.SeedGroups < 0 {
+				return usageError{fmt.Errorf("--seed-groups must be zero or more, not %d", cfg.SeedGroups)}
+			}
+			if err := checkListen(cfg.Listen); err != nil {
+				return err
+			}
 			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate, MalformedRate: malformed, StallRate: stallRate}
-			cfg.SeedExplicit = cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
+			seedGiven := cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
 			if !cmd.Flags().Changed("data") {
 				f, err := config.LocalAPIFile()
 				if err != nil {
@@ -292,6 +301,11 @@ the data file (mode 0600) unless --token sets one.`,
 			srv, err := localapi.Start(cfg)
 			if err != nil {
 				return err
+			}
+			if seedGiven && srv.DataExisted {
+				// Said even for the default, --seed demo: nothing records
+				// which seed made the file, which may be empty.
+				fmt.Fprintf(cmd.ErrOrStderr(), "turso-groups: note: --seed and --seed-groups only shape a new state file; serving the existing %s as it is (to start over, stop this server, remove that file and start again, or use another --data)\n", cfg.DataFile)
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Local Turso Platform API on %s\n", srv.URL)
@@ -322,6 +336,19 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&malformed, "malformed-rate", 0, "fault injection: fraction of requests answered 200 with JSON cut short")
 	f.Float64Var(&stallRate, "stall-rate", 0, "fault injection: fraction of requests whose answer starts and never finishes")
 	return cmd
+}
+
+// checkListen refuses a --listen that is no address, as a usage error
+// (exit status 2); an address that is taken is found when listening.
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil && port != "" {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return usageError{fmt.Errorf("--listen %q is not a host:port address: %w", addr, err)}
+	}
+	return nil
 }
 
 // session is what the dashboard needs from the settings: the API client
@@ -482,6 +509,12 @@ session, then stops.`,
 			}
 			if cfg.IdleTimeout < 0 || connRate <= 0 || cfg.ConnBurst < 1 {
 				return usageError{fmt.Errorf("--idle-timeout must not be negative, --conn-rate must be positive and --conn-burst at least 1")}
+			}
+			if cfg.LoginTimeout <= 0 {
+				return usageError{fmt.Errorf("--login-timeout must be positive, not %s", cfg.LoginTimeout)}
+			}
+			if err := checkListen(cfg.Listen); err != nil {
+				return err
 			}
 			cfg.ConnRate = rate.Limit(connRate)
 			s, err := config.Resolve(apiFlags, nil, configVocabulary())

@@ -102,6 +102,16 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"local-api", "--latency", "soon"},
 		{"local-api", "--malformed-rate", "-0.5"},
 		{"local-api", "--stall-rate", "0.6", "--drop-rate", "0.6"},
+		{"local-api", "--seed", "nope"},
+		{"local-api", "--seed-groups", "-1"},
+		{"local-api", "--listen", "127.0.0.1:99999"},
+		{"local-api", "--listen", "nowhere"},
+		{"serve", "--login-timeout", "-1s"},
+		{"serve", "--listen", "nowhere"},
+		{"serve", "--max-sessions", "0"},
+		{"serve", "--conn-rate", "0"},
+		{"config", "show", "--no-such-flag"},
+		{"--org", "not a slug"},
 		{"bogus"},
 		{"version", "extra"},
 		{"serve", "extra"},
@@ -109,7 +119,11 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"config", "bogus"},
 		{"--token", "  "},
 	} {
-		out, err := exec.Command(binary, args...).CombinedOutput()
+		// A home of its own: a flag that slipped through must not start
+		// anything in the real one.
+		cmd := exec.Command(binary, args...)
+		cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
 			t.Errorf("%v: exit %v, want 2; output %s", args, err, out)
@@ -257,6 +271,48 @@ func TestRealAccountWarnsAboutTokenExpiry(t *testing.T) {
 				t.Errorf("after ctrl+c: %v", err)
 			}
 		})
+	}
+}
+
+// After a first `turso-groups --local` has created the state file,
+// `local-api --seed demo` (as the README writes it) used to exit 1: the
+// file exists. It starts on the existing data now, and says in one line
+// on stderr that --seed was not used and how to start over.
+func TestSeedForAnExistingStateFile(t *testing.T) {
+	home := t.TempDir()
+	data := filepath.Join(home, "api.json")
+	srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: data, Seed: "empty", Token: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Shutdown(time.Second)
+	before, _ := os.ReadFile(data)
+
+	cmd := exec.Command(binary, "local-api", "--quiet", "--listen", "127.0.0.1:0", "--data", data, "--seed", "demo", "--token", "x")
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	url, token := readBanner(t, bufio.NewScanner(stdout))
+	c, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if groups, err := c.ListGroups(context.Background()); err != nil || len(groups) != 0 {
+		t.Errorf("the existing (empty) data should be served: %d groups, %v", len(groups), err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	note := stderr.String()
+	if strings.Count(note, "\n") != 1 || !strings.Contains(note, "--seed") || !strings.Contains(note, data) || !strings.Contains(note, "start over") {
+		t.Errorf("stderr should be one line saying --seed was not used and how to start over:\n%s", note)
+	}
+	if after, _ := os.ReadFile(data); string(after) != string(before) {
+		t.Error("the existing state file was changed")
 	}
 }
 
