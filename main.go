@@ -156,6 +156,7 @@ Environment:
 		SilenceErrors: true,
 	}
 	flags := config.BindFlags(root.Flags())
+	config.RegisterCompletion(root, flags, nil)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := config.Resolve(flags, nil, configVocabulary())
 		if err != nil {
@@ -335,6 +336,7 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&dropRate, "drop-rate", 0, "fault injection: fraction of connections dropped without an answer")
 	f.Float64Var(&malformed, "malformed-rate", 0, "fault injection: fraction of requests answered 200 with JSON cut short")
 	f.Float64Var(&stallRate, "stall-rate", 0, "fault injection: fraction of requests whose answer starts and never finishes")
+	_ = cmd.RegisterFlagCompletionFunc("seed", cobra.FixedCompletions([]string{emulator.SeedDemo, emulator.SeedEmpty}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -602,5 +604,6 @@ session, then stops.`,
 	f.Float64Var(&connRate, "conn-rate", 2, "new connections per second allowed from one address")
 	f.IntVar(&cfg.ConnBurst, "conn-burst", 20, "burst of new connections allowed from one address")
 	apiFlags = config.BindFlags(f)
+	config.RegisterCompletion(cmd, apiFlags, nil)
 	return cmd
 }
