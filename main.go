@@ -246,8 +246,10 @@ func newLocalAPICmd() *cobra.Command {
 		Short: "Run the local Turso Platform API on its own",
 		Long: `Run the local Turso Platform API: the groups, locations, organizations and
 databases endpoints of api.turso.tech, served from a state file on disk.
-The turso CLI and @tursodatabase/api both accept it:
+This dashboard, the turso CLI and @tursodatabase/api all accept it (at
+start it prints the first two lines ready to paste):
 
+  turso-groups --api-url <url> --token <token> --org demo
   TURSO_API_BASEURL=<url> TURSO_API_TOKEN=<token> turso group list
   createClient({ org: "demo", token: "<token>", baseUrl: "<url>/v1/" })
 
@@ -316,7 +318,8 @@ the data file (mode 0600) unless --token sets one.`,
 				fmt.Fprintf(out, "  data:   in memory (lost on exit)\n")
 			}
 			fmt.Fprintf(out, "  token:  %s\n\n", srv.Token)
-			fmt.Fprintf(out, "  TURSO_API_BASEURL=%s TURSO_API_TOKEN=%s turso group list\n", srv.URL, srv.Token)
+			fmt.Fprintf(out, "  turso-groups --api-url %s --token %s --org %s\n", srv.URL, shellQuote(srv.Token), emulator.DemoOrg)
+			fmt.Fprintf(out, "  TURSO_API_BASEURL=%s TURSO_API_TOKEN=%s turso group list\n", srv.URL, shellQuote(srv.Token))
 			fmt.Fprintf(out, "\nPress Ctrl+C to stop.\n")
 			err = srv.Wait(cmd.Context())
 			fmt.Fprintln(out, "Stopped.")
@@ -338,6 +341,12 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&stallRate, "stall-rate", 0, "fault injection: fraction of requests whose answer starts and never finishes")
 	_ = cmd.RegisterFlagCompletionFunc("seed", cobra.FixedCompletions([]string{emulator.SeedDemo, emulator.SeedEmpty}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// shellQuote is s as one word for a POSIX shell: in single quotes, each
+// single quote of s written as '\''.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // checkListen refuses a --listen that is no address, as a usage error

@@ -316,6 +316,71 @@ func TestSeedForAnExistingStateFile(t *testing.T) {
 	}
 }
 
+// `local-api` prints the line that starts this dashboard on it, with the
+// token quoted for the shell: pasted into a shell, it opens the dashboard
+// on the local API's demo data.
+func TestLocalAPIPrintsTheDashboardLine(t *testing.T) {
+	home := t.TempDir()
+	const token = `it's$token"quoted"\;`
+	cmd := exec.Command(binary, "local-api", "--quiet", "--listen", "127.0.0.1:0", "--data", "", "--token", token)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var url, line string
+	urlRe := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	deadline := time.After(10 * time.Second)
+	for line == "" {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("local-api ended")
+			}
+			if m := urlRe.FindStringSubmatch(l); m != nil {
+				url = m[1]
+			}
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, "turso-groups ") {
+				line = l
+			}
+		case <-deadline:
+			t.Fatal("local-api printed no turso-groups line within 10s")
+		}
+	}
+	if url == "" {
+		t.Fatal("local-api printed no URL before the turso-groups line")
+	}
+	rest := strings.TrimPrefix(line, "turso-groups")
+
+	// The shell reads it as these words.
+	out, err := exec.Command("sh", "-c", "set --"+rest+`; printf '%s\n' "$@"`).Output()
+	if err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+	if got, want := string(out), strings.Join([]string{"--api-url", url, "--token", token, "--org", "demo"}, "\n")+"\n"; got != want {
+		t.Fatalf("the shell reads %q as\n%s\nwant\n%s", line, got, want)
+	}
+
+	// And it opens the dashboard on the local API's data.
+	dash := exec.Command("sh", "-c", "exec "+binary+rest)
+	dash.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH")}
+	screen := runInPTY(t, dash, 100, 30)
+	screen.waitFor(t, "6 groups", "analytics")
+	screen.send("q")
+	if err := waitExit(dash, 5*time.Second); err != nil {
+		t.Errorf("after q: %v\n%s", err, screen.text())
+	}
+}
+
 // readBanner reads what `turso-groups local-api` prints first, up to its
 // URL and token, and returns them.
 func readBanner(t *testing.T, sc *bufio.Scanner) (url, token string) {
