@@ -344,7 +344,7 @@ the data file (mode 0600) unless --token sets one.`,
 }
 
 // shellQuote is s as one word for a POSIX shell: in single quotes, each
-// single quote of s written as '\''.
+// single quote of s closing the quotes, escaped, and opening them again.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
