@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -155,6 +156,7 @@ Environment:
 		SilenceErrors: true,
 	}
 	flags := config.BindFlags(root.Flags())
+	config.RegisterCompletion(root, flags, nil)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := config.Resolve(flags, nil, configVocabulary())
 		if err != nil {
@@ -186,8 +188,34 @@ func configVocabulary() config.Vocabulary {
 			_, err := styles.ParseColor(s)
 			return err == nil
 		},
-		LocalOrg: emulator.DemoOrg,
+		LocalOrg:  emulator.DemoOrg,
+		CheckKeys: checkKeys,
 	}
+}
+
+// checkKeys applies a config file's [keys] table to the default key map,
+// as the dashboard does when it starts (prepare), and says what the key
+// map refuses, action by action, so that config reports it with the line.
+func checkKeys(overrides map[string][]string) []config.KeyProblem {
+	var out []config.KeyProblem
+	km := keys.Default()
+	actions := make([]string, 0, len(overrides))
+	for a := range overrides {
+		actions = append(actions, a)
+	}
+	slices.Sort(actions)
+	for _, a := range actions {
+		if err := km.Rebind(map[string][]string{a: overrides[a]}); err != nil {
+			out = append(out, config.KeyProblem{Actions: []string{a}, Msg: err.Error()})
+		}
+	}
+	for _, c := range km.ConflictList() {
+		out = append(out, config.KeyProblem{
+			Actions: []string{c.First, c.Second},
+			Msg:     fmt.Sprintf("%q is bound to both %s and %s; two actions cannot share a key", c.Key, c.First, c.Second),
+		})
+	}
+	return out
 }
 
 func newVersionCmd() *cobra.Command {
@@ -218,8 +246,10 @@ func newLocalAPICmd() *cobra.Command {
 		Short: "Run the local Turso Platform API on its own",
 		Long: `Run the local Turso Platform API: the groups, locations, organizations and
 databases endpoints of api.turso.tech, served from a state file on disk.
-The turso CLI and @tursodatabase/api both accept it:
+This dashboard, the turso CLI and @tursodatabase/api all accept it (at
+start it prints the first two lines ready to paste):
 
+  turso-groups --api-url <url> --token <token> --org demo
   TURSO_API_BASEURL=<url> TURSO_API_TOKEN=<token> turso group list
   createClient({ org: "demo", token: "<token>", baseUrl: "<url>/v1/" })
 
@@ -243,8 +273,17 @@ the data file (mode 0600) unless --token sets one.`,
 			if latency < 0 {
 				return usageError{fmt.Errorf("--latency must not be negative")}
 			}
+			if cfg.Seed != emulator.SeedDemo && cfg.Seed != emulator.SeedEmpty {
+				return usageError{fmt.Errorf("--seed must be %s or %s, not %q", emulator.SeedDemo, emulator.SeedEmpty, cfg.Seed)}
+			}
+			if cfg.SeedGroups < 0 {
+				return usageError{fmt.Errorf("--seed-groups must be zero or more, not %d", cfg.SeedGroups)}
+			}
+			if err := checkListen(cfg.Listen); err != nil {
+				return err
+			}
 			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate, MalformedRate: malformed, StallRate: stallRate}
-			cfg.SeedExplicit = cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
+			seedGiven := cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
 			if !cmd.Flags().Changed("data") {
 				f, err := config.LocalAPIFile()
 				if err != nil {
@@ -266,6 +305,11 @@ the data file (mode 0600) unless --token sets one.`,
 			if err != nil {
 				return err
 			}
+			if seedGiven && srv.DataExisted {
+				// Said even for the default, --seed demo: nothing records
+				// which seed made the file, which may be empty.
+				fmt.Fprintf(cmd.ErrOrStderr(), "turso-groups: note: --seed and --seed-groups only shape a new state file; serving the existing %s as it is (to start over, stop this server, remove that file and start again, or use another --data)\n", cfg.DataFile)
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Local Turso Platform API on %s\n", srv.URL)
 			if cfg.DataFile != "" {
@@ -274,7 +318,8 @@ the data file (mode 0600) unless --token sets one.`,
 				fmt.Fprintf(out, "  data:   in memory (lost on exit)\n")
 			}
 			fmt.Fprintf(out, "  token:  %s\n\n", srv.Token)
-			fmt.Fprintf(out, "  TURSO_API_BASEURL=%s TURSO_API_TOKEN=%s turso group list\n", srv.URL, srv.Token)
+			fmt.Fprintf(out, "  turso-groups --api-url %s --token %s --org %s\n", srv.URL, shellQuote(srv.Token), emulator.DemoOrg)
+			fmt.Fprintf(out, "  TURSO_API_BASEURL=%s TURSO_API_TOKEN=%s turso group list\n", srv.URL, shellQuote(srv.Token))
 			fmt.Fprintf(out, "\nPress Ctrl+C to stop.\n")
 			err = srv.Wait(cmd.Context())
 			fmt.Fprintln(out, "Stopped.")
@@ -294,7 +339,27 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&dropRate, "drop-rate", 0, "fault injection: fraction of connections dropped without an answer")
 	f.Float64Var(&malformed, "malformed-rate", 0, "fault injection: fraction of requests answered 200 with JSON cut short")
 	f.Float64Var(&stallRate, "stall-rate", 0, "fault injection: fraction of requests whose answer starts and never finishes")
+	_ = cmd.RegisterFlagCompletionFunc("seed", cobra.FixedCompletions([]string{emulator.SeedDemo, emulator.SeedEmpty}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// shellQuote is s as one word for a POSIX shell: in single quotes, each
+// single quote of s closing the quotes, escaped, and opening them again.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// checkListen refuses a --listen that is no address, as a usage error
+// (exit status 2); an address that is taken is found when listening.
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil && port != "" {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return usageError{fmt.Errorf("--listen %q is not a host:port address: %w", addr, err)}
+	}
+	return nil
 }
 
 // session is what the dashboard needs from the settings: the API client
@@ -312,6 +377,9 @@ type session struct {
 // local API (started on loopback, its state on disk) or on the Platform
 // API the settings name.
 func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
+	// Resolve has refused what the key map and the palette would refuse
+	// (configVocabulary), with the config file's line; these checks stand
+	// behind it.
 	km := keys.Default()
 	if err := km.Rebind(s.Keys); err != nil {
 		return nil, usageError{fmt.Errorf("%s: keys: %w", s.ConfigFile, err)}
@@ -454,6 +522,12 @@ session, then stops.`,
 			if cfg.IdleTimeout < 0 || connRate <= 0 || cfg.ConnBurst < 1 {
 				return usageError{fmt.Errorf("--idle-timeout must not be negative, --conn-rate must be positive and --conn-burst at least 1")}
 			}
+			if cfg.LoginTimeout <= 0 {
+				return usageError{fmt.Errorf("--login-timeout must be positive, not %s", cfg.LoginTimeout)}
+			}
+			if err := checkListen(cfg.Listen); err != nil {
+				return err
+			}
 			cfg.ConnRate = rate.Limit(connRate)
 			s, err := config.Resolve(apiFlags, nil, configVocabulary())
 			if err != nil {
@@ -540,5 +614,6 @@ session, then stops.`,
 	f.Float64Var(&connRate, "conn-rate", 2, "new connections per second allowed from one address")
 	f.IntVar(&cfg.ConnBurst, "conn-burst", 20, "burst of new connections allowed from one address")
 	apiFlags = config.BindFlags(f)
+	config.RegisterCompletion(cmd, apiFlags, nil)
 	return cmd
 }

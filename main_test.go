@@ -102,6 +102,16 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"local-api", "--latency", "soon"},
 		{"local-api", "--malformed-rate", "-0.5"},
 		{"local-api", "--stall-rate", "0.6", "--drop-rate", "0.6"},
+		{"local-api", "--seed", "nope"},
+		{"local-api", "--seed-groups", "-1"},
+		{"local-api", "--listen", "127.0.0.1:99999"},
+		{"local-api", "--listen", "nowhere"},
+		{"serve", "--login-timeout", "-1s"},
+		{"serve", "--listen", "nowhere"},
+		{"serve", "--max-sessions", "0"},
+		{"serve", "--conn-rate", "0"},
+		{"config", "show", "--no-such-flag"},
+		{"--org", "not a slug"},
 		{"bogus"},
 		{"version", "extra"},
 		{"serve", "extra"},
@@ -109,7 +119,11 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"config", "bogus"},
 		{"--token", "  "},
 	} {
-		out, err := exec.Command(binary, args...).CombinedOutput()
+		// A home of its own: a flag that slipped through must not start
+		// anything in the real one.
+		cmd := exec.Command(binary, args...)
+		cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
 			t.Errorf("%v: exit %v, want 2; output %s", args, err, out)
@@ -189,6 +203,40 @@ func TestBadConfigFileExitsTwoAndIsKept(t *testing.T) {
 	}
 }
 
+// A [keys] table that gives quit's key to another action: the dashboard
+// refused it without a line number while `config show` took it and
+// exited 0. Both refuse it now, with the same message and exit status.
+func TestKeyConflictIsRefusedByBothPaths(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, ".config", "turso-groups")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(file, []byte("org = \"acme\"\n[keys]\nrefresh = [\"q\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := "turso-groups: " + file + `:3: keys.refresh: "q" is bound to both quit and refresh`
+	var first string
+	for _, args := range [][]string{{"config", "show"}, {}} {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%v: exit %v, want 2; output %s", args, err, out)
+		}
+		if !strings.HasPrefix(string(out), want) || strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%v: %q, want one line starting %q", args, out, want)
+		}
+		if first == "" {
+			first = string(out)
+		} else if string(out) != first {
+			t.Errorf("the dashboard says %q, config show %q", out, first)
+		}
+	}
+}
+
 // TestRealAccountWarnsAboutTokenExpiry points the dashboard at an API (the
 // local one, standing in for api.turso.tech) through the environment, with
 // a JWT that expires soon, and then one that has expired.
@@ -225,6 +273,113 @@ func TestRealAccountWarnsAboutTokenExpiry(t *testing.T) {
 				t.Errorf("after ctrl+c: %v", err)
 			}
 		})
+	}
+}
+
+// After a first `turso-groups --local` has created the state file,
+// `local-api --seed demo` (as the README writes it) used to exit 1: the
+// file exists. It starts on the existing data now, and says in one line
+// on stderr that --seed was not used and how to start over.
+func TestSeedForAnExistingStateFile(t *testing.T) {
+	home := t.TempDir()
+	data := filepath.Join(home, "api.json")
+	srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: data, Seed: "empty", Token: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Shutdown(time.Second)
+	before, _ := os.ReadFile(data)
+
+	cmd := exec.Command(binary, "local-api", "--quiet", "--listen", "127.0.0.1:0", "--data", data, "--seed", "demo", "--token", "x")
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	url, token := readBanner(t, bufio.NewScanner(stdout))
+	c, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if groups, err := c.ListGroups(context.Background()); err != nil || len(groups) != 0 {
+		t.Errorf("the existing (empty) data should be served: %d groups, %v", len(groups), err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	note := stderr.String()
+	if strings.Count(note, "\n") != 1 || !strings.Contains(note, "--seed") || !strings.Contains(note, data) || !strings.Contains(note, "start over") {
+		t.Errorf("stderr should be one line saying --seed was not used and how to start over:\n%s", note)
+	}
+	if after, _ := os.ReadFile(data); string(after) != string(before) {
+		t.Error("the existing state file was changed")
+	}
+}
+
+// `local-api` prints the line that starts this dashboard on it, with the
+// token quoted for the shell: pasted into a shell, it opens the dashboard
+// on the local API's demo data.
+func TestLocalAPIPrintsTheDashboardLine(t *testing.T) {
+	home := t.TempDir()
+	const token = `it's$token"quoted"\;`
+	cmd := exec.Command(binary, "local-api", "--quiet", "--listen", "127.0.0.1:0", "--data", "", "--token", token)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var url, line string
+	urlRe := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	deadline := time.After(10 * time.Second)
+	for line == "" {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("local-api ended")
+			}
+			if m := urlRe.FindStringSubmatch(l); m != nil {
+				url = m[1]
+			}
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, "turso-groups ") {
+				line = l
+			}
+		case <-deadline:
+			t.Fatal("local-api printed no turso-groups line within 10s")
+		}
+	}
+	if url == "" {
+		t.Fatal("local-api printed no URL before the turso-groups line")
+	}
+	rest := strings.TrimPrefix(line, "turso-groups")
+
+	// The shell reads it as these words.
+	out, err := exec.Command("sh", "-c", "set --"+rest+`; printf '%s\n' "$@"`).Output()
+	if err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+	if got, want := string(out), strings.Join([]string{"--api-url", url, "--token", token, "--org", "demo"}, "\n")+"\n"; got != want {
+		t.Fatalf("the shell reads %q as\n%s\nwant\n%s", line, got, want)
+	}
+
+	// And it opens the dashboard on the local API's data.
+	dash := exec.Command("sh", "-c", "exec "+binary+rest)
+	dash.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH")}
+	screen := runInPTY(t, dash, 100, 30)
+	screen.waitFor(t, "6 groups", "analytics")
+	screen.send("q")
+	if err := waitExit(dash, 5*time.Second); err != nil {
+		t.Errorf("after q: %v\n%s", err, screen.text())
 	}
 }
 

@@ -28,6 +28,7 @@ built-in local API.`,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	flags := BindFlags(cmd.PersistentFlags())
+	RegisterCompletion(cmd, flags, env)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &Error{Msg: fmt.Sprintf("%v (see %s --help)", err, c.CommandPath())}
 	})

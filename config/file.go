@@ -250,6 +250,24 @@ func (c *fileConfig) keys(v *validator, key []string, val any) {
 		}
 		c.Keys[action] = keys
 	}
+	if v.vocab.CheckKeys == nil || len(c.Keys) == 0 {
+		return
+	}
+	for _, p := range v.vocab.CheckKeys(c.Keys) {
+		// At the line of the action the file set last: the one that
+		// takes a key already taken, reading the file from the top.
+		at := ""
+		for _, a := range p.Actions {
+			if _, set := c.Keys[a]; set && (at == "" || v.pos.line([]string{"keys", a}) >= v.pos.line([]string{"keys", at})) {
+				at = a
+			}
+		}
+		if at == "" {
+			v.add(key, p.Msg)
+			continue
+		}
+		v.add(append(slices.Clip(key), at), p.Msg)
+	}
 }
 
 func (c *fileConfig) profiles(v *validator, key []string, val any, env Env) {

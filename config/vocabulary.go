@@ -17,6 +17,21 @@ type Vocabulary struct {
 	// LocalOrg is the organization local mode opens, unless --org or the
 	// local profile names another.
 	LocalOrg string
+	// CheckKeys applies a [keys] table (action -> keys, every action one
+	// of KeyActions) to the key map and reports what the key map refuses:
+	// a key two actions would share, a key that cannot be rebound. The
+	// dashboard checks the same thing when it starts, so a file it would
+	// refuse is refused here first, with its line. Nil checks nothing.
+	CheckKeys func(keys map[string][]string) []KeyProblem
+}
+
+// KeyProblem is what CheckKeys finds wrong with a [keys] table.
+type KeyProblem struct {
+	// Actions are the actions at fault (two for a shared key). The error
+	// is reported at the line of the last of them that the file sets.
+	Actions []string
+	// Msg says what is wrong.
+	Msg string
 }
 
 // validColor is v.ValidColor, false without one.

@@ -44,3 +44,47 @@ func TestZeroVocabularyKnowsNoWord(t *testing.T) {
 		}
 	}
 }
+
+// What the key map refuses (CheckKeys) is refused with the line of the
+// action the file set, and the later one of two that share a key: the
+// dashboard used to refuse such a file without a line while `config show`
+// took it.
+func TestKeyProblemsHaveTheirLine(t *testing.T) {
+	defaults := map[string]string{"quit": "q", "refresh": "r", "sort": "s"}
+	v := vocab
+	v.CheckKeys = func(keys map[string][]string) []KeyProblem {
+		bound := map[string][]string{}
+		for a, k := range defaults {
+			bound[a] = []string{k}
+		}
+		for a, k := range keys {
+			bound[a] = k
+		}
+		owner := map[string]string{}
+		var out []KeyProblem
+		for _, a := range []string{"quit", "refresh", "sort"} {
+			for _, k := range bound[a] {
+				if o, ok := owner[k]; ok {
+					out = append(out, KeyProblem{Actions: []string{o, a}, Msg: k + " is bound to both " + o + " and " + a})
+				}
+				owner[k] = a
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct{ doc, want string }{
+		{"org = \"acme\"\n[keys]\nrefresh = [\"q\"]\n", "/cfg/config.toml:3: keys.refresh: q is bound to both quit and refresh"},
+		{"[keys]\nrefresh = \"x\"\nquit = \"x\"\n", "/cfg/config.toml:3: keys.quit: x is bound to both quit and refresh"},
+		{"[keys]\nsort = \"x\"\n\nrefresh = \"x\"\n", "/cfg/config.toml:4: keys.refresh: x is bound to both refresh and sort"},
+	} {
+		c := &fileConfig{path: "/cfg/config.toml"}
+		err := c.parse([]byte(tc.doc), 0o600, MapEnv(nil), v)
+		if err == nil || err.Error() != tc.want || !IsUsage(err) {
+			t.Errorf("%q: %v, want %q", tc.doc, err, tc.want)
+		}
+	}
+	c := &fileConfig{path: "/cfg/config.toml"}
+	if err := c.parse([]byte("[keys]\nrefresh = \"x\"\n"), 0o600, MapEnv(nil), v); err != nil {
+		t.Errorf("a key of its own: %v", err)
+	}
+}

@@ -34,13 +34,10 @@ type Config struct {
 	Listen string
 	// DataFile holds the state; empty keeps it in memory only.
 	DataFile string
-	// Seed ("demo" or "empty") and SeedGroups shape a new data file. Setting
-	// them for a file that already exists is an error, never ignored.
+	// Seed ("demo" or "empty") and SeedGroups shape a new data file; a
+	// file that exists is served as it is (Server.DataExisted says so).
 	Seed       string
 	SeedGroups int
-	// SeedExplicit says the user asked for Seed/SeedGroups, rather than
-	// taking the defaults.
-	SeedExplicit bool
 	// Token is the bearer token to accept. Empty means: the one kept in
 	// TokenFile, created on first use.
 	Token     string
@@ -78,6 +75,9 @@ type Server struct {
 	Token string
 	// API is the handler, for tests that inject faults while serving.
 	API *emulator.Server
+	// DataExisted says the data file was there already, so Seed and
+	// SeedGroups were not used.
+	DataExisted bool
 
 	store *emulator.Store
 	srv   *http.Server
@@ -113,14 +113,12 @@ func Start(cfg Config) (*Server, error) {
 	}
 	var store *emulator.Store
 	var err error
+	existed := false
 	if cfg.DataFile == "" {
 		store, err = emulator.NewMemoryStore(cfg.Seed, cfg.SeedGroups)
 	} else {
-		if cfg.SeedExplicit {
-			if _, statErr := os.Stat(cfg.DataFile); statErr == nil {
-				return nil, fmt.Errorf("%s already exists; --seed and --seed-groups only shape a new data file (choose another --data, or remove that file)", cfg.DataFile)
-			}
-		}
+		_, statErr := os.Stat(cfg.DataFile)
+		existed = statErr == nil
 		store, err = emulator.OpenStore(cfg.DataFile, cfg.Seed, cfg.SeedGroups)
 	}
 	if err != nil {
@@ -144,12 +142,13 @@ func Start(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	s := &Server{
-		URL:   "http://" + clientAddr(ln.Addr()),
-		Token: token,
-		API:   api,
-		store: store,
-		ln:    ln,
-		done:  make(chan error, 1),
+		URL:         "http://" + clientAddr(ln.Addr()),
+		Token:       token,
+		API:         api,
+		DataExisted: existed,
+		store:       store,
+		ln:          ln,
+		done:        make(chan error, 1),
 		srv: &http.Server{
 			Handler:           readWhole(api, cfg.ReadTimeout),
 			ReadHeaderTimeout: cfg.ReadHeaderTimeout,

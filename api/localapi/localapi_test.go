@@ -70,11 +70,10 @@ func TestStartRefusals(t *testing.T) {
 		cfg  Config
 		says string
 	}{
-		"seed for an existing file": {Config{Listen: "127.0.0.1:0", DataFile: data, Token: "x", Seed: "empty", SeedExplicit: true}, "already exists"},
-		"unknown seed":              {Config{Listen: "127.0.0.1:0", Token: "x", Seed: "lots"}, `unknown seed "lots"`},
-		"negative seed groups":      {Config{Listen: "127.0.0.1:0", Token: "x", SeedGroups: -1}, "zero or more"},
-		"bad listen address":        {Config{Listen: "127.0.0.1:99999", Token: "x"}, "99999"},
-		"empty token file":          {Config{Listen: "127.0.0.1:0", TokenFile: writeFile(t, dir, "empty.token", "\n")}, "empty.token"},
+		"unknown seed":         {Config{Listen: "127.0.0.1:0", Token: "x", Seed: "lots"}, `unknown seed "lots"`},
+		"negative seed groups": {Config{Listen: "127.0.0.1:0", Token: "x", SeedGroups: -1}, "zero or more"},
+		"bad listen address":   {Config{Listen: "127.0.0.1:99999", Token: "x"}, "99999"},
+		"empty token file":     {Config{Listen: "127.0.0.1:0", TokenFile: writeFile(t, dir, "empty.token", "\n")}, "empty.token"},
 	} {
 		s, err := Start(c.cfg)
 		if err == nil {
@@ -89,6 +88,28 @@ func TestStartRefusals(t *testing.T) {
 	if after, _ := os.ReadFile(data); string(after) != string(before) {
 		t.Error("a refused start changed the data file")
 	}
+
+	// A seed for a file that exists is not used: the file is served as it
+	// is, and the server says it existed.
+	s, err = Start(Config{Listen: "127.0.0.1:0", DataFile: data, Token: "x", Seed: "empty"})
+	if err != nil {
+		t.Fatalf("seed for an existing file: %v", err)
+	}
+	if !s.DataExisted {
+		t.Error("DataExisted is false for a file that existed")
+	}
+	s.Shutdown(time.Second)
+	if after, _ := os.ReadFile(data); string(after) != string(before) {
+		t.Error("a seed for an existing file changed it")
+	}
+	s, err = Start(Config{Listen: "127.0.0.1:0", DataFile: filepath.Join(dir, "new.json"), Token: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.DataExisted {
+		t.Error("DataExisted is true for a new file")
+	}
+	s.Shutdown(time.Second)
 
 	// A corrupt state file is an error naming it, and is left as it was.
 	bad := writeFile(t, dir, "corrupt.json", `{"version": 1, "orgs": [`)

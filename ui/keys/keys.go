@@ -119,12 +119,29 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 	return nil
 }
 
+// Conflict is a key that two actions share.
+type Conflict struct {
+	// Key is the key; First and Second the actions, in the order of their
+	// config names.
+	Key, First, Second string
+}
+
 // Conflicts lists keys bound to more than one action that can be active at
 // the same time, so a config mistake is reported rather than silently
 // shadowing an action.
 func (k *KeyMap) Conflicts() []string {
-	owner := map[string]string{}
 	var out []string
+	for _, c := range k.ConflictList() {
+		out = append(out, fmt.Sprintf("%q is bound to both %s and %s", c.Key, c.First, c.Second))
+	}
+	return out
+}
+
+// ConflictList is Conflicts with the key and the actions apart, for a
+// caller that reports each action where it was set.
+func (k *KeyMap) ConflictList() []Conflict {
+	owner := map[string]string{}
+	var out []Conflict
 	bs := k.bindings()
 	names := make([]string, 0, len(bs))
 	for n := range bs {
@@ -134,7 +151,7 @@ func (k *KeyMap) Conflicts() []string {
 	for _, n := range names {
 		for _, kk := range bs[n].Keys() {
 			if o, ok := owner[kk]; ok {
-				out = append(out, fmt.Sprintf("%q is bound to both %s and %s", kk, o, n))
+				out = append(out, Conflict{Key: kk, First: o, Second: n})
 				continue
 			}
 			owner[kk] = n
