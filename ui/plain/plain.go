@@ -364,3 +364,19 @@ func unsafeRune(r rune) bool {
 	return r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError ||
 		unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp)
 }
+
+// Error is err with its text made safe for a terminal (text.Sanitize): an
+// error from the API carries the server's own words, which a hostile
+// server could fill with escape sequences. errors.Is and errors.As see
+// err through it. Error(nil) is nil.
+func Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	return safeError{err}
+}
+
+type safeError struct{ err error }
+
+func (e safeError) Error() string { return text.Sanitize(e.err.Error()) }
+func (e safeError) Unwrap() error { return e.err }

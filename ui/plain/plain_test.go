@@ -303,3 +303,17 @@ func BenchmarkWriteList(b *testing.B) {
 		})
 	}
 }
+
+func TestErrorIsInert(t *testing.T) {
+	inner := &api.Error{StatusCode: 404, Message: "group \x1b[2Jnot found\u009b"}
+	err := Error(fmt.Errorf("get group: %w", inner))
+	if e := terminalSafe(err.Error()); e != nil {
+		t.Errorf("%q: %v", err, e)
+	}
+	if !api.IsNotFound(err) {
+		t.Error("the API error is no longer seen through Error")
+	}
+	if Error(nil) != nil {
+		t.Error("Error(nil) is not nil")
+	}
+}
