@@ -3,7 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +18,7 @@ import (
 	"time"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/ui/plain"
 )
 
 // tmuxSession is the dashboard running in its own tmux server.
@@ -166,4 +171,179 @@ func TestEndToEndInTmux(t *testing.T) {
 	}
 	t.Logf("created at %s, added %s, protected, refused, unprotected, deleted", primary, added)
 	s.keys("q")
+}
+
+// script runs the binary as a script would: stdout and stderr are pipes,
+// the environment holds only HOME and PATH (no TURSO_*, no TERM). It
+// returns both outputs and the exit status.
+func script(t *testing.T, home string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("%v: %v", args, err)
+	}
+	// Not a terminal: not one escape, whatever happened.
+	for _, s := range []string{out.String(), errOut.String()} {
+		if strings.ContainsAny(s, "\x1b\x07\u009b") {
+			t.Errorf("%v: control sequence in the output:\n%q", args, s)
+		}
+	}
+	return out.String(), errOut.String(), code
+}
+
+// TestListAndShowCommands runs list and show on the embedded local API
+// (--local, its demo data), as tables and as JSON.
+func TestListAndShowCommands(t *testing.T) {
+	home := t.TempDir()
+	data := filepath.Join(home, "api.json")
+
+	out, errOut, code := script(t, home, "list", "--local", "--data", data)
+	if code != 0 {
+		t.Fatalf("list: exit %d, %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 7 || !strings.HasPrefix(lines[0], "NAME ") || !strings.HasPrefix(lines[1], "analytics ") {
+		t.Errorf("list: want a header and the 6 demo groups by name:\n%s", out)
+	}
+	for _, l := range lines[1:] {
+		if f := strings.Fields(l); len(f) != 8 {
+			t.Errorf("list: %d fields in %q, want 8", len(f), l)
+		}
+	}
+	if strings.Contains(out, "legacy") && !regexp.MustCompile(`(?m)^legacy +lhr +lhr +Archived `).MatchString(out) {
+		t.Errorf("list: legacy should be Archived:\n%s", out)
+	}
+
+	out, errOut, code = script(t, home, "list", "--local", "--data", data, "--json")
+	if code != 0 {
+		t.Fatalf("list --json: exit %d, %s", code, errOut)
+	}
+	var list plain.List
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("list --json does not parse: %v\n%s", err, out)
+	}
+	total := 0
+	for _, g := range list.Groups {
+		total += g.Databases
+		if g.Locations == nil || g.Status == "" {
+			t.Errorf("list --json: %+v", g)
+		}
+		if g.Name == "billing" && !g.DeleteProtection {
+			t.Error("list --json: billing is delete protected")
+		}
+	}
+	if len(list.Groups) != 6 || total != 13 {
+		t.Errorf("list --json: %d groups, %d databases; want the demo's 6 and 13", len(list.Groups), total)
+	}
+
+	out, errOut, code = script(t, home, "show", "billing", "--local", "--data", data, "--json")
+	if code != 0 {
+		t.Fatalf("show --json: exit %d, %s", code, errOut)
+	}
+	var g plain.Group
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("show --json does not parse: %v\n%s", err, out)
+	}
+	if g.Name != "billing" || !g.DeleteProtection || g.Status != "Healthy" || len(g.Locations) == 0 || !g.Locations[0].Primary || len(g.Databases) != 2 || g.Databases[0].Hostname == "" {
+		t.Errorf("show billing --json: %+v", g)
+	}
+
+	out, errOut, code = script(t, home, "show", "default", "--local", "--data", data)
+	if code != 0 || !strings.Contains(out, "Delete protection:  no") || !regexp.MustCompile(`(?m)^fra +up +yes$`).MatchString(out) {
+		t.Errorf("show default: exit %d\n%s%s", code, out, errOut)
+	}
+
+	out, errOut, code = script(t, home, "show", "nope", "--local", "--data", data)
+	if code != 1 || out != "" || strings.TrimSpace(errOut) != `turso-groups: no group "nope" in organization demo: group not found` {
+		t.Errorf("show nope: exit %d, stdout %q, stderr %q; want 1 and one clear line", code, out, errOut)
+	}
+
+	// With no token anywhere: the demo data, and stderr says so.
+	out, errOut, code = script(t, home, "list", "--data", data)
+	if code != 0 || !strings.Contains(out, "analytics") || !strings.Contains(errOut, "no Turso API token found") {
+		t.Errorf("list without a token: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestScriptingExitStatus: 2 for how the command was called, 1 for what
+// the API said, one line on stderr each time.
+func TestScriptingExitStatus(t *testing.T) {
+	home := t.TempDir()
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error": "invalid API token"}`))
+	}))
+	defer refuse.Close()
+	remote := []string{"--api-url", refuse.URL, "--token", "t0ken-for-tests", "--org", "demo"}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"list", "extra"}, 2},
+		{[]string{"list", "--bogus"}, 2},
+		{[]string{"list", "--json=maybe"}, 2},
+		{[]string{"show"}, 2},
+		{[]string{"show", "a", "b"}, 2},
+		{[]string{"show", "a", "--nope"}, 2},
+		{[]string{"list", "--token", "  "}, 2},
+		{append([]string{"list"}, remote...), 1},
+		{append([]string{"list", "--json"}, remote...), 1},
+		{append([]string{"show", "default"}, remote...), 1},
+	} {
+		out, errOut, code := script(t, home, tc.args...)
+		if code != tc.code || out != "" {
+			t.Errorf("%v: exit %d, stdout %q; want %d and nothing", tc.args, code, out, tc.code)
+		}
+		if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], "turso-groups: ") || strings.Contains(errOut, "goroutine") {
+			t.Errorf("%v: stderr %q is not one clear line", tc.args, errOut)
+		}
+		if tc.code == 1 && !strings.Contains(errOut, "invalid API token") {
+			t.Errorf("%v: stderr %q does not say what the API said", tc.args, errOut)
+		}
+	}
+}
+
+// TestScriptingHostileAPIText: an API whose names and messages hold
+// escape sequences moves no cursor and colours nothing, in the table, the
+// JSON (which still reads back the names exactly) and the error.
+func TestScriptingHostileAPIText(t *testing.T) {
+	const evil = "\x1b]0;pwned\x07\x1b[2J\u009b31mred\u202e"
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/organizations/demo/groups", func(w http.ResponseWriter, _ *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"groups": []api.Group{{Name: evil, Primary: "fra", Version: evil, Locations: []string{"fra", evil}}}})
+	})
+	mux.HandleFunc("/v1/organizations/demo/databases", func(w http.ResponseWriter, _ *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"databases": []api.Database{{Name: evil, Hostname: evil, Group: evil}}})
+	})
+	mux.HandleFunc("/v1/organizations/demo/groups/", func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		json.NewEncoder(w).Encode(map[string]string{"error": evil})
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	home := t.TempDir()
+	remote := []string{"--api-url", srv.URL, "--token", "t0ken-for-tests", "--org", "demo"}
+
+	// script fails the test on any escape in either output.
+	out, errOut, code := script(t, home, append([]string{"list"}, remote...)...)
+	if code != 0 || !strings.Contains(out, "red") || strings.Count(out, "\n") != 2 {
+		t.Errorf("list: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = script(t, home, append([]string{"list", "--json"}, remote...)...)
+	var list plain.List
+	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list.Groups) != 1 || list.Groups[0].Name != evil || list.Groups[0].Databases != 1 {
+		t.Errorf("list --json: exit %d, %v, %+v\n%s", code, err, list, errOut)
+	}
+	_, errOut, code = script(t, home, append([]string{"show", "x"}, remote...)...)
+	if code != 1 || !strings.Contains(errOut, "no group") {
+		t.Errorf("show x: exit %d, %q", code, errOut)
+	}
 }

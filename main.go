@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/seed372e9e9a/turso-groups/config"
 	"github.com/seed372e9e9a/turso-groups/ui"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
+	"github.com/seed372e9e9a/turso-groups/ui/plain"
 	"github.com/seed372e9e9a/turso-groups/ui/serve"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 )
@@ -173,6 +175,7 @@ Environment:
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
 	root.AddCommand(newLocalAPICmd(), newServeCmd(), newVersionCmd(), config.NewCommand(nil, configVocabulary()))
+	root.AddCommand(newListCmd(), newShowCmd())
 	return root
 }
 
@@ -228,6 +231,224 @@ func newVersionCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// scriptingLong is what list and show say of their settings and output.
+const scriptingLong = `The settings (--token, --org, --api-url, --local, --profile, ...) are
+resolved as for the dashboard; with no token anywhere it prints the demo
+data of the built-in local API, and says so on stderr. The output is plain
+text whether or not stdout is a terminal: no colour, no cursor movement,
+and text from the API cannot bring any in. With --json it is the JSON
+documented in README ("Scripting"). Exit status: 0 done, 1 the API or the
+program failed (or the group does not exist), 2 bad flags or arguments.`
+
+// newListCmd is `list`: the organization's groups, for scripts and pipes.
+func newListCmd() *cobra.Command {
+	var (
+		asJSON   bool
+		apiFlags *config.Flags
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "Print the groups: name, locations, status, databases (--json for scripts)",
+		Long: `Print the groups of the organization, sorted by name: name, primary
+location, locations, status (Healthy, Degraded, Unhealthy, Archived),
+version, number of databases, archived and delete protection.
+
+` + scriptingLong,
+		Args: config.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, closeClient, err := scriptClient(apiFlags, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer closeClient()
+			groups, counts, err := listGroups(cmd.Context(), c)
+			if err != nil {
+				return plain.Error(err)
+			}
+			if asJSON {
+				err = plain.WriteListJSON(cmd.OutOrStdout(), groups, counts)
+			} else {
+				err = plain.WriteListTable(cmd.OutOrStdout(), groups, counts)
+			}
+			if err != nil {
+				return fmt.Errorf("write the list: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (the shape is in README, \"Scripting\")")
+	apiFlags = config.BindFlags(cmd.Flags())
+	return cmd
+}
+
+// listGroups fetches the groups, sorted by name, and how many databases
+// each has: two requests, sent at once (the databases' answer is read
+// after the groups', as the client arranges).
+func listGroups(ctx context.Context, c *api.Client) ([]api.Group, map[string]int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		dbs   []api.Database
+		dbErr error
+		wg    sync.WaitGroup
+	)
+	wg.Go(func() { dbs, dbErr = c.ListDatabases(ctx) })
+	groups, err := c.ListGroups(ctx)
+	if err != nil {
+		cancel() // the count is of no use without the groups
+		wg.Wait()
+		return nil, nil, err
+	}
+	wg.Wait()
+	if dbErr != nil {
+		return nil, nil, dbErr
+	}
+	slices.SortFunc(groups, func(a, b api.Group) int { return strings.Compare(a.Name, b.Name) })
+	return groups, plain.CountDatabases(dbs), nil
+}
+
+// newShowCmd is `show GROUP`: one group, its locations and databases.
+func newShowCmd() *cobra.Command {
+	var (
+		asJSON   bool
+		apiFlags *config.Flags
+	)
+	cmd := &cobra.Command{
+		Use:   "show GROUP",
+		Short: "Print one group: its locations with their status, its databases (--json for scripts)",
+		Long: `Print one group: name, UUID, primary location, status, version, archived,
+delete protection (from the group's configuration), its locations with
+their status, and its databases with their hostname and region. A group
+that does not exist is exit status 1.
+
+` + scriptingLong,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{fmt.Errorf("show takes one group name, not %d arguments (see %s --help)", len(args), c.CommandPath())}
+			}
+			return nil
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			// One request with the flags given so far; on any failure
+			// the shell simply offers nothing.
+			c, closeClient, err := scriptClient(apiFlags, io.Discard)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			defer closeClient()
+			groups, err := c.ListGroups(cmd.Context())
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			names := make([]cobra.Completion, 0, len(groups))
+			for _, g := range groups {
+				if api.ValidateGroupName(g.Name) == nil { // nothing a shell could choke on
+					names = append(names, g.Name)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, closeClient, err := scriptClient(apiFlags, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			defer closeClient()
+			g, err := showGroup(cmd.Context(), c, args[0])
+			if err != nil {
+				return plain.Error(err)
+			}
+			if asJSON {
+				err = plain.WriteGroupJSON(cmd.OutOrStdout(), g)
+			} else {
+				err = plain.WriteGroupTable(cmd.OutOrStdout(), g)
+			}
+			if err != nil {
+				return fmt.Errorf("write the group: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (the shape is in README, \"Scripting\")")
+	apiFlags = config.BindFlags(cmd.Flags())
+	return cmd
+}
+
+// showGroup fetches the group, its configuration and the organization's
+// databases at once.
+func showGroup(ctx context.Context, c *api.Client, name string) (plain.Group, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		cfg           api.GroupConfig
+		dbs           []api.Database
+		cfgErr, dbErr error
+		wg            sync.WaitGroup
+	)
+	wg.Go(func() { cfg, cfgErr = c.GetGroupConfig(ctx, name) })
+	wg.Go(func() { dbs, dbErr = c.ListDatabases(ctx) })
+	g, err := c.GetGroup(ctx, name)
+	if err != nil {
+		cancel()
+		wg.Wait()
+		var ae *api.Error
+		if api.IsNotFound(err) && errors.As(err, &ae) {
+			where := "your personal account"
+			if c.Org() != "" {
+				where = "organization " + c.Org()
+			}
+			// The server's words after ours: "group not found", or
+			// "organization not found" when it is the organization.
+			return plain.Group{}, fmt.Errorf("no group %q in %s: %w", name, where, ae)
+		}
+		return plain.Group{}, err
+	}
+	wg.Wait()
+	protected := cfg.DeleteProtection
+	switch {
+	case api.IsNotFound(cfgErr):
+		// An API without group configurations: the group's own field.
+		protected = g.DeleteProtection
+	case cfgErr != nil:
+		return plain.Group{}, cfgErr
+	}
+	if dbErr != nil {
+		return plain.Group{}, dbErr
+	}
+	return plain.NewGroup(g, protected, dbs), nil
+}
+
+// scriptClient resolves the settings as the dashboard does and builds its
+// API client, starting the embedded local API if they say so, for list
+// and show. The settings' warnings go to stderr, and so does a note when
+// the data is the local API's demo data for want of a token: a script
+// must not take it for an account's. Call the returned func when done.
+func scriptClient(flags *config.Flags, stderr io.Writer) (*api.Client, func(), error) {
+	s, err := config.Resolve(flags, nil, configVocabulary())
+	if err != nil {
+		return nil, nil, err
+	}
+	logger, closeLog, err := config.NewLogger(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	se, err := prepare(s, logger)
+	if err != nil {
+		closeLog.Close()
+		return nil, nil, err
+	}
+	for _, w := range s.Warnings {
+		fmt.Fprintln(stderr, "turso-groups: warning:", w)
+	}
+	if s.LocalReason == config.LocalReasonNoToken {
+		fmt.Fprintln(stderr, "turso-groups: no Turso API token found: this is the demo data of the built-in local API (log in with `turso auth login`, or set TURSO_API_TOKEN)")
+	}
+	return se.client, func() { se.close(); closeLog.Close() }, nil
 }
 
 func newLocalAPICmd() *cobra.Command {
