@@ -503,6 +503,9 @@ the data file (mode 0600) unless --token sets one.`,
 			if err := checkListen(cfg.Listen); err != nil {
 				return err
 			}
+			if cfg.ProvisionDelay < 0 {
+				return usageError{fmt.Errorf("--provision-delay must not be negative")}
+			}
 			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate, MalformedRate: malformed, StallRate: stallRate}
 			seedGiven := cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
 			if !cmd.Flags().Changed("data") {
@@ -554,6 +557,7 @@ the data file (mode 0600) unless --token sets one.`,
 	f.IntVar(&cfg.SeedGroups, "seed-groups", 0, "add this many synthetic groups to a new state file (load tests)")
 	f.StringVar(&cfg.Token, "token", "", "bearer token to accept (default: one kept next to the data file)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not log each request to stderr")
+	f.DurationVar(&cfg.ProvisionDelay, "provision-delay", 0, "how long a new location (create, add location, unarchive) is provisioning before it is ready; its wait route blocks until then")
 	f.DurationVar(&latency, "latency", 0, "fault injection: add this delay to every request")
 	f.Float64Var(&failRate, "fail-rate", 0, "fault injection: fraction of requests answered 500 or 503")
 	f.Float64Var(&rateLimit, "rate-limit-rate", 0, "fault injection: fraction of requests answered 429 with Retry-After")
@@ -619,7 +623,7 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 	}
 	clientOpts := api.Options{Version: buildVersion(), ReadOnly: s.ReadOnly, Org: s.Org, InsecureHTTP: s.InsecureHTTP}
 	if s.Local {
-		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger})
+		srv, err := localapi.Start(localapi.Config{Listen: "127.0.0.1:0", DataFile: s.DataFile, Logger: logger, ProvisionDelay: localapi.EmbeddedProvisionDelay})
 		if err != nil {
 			return nil, fmt.Errorf("start the local API: %w", err)
 		}

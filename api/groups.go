@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -96,6 +97,25 @@ func (c *Client) AddLocation(ctx context.Context, group, location string) (Group
 		return Group{}, fmt.Errorf("add location %s to group %q: %w", location, group, err)
 	}
 	return out.Group, nil
+}
+
+// WaitLocation blocks until location of group is ready, as the turso CLI's
+// --wait does after a create or an added location (a route the OpenAPI spec
+// does not document: the server holds the request until then). An attempt
+// that runs out its Timeout is sent again, so that how long a location may
+// take is bounded by ctx alone.
+func (c *Client) WaitLocation(ctx context.Context, group, location string) error {
+	p := c.groupsPath(url.PathEscape(group), "locations", url.PathEscape(location), "wait")
+	for {
+		err := c.do(ctx, call{method: http.MethodGet, path: p, idempotent: true}, nil)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			continue
+		}
+		return fmt.Errorf("wait for location %s of group %q: %w", location, group, err)
+	}
 }
 
 // RemoveLocation removes a replica location from a group and returns the group.

@@ -31,11 +31,19 @@ type env struct {
 
 func newEnv(t *testing.T, seed string) *env {
 	t.Helper()
+	return newEnvWith(t, seed, emulator.Options{})
+}
+
+// newEnvWith is newEnv with the local API's options (its token is set
+// here).
+func newEnvWith(t *testing.T, seed string, opts emulator.Options) *env {
+	t.Helper()
 	store, err := emulator.NewMemoryStore(seed, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu, err := emulator.New(store, emulator.Options{Token: token})
+	opts.Token = token
+	emu, err := emulator.New(store, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

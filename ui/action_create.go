@@ -62,7 +62,8 @@ var actCreate = &action{
 		m.upsertGroup(r.result)
 		m.list.setQuery(m.list.query)
 		m.selectGroup(r.result.Name)
-		return m.showToast(toastSuccess, fmt.Sprintf("Created %s at %s.", text.Sanitize(r.group), text.Sanitize(r.result.Primary)))
+		toast := m.showToast(toastSuccess, fmt.Sprintf("Created %s at %s.", text.Sanitize(r.group), text.Sanitize(r.result.Primary)))
+		return tea.Batch(toast, m.watch(r.result.Name, r.result.Primary))
 	},
 	failText: func(r opDoneMsg) string {
 		if api.IsConflict(r.err) {

@@ -49,7 +49,8 @@ var actAddLocation = &action{
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
 		m.applyAnswer(r.result)
-		return m.showToast(toastSuccess, fmt.Sprintf("Added %s to %s.", text.Sanitize(r.retry.values.Location), text.Sanitize(r.group)))
+		toast := m.showToast(toastSuccess, fmt.Sprintf("Added %s to %s.", text.Sanitize(r.retry.values.Location), text.Sanitize(r.group)))
+		return tea.Batch(toast, m.watch(r.group, r.retry.values.Location))
 	},
 	unknown: "The location may or may not have been added.",
 }

@@ -40,7 +40,9 @@ var actUnarchive = &action{
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
 		m.applyAnswer(r.result)
-		return m.showToast(toastSuccess, text.Sanitize(r.group)+" is awake again.")
+		toast := m.showToast(toastSuccess, text.Sanitize(r.group)+" is awake again.")
+		// Its locations start again, as new ones: each is waited on.
+		return tea.Batch(toast, m.watch(r.group, groupLocations(&r.result)...))
 	},
 	unknown: "The group may or may not have been unarchived.",
 }

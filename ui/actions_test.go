@@ -143,9 +143,10 @@ func TestCreateWithChosenExtensions(t *testing.T) {
 	if sent.Name != "orders" || sent.Location != "fra" || !slices.Equal(sent.Extensions.Names, []string{"vector", "uuid"}) {
 		t.Errorf("create sent %+v, want orders at fra with vector, uuid", sent)
 	}
-	// Shown at once, from the server's answer, without reloading.
-	if reqs := h.reqs.snapshot(); !slices.Equal(reqs, []string{"POST /v1/organizations/demo/groups"}) {
-		t.Errorf("create made requests %v, want only the POST", reqs)
+	// Shown at once, from the server's answer, without reloading; the
+	// new location is waited on.
+	if reqs := h.reqs.snapshot(); !slices.Equal(reqs, []string{"POST /v1/organizations/demo/groups", "GET /v1/organizations/demo/groups/orders/locations/fra/wait"}) {
+		t.Errorf("create made requests %v, want only the POST and the wait", reqs)
 	}
 	if row := h.rowOf("orders"); !strings.HasPrefix(row, "> ") || !strings.Contains(row, "fra Frankfurt, Germany") {
 		t.Errorf("the new group is not the selected row: %q\n%s", row, h.screen())
@@ -231,8 +232,8 @@ func TestAddLocation(t *testing.T) {
 	if row := h.rowOf("default"); !strings.Contains(row, "lhr, ams") {
 		t.Errorf("row not updated: %q", row)
 	}
-	if reqs := h.reqs.snapshot(); len(reqs) != 1 || !strings.HasPrefix(reqs[0], "POST ") {
-		t.Errorf("add location made requests %v, want one POST", reqs)
+	if reqs := h.reqs.snapshot(); !slices.Equal(reqs, []string{"POST /v1/organizations/demo/groups/default/locations/ams", "GET /v1/organizations/demo/groups/default/locations/ams/wait"}) {
+		t.Errorf("add location made requests %v, want one POST and the wait", reqs)
 	}
 	h.mustShow("Added ams to default.")
 }

@@ -31,6 +31,14 @@ type dataset struct {
 	// relayout so that View does not read the clock.
 	loadedAt time.Time
 	fresh    string
+
+	// prov holds the locations being provisioned that the dashboard
+	// waits on, or saw become ready, by group and location.
+	prov map[string]map[string]*provision
+	// spinFrame and provNow are the spinner's frame and the time, for
+	// the STATUS column of a provisioning group: kept by relayout.
+	spinFrame string
+	provNow   time.Time
 }
 
 // ago says how long d is in the words of a status line, in steps coarse
@@ -55,5 +63,6 @@ func newDataset() *dataset {
 		byName:   map[string]int{},
 		dbs:      map[string][]api.Database{},
 		locNames: map[string]string{},
+		prov:     map[string]map[string]*provision{},
 	}
 }

@@ -109,6 +109,7 @@ func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 	}
 	add(title)
 	add("")
+	field("Status", v.statusLine(&g))
 	field("UUID", orDash(text.Sanitize(g.UUID)))
 	field("Primary", v.locationLabel(g.Primary))
 	field("Version", orDash(text.Sanitize(g.Version)))
@@ -125,7 +126,21 @@ func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 		if l == g.Primary {
 			line += st.Success.Render("  ★ primary")
 		}
-		if s := locationStatus(g, l); s != "" && s != "up" {
+		p := data.prov[g.Name][l]
+		switch s := locationStatus(g, l); {
+		case s == locDown:
+			line += "  " + st.Error.Render("down")
+		case p != nil && p.label != "":
+			style := st.Warning
+			if p.ready {
+				style = st.Success
+			} else if p.err != nil {
+				style = st.Error
+			}
+			line += "  " + style.Render(text.Sanitize(p.label))
+		case s == locProvisioning:
+			line += "  " + st.Warning.Render("provisioning")
+		case s != "" && s != "up":
 			line += "  " + st.Error.Render(text.Sanitize(s))
 		}
 		add(line)
@@ -155,6 +170,31 @@ func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 		d.dbs = dbs
 	}
 	return d
+}
+
+// statusLine is the group's status, with the locations that make it so:
+// "Degraded (down: ams)", "Provisioning (lhr, ams)".
+func (v *detailView) statusLine(g *api.Group) string {
+	h := v.data.health(g)
+	var locs []string
+	switch h {
+	case healthUnhealthy, healthDegraded:
+		locs = locationsWhere(g, func(l string) bool { return locationStatus(*g, l) == locDown })
+	case healthProvisioning:
+		locs = locationsWhere(g, func(l string) bool { return v.data.provisioning(g, l) })
+	}
+	s := healthStyle(v.c.st, h).Render(h.String())
+	if len(locs) > 0 {
+		for i := range locs {
+			locs[i] = text.Sanitize(locs[i])
+		}
+		what := ""
+		if h != healthProvisioning {
+			what = "down: "
+		}
+		s += " " + v.c.st.Muted.Render("("+what+strings.Join(locs, ", ")+")")
+	}
+	return s
 }
 
 // len is the number of lines of the whole detail.

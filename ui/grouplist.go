@@ -23,11 +23,14 @@ const (
 	sortName sortMode = iota
 	sortLocation
 	sortDatabases
+	// sortStatus puts the groups that need attention first: unhealthy,
+	// degraded, provisioning, archived, then healthy.
+	sortStatus
 	sortModes
 )
 
 func (s sortMode) String() string {
-	return [...]string{"name", "location", "databases"}[s]
+	return [...]string{"name", "location", "databases", "status"}[s]
 }
 
 // groupList is the list component: its filter, sort, the indices into
@@ -52,9 +55,9 @@ type groupList struct {
 	bodyH     int // rows SetSize gave the list
 	height    int // of which rows of groups
 	// search holds, for each group, the lowercased text the filter
-	// matches (name, locations and their names), built on the first
-	// filtered keystroke after a load, so that a keystroke lowercases
-	// nothing.
+	// matches (name, status, locations and their names), built on the
+	// first filtered keystroke after a load or a change of provisioning,
+	// so that a keystroke lowercases nothing.
 	search []string
 	// natural is the width each column's content needs, measured when
 	// the data changes, so that the columns are sized by their content
@@ -260,6 +263,17 @@ func (l *groupList) resort() {
 			}
 			return byName(a, b)
 		})
+	case sortStatus:
+		h := make([]health, len(groups))
+		for i := range groups {
+			h[i] = l.data.health(&groups[i])
+		}
+		slices.SortFunc(l.order, func(a, b int) int {
+			if c := cmp.Compare(h[b], h[a]); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
 	}
 }
 
@@ -275,7 +289,7 @@ func (l *groupList) refilter(keep string) {
 		if len(l.search) != len(groups) {
 			l.search = make([]string, len(groups))
 			for i := range groups {
-				l.search[i] = searchText(groups[i], l.data.locNames)
+				l.search[i] = searchText(groups[i], l.data.health(&groups[i]), l.data.locNames)
 			}
 		}
 		for _, i := range l.order {
@@ -296,14 +310,17 @@ func (l *groupList) refilter(keep string) {
 	l.clamp()
 }
 
-// searchText is what the filter matches in g, lowercased: the name, the
-// locations and their names as the list shows them ("lhr", "London,
-// United Kingdom"), separated by a NUL, which the filter's input drops
-// (as every control character), so a match never spans two of them.
-func searchText(g api.Group, locNames map[string]string) string {
+// searchText is what the filter matches in g, lowercased: the name, its
+// status (h: "/degraded"), the locations and their names as the list
+// shows them ("lhr", "London, United Kingdom"), separated by a NUL, which
+// the filter's input drops (as every control character), so a match never
+// spans two of them.
+func searchText(g api.Group, h health, locNames map[string]string) string {
 	var b strings.Builder
-	b.Grow(len(g.Name) + len(g.Primary) + 40*(len(g.Locations)+1))
+	b.Grow(len(g.Name) + 14 + len(g.Primary) + 40*(len(g.Locations)+1))
 	b.WriteString(strings.ToLower(g.Name))
+	b.WriteByte(0)
+	b.WriteString(strings.ToLower(h.String()))
 	add := func(code string) {
 		b.WriteByte(0)
 		b.WriteString(strings.ToLower(code))
@@ -350,20 +367,26 @@ func (l *groupList) clamp() {
 
 // columns are the list's column widths for a given total width.
 type columns struct {
-	name, primary, others, dbs, version, flags int
+	name, status, primary, others, dbs, version, flags int
 }
 
-// colWidths is what the content of each column needs, in cells.
+// colWidths is what the content of each column needs, in cells. status is
+// the widest status with a provisioning group's spinner and time,
+// statusWord the widest word alone.
 type colWidths struct {
-	name, primary, primaryCode, others, version int
+	name, status, statusWord, primary, primaryCode, others, version int
 }
+
+// provisioningCell is the widest STATUS of a provisioning group: "⠋
+// Provisioning 9.9s" (shortDuration never takes more than four cells).
+const provisioningCell = 2 + len("Provisioning") + 1 + 4
 
 // measureColumns is the width each column's content needs across all
 // the groups: one pass, done when the data changes.
 func measureColumns(d *dataset) colWidths {
 	// The headers' widths, so that a column is never narrower than its
 	// title.
-	w := colWidths{name: 4, primary: 7, primaryCode: 7, others: 15, version: 7}
+	w := colWidths{name: 4, status: 6, statusWord: 6, primary: 7, primaryCode: 7, others: 15, version: 7}
 	locW := make(map[string]int, len(d.locNames))
 	for code, name := range d.locNames {
 		locW[code] = cellWidth(code) + 1 + cellWidth(name)
@@ -385,7 +408,13 @@ func measureColumns(d *dataset) colWidths {
 		}
 		w.others = max(w.others, others-2)
 		w.version = max(w.version, cellWidth(g.Version))
+		h := d.health(g)
+		w.statusWord = max(w.statusWord, len(h.String()))
+		if h == healthProvisioning {
+			w.status = provisioningCell
+		}
 	}
+	w.status = max(w.status, w.statusWord)
 	return w
 }
 
@@ -403,13 +432,15 @@ func cellWidth(s string) int {
 // layoutColumns fits the columns in width: each as wide as its content
 // when they all fit (the rest of the row is left empty, at its end);
 // else the least useful give way first: the version goes, the primary's
-// name is cut down to its code, the other locations shrink, the name
-// shrinks, and last the other locations go.
+// name is cut down to its code, the other locations shrink, a
+// provisioning group's time goes, the name shrinks, and last the other
+// locations go.
+// The status stays: it is what a glance at the list is for.
 func layoutColumns(width int, nat colWidths) columns {
-	c := columns{dbs: 4, flags: 9, name: nat.name, primary: nat.primary, others: nat.others, version: nat.version}
-	// cursor (2) + five separating spaces
-	avail := width - 2 - 5 - c.dbs - c.flags
-	over := func() int { return c.name + c.primary + c.others + c.version - avail }
+	c := columns{dbs: 4, flags: 9, name: nat.name, status: nat.status, primary: nat.primary, others: nat.others, version: nat.version}
+	// cursor (2) + six separating spaces
+	avail := width - 2 - 6 - c.dbs - c.flags
+	over := func() int { return c.name + c.status + c.primary + c.others + c.version - avail }
 	if over() <= 0 {
 		return c
 	}
@@ -422,6 +453,7 @@ func layoutColumns(width int, nat colWidths) columns {
 	c.version = 0
 	shrink(&c.primary, max(nat.primaryCode, 7))
 	shrink(&c.others, 8)
+	shrink(&c.status, nat.statusWord+2) // the spinner stays
 	shrink(&c.name, 8)
 	if over() > 0 {
 		avail++
@@ -439,7 +471,7 @@ func (l *groupList) renderList(width int) string {
 	var b strings.Builder
 	c := layoutColumns(width, l.natural)
 
-	header := "  " + text.Pad("NAME", c.name) + " " + text.Pad("PRIMARY", c.primary) + " "
+	header := "  " + text.Pad("NAME", c.name) + " " + text.Pad("STATUS", c.status) + " " + text.Pad("PRIMARY", c.primary) + " "
 	if c.others > 0 {
 		header += text.Pad("OTHER LOCATIONS", c.others) + " "
 	}
@@ -477,40 +509,42 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 	case d.dbsLoading:
 		dbs = "…"
 	}
+	// Archived is the STATUS column's to say.
 	var flags string
-	switch {
-	case g.Archived && g.DeleteProtection:
-		flags = "arch·prot"
-	case g.Archived:
-		flags = "archived"
-	case g.DeleteProtection:
+	if g.DeleteProtection {
 		flags = "protected"
+	}
+	h, status, short := d.statusCell(&g)
+	if cellWidth(status) > c.status {
+		status = short
 	}
 	cursor := "  "
 	if selected {
 		cursor = "> "
 	}
-	line := cursor + text.Pad(text.Sanitize(g.Name), c.name) + " " + text.Pad(primary, c.primary) + " "
-	if c.others > 0 {
-		line += text.Pad(strings.Join(others, ", "), c.others) + " "
-	}
-	line += padLeft(dbs, c.dbs)
-	if c.version > 0 {
-		line += " " + text.Pad(text.Sanitize(g.Version), c.version)
-	}
-	line = text.Truncate(line, width-c.flags-1) + " "
-	// The flags follow the columns; the rest of the row is padding, so
-	// that the selected row's bar spans the width.
-	pad := strings.Repeat(" ", max(width-ansi.StringWidth(line)-c.flags, 0))
-	flagStyle := st.Protected
-	if g.Archived {
-		flagStyle = st.Archived
-	}
 	row := st.Row
 	if selected {
-		row, flagStyle = st.SelectedRow, flagStyle.Inherit(st.SelectedRow)
+		row = st.SelectedRow
 	}
-	return row.Render(line) + flagStyle.Render(text.Pad(flags, c.flags)) + row.Render(pad)
+	statusStyle := healthStyle(st, h).Inherit(row)
+	line := row.Render(cursor+text.Pad(text.Sanitize(g.Name), c.name)+" ") + statusStyle.Render(text.Pad(status, c.status))
+	rest := " " + text.Pad(primary, c.primary) + " "
+	if c.others > 0 {
+		rest += text.Pad(strings.Join(others, ", "), c.others) + " "
+	}
+	rest += padLeft(dbs, c.dbs)
+	if c.version > 0 {
+		rest += " " + text.Pad(text.Sanitize(g.Version), c.version)
+	}
+	// The name and status come first and are never cut (the layout
+	// leaves them room); the rest is.
+	used := 2 + c.name + 1 + c.status
+	rest = text.Truncate(rest, max(width-c.flags-1-used, 0)) + " "
+	// The flags follow the columns; the rest of the row is padding, so
+	// that the selected row's bar spans the width.
+	pad := strings.Repeat(" ", max(width-used-ansi.StringWidth(rest)-c.flags, 0))
+	flagStyle := st.Protected.Inherit(row)
+	return line + row.Render(rest) + flagStyle.Render(text.Pad(flags, c.flags)) + row.Render(pad)
 }
 
 // padLeft right-aligns s in w cells (cells, not bytes: "…" is three

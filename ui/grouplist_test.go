@@ -135,6 +135,7 @@ func TestGroupListSort(t *testing.T) {
 	}{
 		{sortLocation, []string{"g01", "g02", "g04", "g05", "g00", "g03"}},
 		{sortDatabases, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
+		{sortStatus, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
 		{sortName, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
 	} {
 		l.press(t, "s")
@@ -229,8 +230,8 @@ func TestColumnsFitTheirContent(t *testing.T) {
 	if wide.name != nat.name || wide.primary != nat.primary || wide.others != nat.others || wide.version != nat.version {
 		t.Errorf("at 200 the columns are not their content's width: %+v", wide)
 	}
-	// 2 + 9 + 1 + 36 + 1 + 15 + 1 + 4 + 1 + 9 (flags) = 79: no version.
-	at79 := layoutColumns(79, nat)
+	// 2 + 9 + 1 + 7 (status) + 1 + 36 + 1 + 15 + 1 + 4 + 1 + 9 (flags) = 87: no version.
+	at79 := layoutColumns(87, nat)
 	if at79.version != 0 || at79.primary != nat.primary || at79.name != nat.name || at79.others != nat.others {
 		t.Errorf("at 79 only the version should go: %+v", at79)
 	}
@@ -240,12 +241,15 @@ func TestColumnsFitTheirContent(t *testing.T) {
 	}
 	for _, w := range []int{20, 40, 60, 79, 100, 200} {
 		c := layoutColumns(w, nat)
-		used := 2 + c.name + 1 + c.primary + 1 + c.dbs + 1 + c.flags
+		used := 2 + c.name + 1 + c.status + 1 + c.primary + 1 + c.dbs + 1 + c.flags
 		if c.others > 0 {
 			used += c.others + 1
 		}
 		if c.version > 0 {
 			used += c.version + 1
+		}
+		if c.status < nat.statusWord {
+			t.Errorf("at %d the status is cut: %+v", w, c)
 		}
 		if w >= 60 && used > w {
 			t.Errorf("at %d the columns take %d: %+v", w, used, c)

@@ -101,6 +101,11 @@ type harness struct {
 	afterUpdate func()
 	// inflight is what post left to run and deliver: see advance.
 	inflight []flying
+	// holdWaits keeps run from running the waits on provisioning
+	// locations: they go to held, for the test to run when it chooses
+	// (releaseWaits), so that the screen can be seen while they block.
+	holdWaits bool
+	held      []tea.Cmd
 }
 
 type harnessConfig struct {
@@ -120,6 +125,7 @@ type harnessConfig struct {
 	keys       map[string][]string // rebinds the default key map
 	noUser     bool                // Options.User empty: not known from settings
 	advice     string              // Options.TokenAdvice
+	provision  time.Duration       // the local API's ProvisionDelay; 0: ready at once
 }
 
 type option func(*harnessConfig)
@@ -127,7 +133,10 @@ type option func(*harnessConfig)
 func withSeed(seed string, n int) option {
 	return func(c *harnessConfig) { c.seed, c.seedGroups = seed, n }
 }
-func withToken(tok string) option           { return func(c *harnessConfig) { c.token = tok } }
+func withToken(tok string) option { return func(c *harnessConfig) { c.token = tok } }
+func withProvisionDelay(d time.Duration) option {
+	return func(c *harnessConfig) { c.provision = d }
+}
 func remote() option                        { return func(c *harnessConfig) { c.local = false } }
 func readOnly() option                      { return func(c *harnessConfig) { c.readOnly = true } }
 func withFaults(f emulator.Faults) option   { return func(c *harnessConfig) { c.faults = f } }
@@ -158,7 +167,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	if cfg.faultSeed == 0 {
 		cfg.faultSeed = 1
 	}
-	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: cfg.faultSeed})
+	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: cfg.faultSeed, ProvisionDelay: cfg.provision})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,6 +254,10 @@ func (h *harness) run(cmd tea.Cmd) {
 		c := queue[0]
 		queue = queue[1:]
 		if c == nil {
+			continue
+		}
+		if h.holdWaits && closureOf(cmdName(c)) == "startWait" {
+			h.held = append(h.held, c)
 			continue
 		}
 		msg, ok := h.exec(c)

@@ -20,7 +20,7 @@ func TestLoadShowsTheGroups(t *testing.T) {
 		"default":    {"fra Frankfurt, Germany", "lhr", " 2 ", "v0.24.32"},
 		"edge-cache": {"ams Amsterdam", "sin, syd, gru", " 4 "},
 		"analytics":  {"aws-us-east-1", "aws-eu-west-1", " 3 "},
-		"legacy":     {"lhr London", " 1 ", "v0.23.7", "archived"},
+		"legacy":     {"lhr London", " 1 ", "v0.23.7", "Archived"},
 		"billing":    {"aws-us-west-2", " 2 ", "protected"},
 		"staging":    {"aws-us-east-2", " 1 ", "v0.24.28"},
 	} {
@@ -35,7 +35,7 @@ func TestLoadShowsTheGroups(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"default", "analytics", "edge-cache", "staging"} {
-		if row := h.rowOf(name); strings.Contains(row, "archived") || strings.Contains(row, "protected") {
+		if row := h.rowOf(name); strings.Contains(row, "Archived") || strings.Contains(row, "protected") || !strings.Contains(row, "Healthy") {
 			t.Errorf("row of %s has a badge it should not: %q", name, row)
 		}
 	}
@@ -144,6 +144,8 @@ func TestSortCycles(t *testing.T) {
 		{"location", []string{"edge-cache", "analytics", "staging", "billing", "default", "legacy"}},
 		// most databases first, then name
 		{"databases", []string{"edge-cache", "analytics", "billing", "default", "legacy", "staging"}},
+		// needing attention first: legacy is archived, the rest healthy
+		{"status", []string{"legacy", "analytics", "billing", "default", "edge-cache", "staging"}},
 		{"name", []string{"analytics", "billing", "default", "edge-cache", "legacy", "staging"}},
 	}
 	for _, o := range orders {

@@ -105,6 +105,7 @@ type Model struct {
 	*dataset
 	load loadState
 	ops  opsState
+	prov provState
 
 	// screen is which of the list and the detail is under the overlays.
 	screen screen
@@ -184,6 +185,7 @@ func New(opts Options) *Model {
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.footer = newStatusBar(c)
+	m.resetWaits()
 	m.header = newHeader(c, m.dataset, opts)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
@@ -261,7 +263,9 @@ func (m *Model) reload() []tea.Cmd {
 }
 
 // busy reports whether the spinner should turn.
-func (m *Model) busy() bool { return m.load.loading || m.dbsLoading || len(m.ops.pending) > 0 }
+func (m *Model) busy() bool {
+	return m.load.loading || m.dbsLoading || len(m.ops.pending) > 0 || m.waiting() > 0
+}
 
 // Quit cancels everything in flight; the program then exits.
 func (m *Model) quit() tea.Cmd {

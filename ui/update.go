@@ -87,6 +87,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case opDoneMsg:
 		return m, m.onOpDone(msg)
+	case waitDoneMsg:
+		return m, m.onWaitDone(msg)
 	case userLoadedMsg:
 		if msg.gen == m.sess.gen && msg.err == nil && msg.user.Username != "" && m.header.user == "" {
 			m.header.user = msg.user.Username
@@ -333,11 +335,12 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 	// The databases arrive on their own; until then a refresh keeps the
 	// last ones, and a first load shows their count as pending.
 	m.setGroupsIndexed(d.Groups, d.ByName)
+	waits := m.syncProvisioning(msg.seq)
 	if err := m.load.dbsErr; err != nil {
 		m.load.dbsErr = nil
-		return tea.Batch(userCmd, m.dbsErrorToast(err))
+		return tea.Batch(userCmd, waits, m.dbsErrorToast(err))
 	}
-	return userCmd
+	return tea.Batch(userCmd, waits)
 }
 
 // onDatabasesLoaded applies the databases of a load, unless superseded.
@@ -385,6 +388,7 @@ func (m *Model) setGroups(groups []api.Group) { m.setGroupsIndexed(groups, cache
 func (m *Model) setGroupsIndexed(groups []api.Group, byName map[string]int) {
 	keep, pos := m.currentName(), m.list.cursor
 	m.groups, m.byName = groups, byName
+	m.pruneProvisioning()
 	m.list.dataChanged()
 	m.list.resort()
 	m.list.refilter(keep)
@@ -548,6 +552,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.list.resort()
 	m.list.refilter("")
 	m.focus.drafts = nil // about the previous organization
+	m.resetWaits()
 	cmds := append(m.reload(), m.footer.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))

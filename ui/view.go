@@ -72,6 +72,7 @@ func (m *Model) relayout() bool {
 	}
 	m.header.stale = m.load.stale != nil
 	m.header.bodyTells = !m.load.loaded && api.IsUnauthorized(m.load.loadErr)
+	m.provLabels()
 	m.header.SetSize(w, 0)
 	m.footer.SetSize(w, m.footerInput())
 	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)

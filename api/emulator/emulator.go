@@ -67,6 +67,11 @@ type Options struct {
 	// Logger receives one line per request and persistence errors;
 	// nil discards. The token is never logged.
 	Logger *slog.Logger
+	// ProvisionDelay is how long a new location (a group's first, an
+	// added one, every one of an unarchived group) takes to be ready:
+	// until then the group's status reports it "provisioning" and its
+	// wait route blocks. Zero makes locations ready at once.
+	ProvisionDelay time.Duration
 }
 
 // Server is the local Platform API: an http.Handler over a Store.
@@ -78,6 +83,8 @@ type Server struct {
 	log         *slog.Logger
 	mux         *http.ServeMux
 	faults      faultInjector
+	// provisionDelay is Options.ProvisionDelay.
+	provisionDelay time.Duration
 }
 
 // ErrNoToken is returned by New when Options.Token is empty.
@@ -110,6 +117,8 @@ func New(store *Store, opts Options) (*Server, error) {
 		tokenExpiry: exp,
 		now:         now,
 		log:         logger,
+
+		provisionDelay: max(opts.ProvisionDelay, 0),
 	}
 	s.faults.init(opts.Seed, opts.Faults)
 	s.mux = s.routes()

@@ -480,7 +480,7 @@ func TestCachedListsMatchMarshal(t *testing.T) {
 			st.mu.RLock()
 			o := st.st.Orgs[org]
 			for _, g := range o.sortedGroups() {
-				gs = append(gs, g.apiGroup())
+				gs = append(gs, g.apiGroup(time.Now()))
 			}
 			for _, d := range o.sortedDatabases("") {
 				ds = append(ds, o.apiDatabase(d))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 )
@@ -77,8 +78,11 @@ func (s *Server) withGroup(w http.ResponseWriter, r *http.Request, write bool, f
 	writeJSON(w, http.StatusOK, out)
 }
 
-// groupBody wraps a group the way most group routes answer.
-func groupBody(g *groupRec) map[string]api.Group { return map[string]api.Group{"group": g.apiGroup()} }
+// groupBody wraps a group, as it is at now, the way most group routes
+// answer.
+func groupBody(g *groupRec, now time.Time) map[string]api.Group {
+	return map[string]api.Group{"group": g.apiGroup(now)}
+}
 
 // empty is the body of successes with nothing to say: the npm client
 // parses every 200 as JSON, so it cannot be an empty body.
@@ -92,8 +96,9 @@ func (s *Server) handleListGroups(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		items = make([][]byte, 0, len(o.groupList))
+		now := s.now()
 		for _, g := range o.groupList {
-			b, err := g.apiJSON()
+			b, err := g.apiJSON(now)
 			if err != nil {
 				return fmt.Errorf("encoding group %s: %w", g.Name, err)
 			}
@@ -159,6 +164,7 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 		SigningKey: key,
 		CreatedAt:  s.now().UTC(),
 	}
+	g.provision(g.CreatedAt, s.provisionDelay, body.Location)
 	var out map[string]api.Group
 	err = s.store.update(func(st *state) error {
 		o, err := requestOrg(st, r)
@@ -172,7 +178,7 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 			return errPlanLimit
 		}
 		o.putGroup(g)
-		out = groupBody(g)
+		out = groupBody(g, s.now())
 		return nil
 	})
 	if err != nil {
@@ -200,7 +206,7 @@ func parseExtensions(raw json.RawMessage) (api.Extensions, error) {
 
 func (s *Server) handleGetGroup(w http.ResponseWriter, r *http.Request) {
 	s.withGroup(w, r, false, func(_ *state, _ *orgRec, g *groupRec) (any, error) {
-		return groupBody(g), nil
+		return groupBody(g, s.now()), nil
 	})
 }
 
@@ -215,7 +221,7 @@ func (s *Server) handleDeleteGroup(w http.ResponseWriter, r *http.Request) {
 				code:   codeDeleteProtection,
 			}
 		}
-		out := groupBody(g)
+		out := groupBody(g, s.now())
 		o.dropGroup(g.Name)
 		for _, d := range o.sortedDatabases(g.Name) {
 			o.dropDB(d.Name)
@@ -293,14 +299,20 @@ func (s *Server) handleTransfer(w http.ResponseWriter, r *http.Request) {
 			o.dropDB(d.Name)
 			to.putDB(d)
 		}
-		return g.apiGroup(), nil
+		return g.apiGroup(s.now()), nil
 	})
 }
 
+// handleUnarchive wakes a group; every location of a group that was
+// archived is provisioned again, as a new one is.
 func (s *Server) handleUnarchive(w http.ResponseWriter, r *http.Request) {
 	s.withGroup(w, r, true, func(_ *state, _ *orgRec, g *groupRec) (any, error) {
+		now := s.now()
+		if g.Archived {
+			g.provision(now, s.provisionDelay, g.Locations...)
+		}
 		g.Archived = false
-		return groupBody(g), nil
+		return groupBody(g, now), nil
 	})
 }
 
@@ -315,7 +327,9 @@ func (s *Server) handleAddLocation(w http.ResponseWriter, r *http.Request) {
 			return nil, errBadRequest("group %s is already in location %s", g.Name, code)
 		}
 		g.Locations = append(g.Locations, code)
-		return groupBody(g), nil
+		now := s.now()
+		g.provision(now, s.provisionDelay, code)
+		return groupBody(g, now), nil
 	})
 }
 
@@ -340,23 +354,53 @@ func (s *Server) handleRemoveLocation(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		g.Locations = locs
-		return groupBody(g), nil
+		now := s.now()
+		g.provision(now, 0)
+		return groupBody(g, now), nil
 	})
 }
 
-// handleWaitLocation answers at once: emulated locations are ready as soon
-// as they are added. It still checks that the wait makes sense.
+// handleWaitLocation answers once the location is ready: at once for one
+// that is, else when its provisioning time has passed, looked up again
+// then (the group may have been deleted or the location removed
+// meanwhile, which answers 404). A client that gives up ends the wait.
 func (s *Server) handleWaitLocation(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("location")
-	s.withGroup(w, r, false, func(_ *state, _ *orgRec, g *groupRec) (any, error) {
-		if _, ok := locationName(code); !ok {
-			return nil, errBadRequest("invalid location: %s", code)
+	for {
+		var ready time.Time
+		err := s.store.view(func(st *state) error {
+			o, err := requestOrg(st, r)
+			if err != nil {
+				return err
+			}
+			g, err := o.groupOf(r.PathValue("group"))
+			if err != nil {
+				return err
+			}
+			if !g.hasLocation(code) {
+				return errNotFound(fmt.Sprintf("location %s not found in group %s", code, g.Name))
+			}
+			ready = g.readyAt(code)
+			return nil
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
 		}
-		if !g.hasLocation(code) {
-			return nil, errBadRequest("group %s is not in location %s", g.Name, code)
+		left := ready.Sub(s.now())
+		if left <= 0 {
+			writeJSON(w, http.StatusOK, empty)
+			return
 		}
-		return empty, nil
-	})
+		t := time.NewTimer(left)
+		select {
+		case <-r.Context().Done():
+			// Nobody is left to read an answer.
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // handleUpdateGroup moves the group to the latest libSQL version.
@@ -393,6 +437,6 @@ func (s *Server) handleRename(w http.ResponseWriter, r *http.Request) {
 		}
 		g.Name = body.Name
 		o.putGroup(g)
-		return groupBody(g), nil
+		return groupBody(g, s.now()), nil
 	})
 }

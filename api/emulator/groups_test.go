@@ -390,7 +390,7 @@ func TestLocationsAddRemove(t *testing.T) {
 			if strings.TrimSpace(string(res.body)) != "{}" {
 				t.Errorf("wait answered %s", res.body)
 			}
-			a.do("GET", p.path+"/default/locations/bos/wait", "").expect(t, 400)
+			a.do("GET", p.path+"/default/locations/bos/wait", "").expect(t, 404)
 			a.do("GET", p.path+"/nope/locations/fra/wait", "").expect(t, 404)
 		})
 	}

@@ -83,6 +83,11 @@ type groupRec struct {
 	Extensions       api.Extensions `json:"extensions"`
 	SigningKey       []byte         `json:"signing_key"` // base64 in the file
 	CreatedAt        time.Time      `json:"created_at"`
+	// Provisioning holds, for each location that is not ready yet, when
+	// it will be. It is in the state file so that every process sharing
+	// the file reports the same; an entry whose time has passed means
+	// ready, and is dropped by the next change to the group.
+	Provisioning map[string]time.Time `json:"provisioning,omitempty"`
 
 	// enc caches the record's JSON, so that a flush re-encodes only the
 	// records that changed. Records are immutable, so it never goes stale;
@@ -123,16 +128,20 @@ type apiCached struct {
 	b    []byte
 }
 
-// apiJSON returns json.Marshal(g.apiGroup()), cached.
-func (g *groupRec) apiJSON() ([]byte, error) {
+// apiJSON returns json.Marshal(g.apiGroup(now)), cached once no location
+// is provisioning at now: before that the status changes with the clock,
+// after it never again (records are immutable and time moves on).
+func (g *groupRec) apiJSON(now time.Time) ([]byte, error) {
 	if c := g.api.p.Load(); c != nil {
 		return c.b, nil
 	}
-	b, err := json.Marshal(g.apiGroup())
+	b, err := json.Marshal(g.apiGroup(now))
 	if err != nil {
 		return nil, err
 	}
-	g.api.p.Store(&apiCached{b: b})
+	if !g.provisioningAt(now) {
+		g.api.p.Store(&apiCached{b: b})
+	}
 	return b, nil
 }
 
@@ -228,12 +237,27 @@ func (st *state) personalOrg() *orgRec {
 	return nil
 }
 
-// apiGroup renders a group the way the Platform API and the CLI show it.
-func (g *groupRec) apiGroup() api.Group {
+// Location statuses the local API reports in status.locations[].status.
+// The turso CLI acts only on "down"; "provisioning" is this API's word for
+// a location that is not ready yet (the real API's words for it are not
+// documented), which the CLI shows as healthy and this dashboard as
+// provisioning.
+const (
+	StatusUp           = "up"
+	StatusProvisioning = "provisioning"
+)
+
+// apiGroup renders a group the way the Platform API and the CLI show it,
+// as it is at now.
+func (g *groupRec) apiGroup(now time.Time) api.Group {
 	locs := append([]string(nil), g.Locations...)
 	status := make([]api.LocationStatus, len(locs))
 	for i, l := range locs {
-		status[i] = api.LocationStatus{Name: l, Status: "up"}
+		s := StatusUp
+		if g.readyAt(l).After(now) {
+			s = StatusProvisioning
+		}
+		status[i] = api.LocationStatus{Name: l, Status: s}
 	}
 	return api.Group{
 		Name:             g.Name,
@@ -245,6 +269,44 @@ func (g *groupRec) apiGroup() api.Group {
 		DeleteProtection: g.DeleteProtection,
 		Status:           &api.GroupStatus{Locations: status},
 	}
+}
+
+// readyAt is when location l of g is ready: the zero time if it is not
+// being provisioned.
+func (g *groupRec) readyAt(l string) time.Time { return g.Provisioning[l] }
+
+// provisioningAt reports whether any location of g is not ready at now.
+func (g *groupRec) provisioningAt(now time.Time) bool {
+	for _, t := range g.Provisioning {
+		if t.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// provision marks locations of g as not ready until now+delay, and drops
+// the entries of locations that are ready (or gone) by now. A zero delay
+// makes them ready at once, as the local API always was.
+func (g *groupRec) provision(now time.Time, delay time.Duration, locations ...string) {
+	var next map[string]time.Time
+	for l, t := range g.Provisioning {
+		if t.After(now) && g.hasLocation(l) {
+			if next == nil {
+				next = map[string]time.Time{}
+			}
+			next[l] = t
+		}
+	}
+	if delay > 0 {
+		for _, l := range locations {
+			if next == nil {
+				next = map[string]time.Time{}
+			}
+			next[l] = now.Add(delay).UTC()
+		}
+	}
+	g.Provisioning = next
 }
 
 func (g *groupRec) primary() string {
@@ -457,6 +519,7 @@ func (s *state) cloneWith(jr *journal) *state {
 func (g *groupRec) clone() *groupRec {
 	c := *g
 	c.Locations = slices.Clone(g.Locations)
+	c.Provisioning = maps.Clone(g.Provisioning)
 	c.enc, c.api = nil, nil
 	return &c
 }

@@ -247,7 +247,8 @@ func (st *Store) Close() error {
 // know what to back up or delete.
 func (st *Store) Path() string { return st.path }
 
-// Groups returns the groups of org sorted by name (nil for an unknown org).
+// Groups returns the groups of org sorted by name (nil for an unknown org),
+// their status as at the wall clock.
 func (st *Store) Groups(org string) []api.Group {
 	var out []api.Group
 	_ = st.view(func(s *state) error {
@@ -256,7 +257,7 @@ func (st *Store) Groups(org string) []api.Group {
 			return nil
 		}
 		for _, g := range o.sortedGroups() {
-			out = append(out, g.apiGroup())
+			out = append(out, g.apiGroup(time.Now()))
 		}
 		return nil
 	})
@@ -270,7 +271,7 @@ func (st *Store) Group(org, name string) (api.Group, bool) {
 	_ = st.view(func(s *state) error {
 		if o, ok := s.Orgs[org]; ok {
 			if g, ok := o.Groups[name]; ok {
-				out, found = g.apiGroup(), true
+				out, found = g.apiGroup(time.Now()), true
 			}
 		}
 		return nil

@@ -44,6 +44,9 @@ type Config struct {
 	TokenFile string
 	Faults    emulator.Faults
 	Logger    *slog.Logger
+	// ProvisionDelay is how long a new location takes to be ready
+	// (emulator.Options.ProvisionDelay); zero makes it ready at once.
+	ProvisionDelay time.Duration
 	// Limits on what a client may hold: zero means the Default… value.
 	// ReadHeaderTimeout bounds reading a request's headers; ReadTimeout
 	// the whole request, headers and body (a handler's own time, such as
@@ -67,6 +70,11 @@ const (
 	DefaultMaxHeaderBytes    = 64 << 10
 )
 
+// EmbeddedProvisionDelay is the provisioning time of the local API that
+// the dashboard starts for --local: long enough to be seen (a spinner, then
+// ready), short enough not to be in the way.
+const EmbeddedProvisionDelay = 1500 * time.Millisecond
+
 // Server is a running local API.
 type Server struct {
 	// URL is the base URL clients use, e.g. http://127.0.0.1:8080.
@@ -83,6 +91,9 @@ type Server struct {
 	srv   *http.Server
 	ln    net.Listener
 	done  chan error
+	// stop ends the requests' context, so that a shutdown need not wait
+	// out the waits for a location being provisioned.
+	stop context.CancelFunc
 }
 
 // Start opens the store, listens and serves in the background.
@@ -131,7 +142,7 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	api, err := emulator.New(store, emulator.Options{Token: token, Faults: cfg.Faults, Logger: cfg.Logger})
+	api, err := emulator.New(store, emulator.Options{Token: token, Faults: cfg.Faults, Logger: cfg.Logger, ProvisionDelay: cfg.ProvisionDelay})
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -141,7 +152,9 @@ func Start(cfg Config) (*Server, error) {
 		store.Close()
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
+	base, stop := context.WithCancel(context.Background())
 	s := &Server{
+		stop:        stop,
 		URL:         "http://" + clientAddr(ln.Addr()),
 		Token:       token,
 		API:         api,
@@ -151,6 +164,7 @@ func Start(cfg Config) (*Server, error) {
 		done:        make(chan error, 1),
 		srv: &http.Server{
 			Handler:           readWhole(api, cfg.ReadTimeout),
+			BaseContext:       func(net.Listener) context.Context { return base },
 			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 			ReadTimeout:       cfg.ReadTimeout,
 			IdleTimeout:       cfg.IdleTimeout,
@@ -236,6 +250,7 @@ func (s *Server) Wait(ctx context.Context) error {
 func (s *Server) Shutdown(grace time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	s.stop()
 	err := s.srv.Shutdown(ctx)
 	if err != nil {
 		s.srv.Close()

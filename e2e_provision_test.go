@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+)
+
+// TestProvisioningInTmux drives the built binary against a local-api
+// whose new locations take 2 s to be ready: a created group, and a second
+// location added while its first is still provisioning, show
+// "Provisioning" with the time taken, and then, with no key pressed, both
+// become ready.
+func TestProvisioningInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI must run this test: .ci/run installs tmux")
+		}
+		t.Skip("tmux is not installed")
+	}
+	dir := t.TempDir()
+	const token = "e2e-token-0123456789"
+	apiCmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "api.json"),
+		"--token", token, "--quiet", "--provision-delay", "2s")
+	stdout, _ := apiCmd.StdoutPipe()
+	if err := apiCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { apiCmd.Process.Kill(); apiCmd.Wait() })
+	var url string
+	sc := bufio.NewScanner(stdout)
+	for url == "" && sc.Scan() {
+		if m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if url == "" {
+		t.Fatal("local-api printed no URL")
+	}
+	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-prov-%d", os.Getpid())}
+	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo",
+		dir, os.Getenv("PATH"), binary, url, token)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "32", shell)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitFor("6 groups")
+
+	start := time.Now()
+	s.keys("n")
+	s.waitFor("New group")
+	s.typeText("prov-group")
+	s.waitFor("prov-group is a valid name")
+	s.keys("Enter", "Enter", "Enter")
+	s.waitFor("Create prov-group at")
+	s.keys("Enter")
+	s.waitFor("Created prov-group")
+	s.waitFor("Provisioning")
+	row := ""
+	for _, line := range strings.Split(s.screen(), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " >"), "prov-group ") {
+			row = line
+		}
+	}
+	if !regexp.MustCompile(`Provisioning \d`).MatchString(row) {
+		t.Errorf("the new group's row shows no time: %q", row)
+	}
+
+	// A second location while the first is still provisioning.
+	s.keys("Enter")
+	s.waitFor("Status")
+	s.keys("a")
+	s.waitFor("Add a location to prov-group")
+	s.keys("Enter")
+	s.waitFor("Added ")
+	g, err := server.GetGroup(context.Background(), "prov-group")
+	if err != nil || len(g.Locations) != 2 {
+		t.Fatalf("after add location: %+v, %v", g, err)
+	}
+	both := "Provisioning (" + g.Locations[0] + ", " + g.Locations[1] + ")"
+	if time.Since(start) < 2*time.Second {
+		s.waitFor(both)
+	}
+	t.Logf("both provisioning after %v", time.Since(start).Round(100*time.Millisecond))
+
+	// No key pressed from here: both waits answer on their own.
+	s.waitFor("Healthy")
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(s.screen(), "ready in") < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := strings.Count(s.screen(), "ready in"); n != 2 {
+		t.Fatalf("%d locations say ready, want 2:\n%s", n, s.screen())
+	}
+	t.Logf("both ready after %v", time.Since(start).Round(100*time.Millisecond))
+	g, err = server.GetGroup(context.Background(), "prov-group")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range g.Status.Locations {
+		if l.Status != "up" {
+			t.Errorf("the server says %s is %s", l.Name, l.Status)
+		}
+	}
+	s.keys("q")
+}
