@@ -23,12 +23,12 @@ func osc52Known(getenv func(string) string) bool {
 		return false
 	}
 	switch getenv("TERM_PROGRAM") {
-	case "iTerm.app", "WezTerm", "ghostty", "kitty", "Alacritty", "foot", "contour", "rio":
+	case "iTerm.app", "WezTerm", "ghostty", "kitty", "Alacritty", "foot", "contour":
 		return true
 	}
 	switch {
 	case term == "xterm-kitty", term == "xterm-ghostty", term == "wezterm", term == "alacritty",
-		term == "foot", strings.HasPrefix(term, "foot-"), term == "contour", term == "rio":
+		term == "foot", strings.HasPrefix(term, "foot-"), term == "contour":
 		return true
 	}
 	for _, v := range []string{"WT_SESSION", "KITTY_WINDOW_ID", "WEZTERM_PANE", "ALACRITTY_WINDOW_ID", "GHOSTTY_RESOURCES_DIR"} {
