@@ -232,7 +232,10 @@ type TokenOptions struct {
 	Expiration string
 	// Authorization is FullAccess (the default when empty) or ReadOnly.
 	Authorization TokenAuthorization
-	// AttachDatabases grants read ATTACH on these databases.
+	// AttachDatabases lets the token ATTACH these databases of the
+	// organization, read-only, from a connection to the group's databases
+	// (the request body's permissions.read_attach.databases, the CLI's
+	// --attach). Empty sends no body, as before the field existed.
 	AttachDatabases []string
 }
 
@@ -278,6 +281,13 @@ func (c *Client) CreateGroupToken(ctx context.Context, group string, opts TokenO
 		q.Set("authorization", string(opts.Authorization))
 	default:
 		return "", fmt.Errorf("token authorization must be %s or %s, not %q", FullAccess, ReadOnly, opts.Authorization)
+	}
+	seen := make(map[string]bool, len(opts.AttachDatabases))
+	for _, db := range opts.AttachDatabases {
+		if db == "" || seen[db] {
+			return "", fmt.Errorf("token read-attach databases: %q is empty or listed twice", db)
+		}
+		seen[db] = true
 	}
 	var body any
 	if len(opts.AttachDatabases) > 0 {

@@ -230,6 +230,43 @@ func TestEveryGroupOperation(t *testing.T) {
 	}
 }
 
+// TestGroupTokenReadAttach sends read-attach permissions to the local
+// API and finds them in the token it mints, under libSQL server's claim
+// (p.roa.ns); a database the organization lacks is refused.
+func TestGroupTokenReadAttach(t *testing.T) {
+	e := newEnv(t, "demo")
+	ctx := context.Background()
+	c := e.client("demo")
+	tok, err := c.CreateGroupToken(ctx, "default", api.TokenOptions{Expiration: "7d", AttachDatabases: []string{"events", "invoices"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := e.emu.Store().VerifyGroupToken(emulator.DemoOrg, "default", tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := claims["p"].(map[string]any)
+	roa, _ := p["roa"].(map[string]any)
+	if ns, _ := roa["ns"].([]any); len(ns) != 2 || ns[0] != "events" || ns[1] != "invoices" || claims["a"] != "rw" {
+		t.Errorf("claims %v", claims)
+	}
+	// Without databases, no body and no permission.
+	tok, err = c.CreateGroupToken(ctx, "default", api.TokenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claims, err := e.emu.Store().VerifyGroupToken(emulator.DemoOrg, "default", tok); err != nil || claims["p"] != nil || claims["exp"] != nil {
+		t.Errorf("plain token: %v, %v", claims, err)
+	}
+	_, err = c.CreateGroupToken(ctx, "default", api.TokenOptions{AttachDatabases: []string{"ghost"}})
+	if !api.IsBadRequest(err) || !strings.Contains(err.Error(), `database "ghost" not found`) {
+		t.Errorf("unknown database: %v", err)
+	}
+	if _, err := c.CreateGroupToken(ctx, "default", api.TokenOptions{AttachDatabases: []string{"main", "main"}}); err == nil || api.IsBadRequest(err) {
+		t.Errorf("a database listed twice was sent, or not refused: %v", err)
+	}
+}
+
 func TestArchivedTransferAndDatabases(t *testing.T) {
 	e := newEnv(t, "demo")
 	ctx := context.Background()

@@ -27,6 +27,9 @@ type common struct {
 	// (Options.ReadOnlyReason).
 	readOnly       bool
 	readOnlyReason string
+	// osc52 is that the terminal is known to take OSC 52 (osc52Known):
+	// only then does the dashboard say a token was copied.
+	osc52 bool
 	// width and height are the area drawn in: the terminal's size, capped
 	// at MaxWidth x MaxHeight; termW and termH are the size itself.
 	width, height int
@@ -63,6 +66,7 @@ func newCommon(opts Options) *common {
 		log:            log,
 		readOnly:       opts.ReadOnly,
 		readOnlyReason: opts.ReadOnlyReason,
+		osc52:          osc52Known(opts.Getenv),
 		width:          80,
 		height:         24,
 		termW:          80,

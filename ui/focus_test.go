@@ -2,6 +2,8 @@ package ui
 
 import (
 	"testing"
+
+	"github.com/seed372e9e9a/turso-groups/api"
 )
 
 func TestFocusStack(t *testing.T) {
@@ -18,7 +20,7 @@ func TestFocusStack(t *testing.T) {
 		t.Fatalf("after two pushes: top %T", s.top())
 	}
 	// What opens under the rest shows once they close.
-	d := newTokenDialog(c, nil, "g", "tok", "", "")
+	d := newTokenDialog(c, nil, "g", "tok", api.TokenOptions{})
 	s.pushUnder(d)
 	if s.top() != n || s.tokenDialog() != d {
 		t.Fatalf("pushUnder took the focus: top %T", s.top())

@@ -36,6 +36,10 @@ type formValues struct {
 	Confirm    bool
 	Expiration string
 	Access     string
+	// AttachMode is attachNone or attachChoose; Attach the databases of
+	// the organization the token may ATTACH read-only.
+	AttachMode string
+	Attach     []string
 	Org        string
 	Typed      string
 	// Width is the columns a field's text has in the form, for the

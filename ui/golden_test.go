@@ -71,7 +71,7 @@ func TestGoldens(t *testing.T) {
 		{"form_rename", nil, []string{"G", "e"}, "New name for staging"},
 		{"form_switch_org", nil, []string{"o"}, "Switch organization"},
 		{"notice_protected", nil, []string{"j", "d"}, "Delete protection is on"},
-		{"token_dialog", []option{withHandler(fixedToken)}, []string{"j", "j", "t", "enter", "j", "enter"}, "This token is shown once"},
+		{"token_dialog", []option{withHandler(fixedToken)}, []string{"j", "j", "t", "enter", "j", "enter", "enter"}, "This token is shown once"},
 		{"help", nil, []string{"?"}, "Keys"},
 		{"error", []option{withHandler(unavailable)}, nil, "Could not load the groups"},
 		{"empty", []option{withSeed("empty", 0)}, nil, "No groups in demo yet"},

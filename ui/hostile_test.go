@@ -197,7 +197,7 @@ func TestHostileHugeNames(t *testing.T) {
 	cut("the remove-location form")
 	press("esc", "a")
 	cut("the add-location form")
-	press("esc", "t", "enter", "enter")
+	press("esc", "t", "enter", "enter", "enter")
 	if h.m.focus.tokenDialog() == nil {
 		t.Fatalf("no token dialog:\n%s", h.screen())
 	}

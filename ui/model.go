@@ -69,6 +69,13 @@ type Options struct {
 	// Copy writes s to the terminal's clipboard (OSC 52); nil uses the
 	// renderer's output.
 	Copy func(s string) error
+	// Getenv reads the terminal's environment (TERM, TERM_PROGRAM, ...),
+	// by which the dashboard tells whether the terminal is known to take
+	// OSC 52 and so whether it may say that a token was copied. Nil knows
+	// nothing: the dashboard then says to select the token with the
+	// mouse. Run uses the process's environment when nil; ui/serve gives
+	// the SSH session's.
+	Getenv func(string) string
 	// Cache shares loaded data with the other dashboards given the same
 	// cache (the SSH server's sessions): concurrent loads of an
 	// organization make one set of requests, a recent load is reused, and

@@ -113,6 +113,7 @@ func TestResizeMidTokenForm(t *testing.T) {
 		return nil
 	})
 	h.pick("Read only")
+	h.press("enter") // no read ATTACH
 	h.waitIdle()
 	if h.m.focus.tokenDialog() == nil {
 		t.Fatalf("no token dialog:\n%s", h.screen())

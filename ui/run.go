@@ -36,6 +36,9 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	if opts.Context == nil {
 		opts.Context = ctx
 	}
+	if opts.Getenv == nil {
+		opts.Getenv = processEnv
+	}
 	m := New(opts)
 	defer m.Close()
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}, progOpts...)...)

@@ -115,7 +115,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, m.showToast(toastError, "Could not copy the token: "+msg.err.Error())
 		}
-		return m, m.showToast(toastSuccess, "Token copied to the clipboard (OSC 52).")
+		if !m.osc52 {
+			// Written, but nothing says the terminal took it.
+			return m, m.showToast(toastInfo, "Sent as OSC 52, which your terminal may not support: if pasting fails, select the token with the mouse.")
+		}
+		return m, m.showToast(toastSuccess, "Sent the token to the terminal's clipboard (OSC 52).")
 	}
 	// Anything else (cursor blinks, huh's internal messages) belongs to
 	// the open form, wherever it is in the stack, or the filter.

@@ -53,8 +53,10 @@ func TestTursoCLITraffic(t *testing.T) {
 		{"POST", "/v1/organizations/demo/groups/legacy/unarchive", "", 200, nil},
 		{"POST", "/v1/organizations/demo/groups/g2/auth/tokens?expiration=never", "{}\n", 200, nil},
 		{"GET", "/v1/organizations/demo/databases", "", 200, nil},
+		// The reference's --attach db1, with a database the demo has: the
+		// CLI checks the name against the list above, the API refuses it.
 		{"POST", "/v1/organizations/demo/groups/g2/auth/tokens?expiration=7d&authorization=read-only",
-			`{"permissions":{"read_attach":{"databases":["db1"]}},"fine_grained_permissions":[{"t":null,"a":["data_read"]},{"t":["comments"],"a":["data_insert","data_update"]}]}` + "\n", 200,
+			`{"permissions":{"read_attach":{"databases":["main"]}},"fine_grained_permissions":[{"t":null,"a":["data_read"]},{"t":["comments"],"a":["data_insert","data_update"]}]}` + "\n", 200,
 			func(t *testing.T, r response) {
 				var v struct{ JWT string }
 				r.decode(t, &v)

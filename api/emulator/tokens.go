@@ -79,8 +79,9 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	if exp > 0 {
 		claims["exp"] = now.Add(exp).Unix()
 	}
-	if p := body.Permissions; p != nil && p.ReadAttach != nil && len(p.ReadAttach.Databases) > 0 {
-		claims["p"] = map[string]any{"roa": map[string]any{"ns": p.ReadAttach.Databases}}
+	var attach []string
+	if p := body.Permissions; p != nil && p.ReadAttach != nil {
+		attach = p.ReadAttach.Databases
 	}
 	if fgp := body.FineGrainedPermissions; len(fgp) > 0 && string(fgp) != "null" {
 		var v any
@@ -88,7 +89,15 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 			claims["fgp"] = v
 		}
 	}
-	s.withGroup(w, r, false, func(_ *state, _ *orgRec, g *groupRec) (any, error) {
+	s.withGroup(w, r, false, func(_ *state, o *orgRec, g *groupRec) (any, error) {
+		if err := checkAttach(o, attach); err != nil {
+			return nil, err
+		}
+		if len(attach) > 0 {
+			// libSQL server's own claim: p (permissions), roa (read-only
+			// ATTACH), ns (the namespaces, which are database names).
+			claims["p"] = map[string]any{"roa": map[string]any{"ns": attach}}
+		}
 		claims["gid"] = g.UUID
 		signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(g.SigningKey)
 		if err != nil {
@@ -96,6 +105,27 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		}
 		return map[string]string{"jwt": signed}, nil
 	})
+}
+
+// checkAttach refuses read-ATTACH permissions for a database the
+// organization does not have, as the turso CLI does before it asks
+// (--attach), so that a token never names what it cannot attach. The
+// npm client sends an empty list with every request: that is no
+// permission, not an error.
+func checkAttach(o *orgRec, dbs []string) error {
+	seen := make(map[string]bool, len(dbs))
+	for _, db := range dbs {
+		switch {
+		case db == "":
+			return errBadRequest("invalid permissions: read_attach names an empty database")
+		case seen[db]:
+			return errBadRequest("invalid permissions: read_attach lists database %q twice", db)
+		case o.Databases[db] == nil:
+			return errBadRequest("invalid permissions: database %q not found in organization %s", db, o.Slug)
+		}
+		seen[db] = true
+	}
+	return nil
 }
 
 // handleRotate replaces the group's signing key, which invalidates every

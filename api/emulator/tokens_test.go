@@ -1,10 +1,14 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // mint asks for a group token and returns the JWT.
@@ -78,7 +82,7 @@ func TestTokenAuthorizationAndBody(t *testing.T) {
 	st, _ := NewMemoryStore(SeedDemo, 0)
 	a := newTestAPIWith(t, st, Options{Token: testToken})
 	tok := a.mint(t, "/v1/organizations/demo/groups/default", "?expiration=2w&authorization=read-only",
-		`{"permissions":{"read_attach":{"databases":["db1","db2"]}}}`,
+		`{"permissions":{"read_attach":{"databases":["main","events"]}}}`,
 		withHeader("Content-Type", "text/plain;charset=UTF-8"))
 	claims, err := st.VerifyGroupToken(DemoOrg, "default", tok)
 	if err != nil {
@@ -95,7 +99,7 @@ func TestTokenAuthorizationAndBody(t *testing.T) {
 		t.Errorf("full-access: %v %v", c, err)
 	}
 	// The CLI's fine-grained permissions are accepted.
-	a.mint(t, "/v1/groups/default", "?expiration=7d", `{"permissions":{"read_attach":{"databases":["db1"]}},"fine_grained_permissions":[{"t":null,"a":["data_read"]}]}`)
+	a.mint(t, "/v1/groups/default", "?expiration=7d", `{"permissions":{"read_attach":{"databases":["main"]}},"fine_grained_permissions":[{"t":null,"a":["data_read"]}]}`)
 
 	a.do("POST", "/v1/groups/default/auth/tokens?authorization=admin", "").expect(t, 400).errorOf(t)
 	a.do("POST", "/v1/groups/default/auth/tokens", `{"permissions":`).expect(t, 400)
@@ -109,6 +113,81 @@ func TestTokenAuthorizationAndBody(t *testing.T) {
 	if _, err := st.VerifyGroupToken(DemoOrg, "default", "not.a.jwt"); !errors.Is(err, ErrInvalidGroupToken) {
 		t.Errorf("garbage token: %v", err)
 	}
+}
+
+// TestTokenClaims decodes the JWT and checks what the request asked for
+// is in it, under libSQL server's claim names: a, exp, p.roa.ns.
+func TestTokenClaims(t *testing.T) {
+	now := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	st, _ := NewMemoryStore(SeedDemo, 0)
+	a := newTestAPIWith(t, st, Options{Token: testToken, Now: func() time.Time { return now }})
+	type claims struct {
+		A   string `json:"a"`
+		Exp *int64 `json:"exp"`
+		Gid string `json:"gid"`
+		P   *struct {
+			Roa *struct {
+				Ns []string `json:"ns"`
+			} `json:"roa"`
+		} `json:"p"`
+	}
+	decode := func(tok string) claims {
+		t.Helper()
+		var c claims
+		// Unverified: VerifyGroupToken checks the signature; this reads
+		// the payload as a database would after it.
+		if _, _, err := jwt.NewParser().ParseUnverified(tok, jwt.MapClaims{}); err != nil {
+			t.Fatalf("not a JWT: %v", err)
+		}
+		payload, err := jwt.NewParser().DecodeSegment(strings.Split(tok, ".")[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(payload, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	g, _ := st.Group(DemoOrg, "default")
+
+	c := decode(a.mint(t, "/v1/organizations/demo/groups/default", "?expiration=2w1d30m&authorization=read-only",
+		`{"permissions":{"read_attach":{"databases":["events","main"]}}}`))
+	if c.A != "ro" || c.Gid != g.UUID {
+		t.Errorf("a = %q, gid = %q", c.A, c.Gid)
+	}
+	if want := now.Add(15*24*time.Hour + 30*time.Minute).Unix(); c.Exp == nil || *c.Exp != want {
+		t.Errorf("exp = %v, want %d", c.Exp, want)
+	}
+	if c.P == nil || c.P.Roa == nil || !slices.Equal(c.P.Roa.Ns, []string{"events", "main"}) {
+		t.Errorf("p = %+v, want roa.ns [events main]", c.P)
+	}
+
+	// Never, full access, and the npm client's empty list: no exp, rw, no p.
+	c = decode(a.mint(t, "/v1/organizations/demo/groups/default", "?expiration=never&authorization=full-access",
+		`{"permissions":{"read_attach":{"databases":[]}}}`))
+	if c.A != "rw" || c.Exp != nil || c.P != nil {
+		t.Errorf("never, full access: %+v", c)
+	}
+}
+
+func TestTokenRefusesBadAttach(t *testing.T) {
+	st, _ := NewMemoryStore(SeedDemo, 0)
+	a := newTestAPIWith(t, st, Options{Token: testToken})
+	for _, c := range []struct{ dbs, want string }{
+		{`["nope"]`, `database "nope" not found in organization demo`},
+		{`["main","main"]`, `lists database "main" twice`},
+		{`[""]`, "an empty database"},
+		// acme-web is a database of another organization.
+		{`["acme-web"]`, `database "acme-web" not found`},
+	} {
+		e := a.do("POST", "/v1/organizations/demo/groups/default/auth/tokens", `{"permissions":{"read_attach":{"databases":`+c.dbs+`}}}`).expect(t, 400).errorOf(t)
+		if !strings.Contains(e.Error, c.want) {
+			t.Errorf("%s: error %q, want %q", c.dbs, e.Error, c.want)
+		}
+	}
+	// A database of another group of the organization is fine: ATTACH
+	// reaches across groups.
+	a.mint(t, "/v1/organizations/demo/groups/default", "", `{"permissions":{"read_attach":{"databases":["invoices"]}}}`)
 }
 
 func TestRotateInvalidatesTokens(t *testing.T) {

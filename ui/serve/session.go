@@ -50,6 +50,9 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	var background string
 	opts.Renderer, background = s.renderer(sess, in)
 	s.log.Debug("terminal", "fingerprint", se.fingerprint, "remote", se.remote, "background", background)
+	// Whether the dashboard may say a token was copied (OSC 52) depends
+	// on the client's terminal, never the server's.
+	opts.Getenv = sessionEnv(sess).Getenv
 	opts.Client = s.full
 	if se.role != RoleFull {
 		opts.Client, opts.ReadOnly, opts.ReadOnlyReason = s.ro, true, cmp.Or(opts.ReadOnlyReason, "your SSH key is read-only")

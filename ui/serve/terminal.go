@@ -235,6 +235,14 @@ func (e sshEnviron) Getenv(k string) string {
 	return ""
 }
 
+// sessionEnv is the session's environment as its terminal sees it: what
+// the client sent, and TERM from its pty request, which is where an SSH
+// client names the terminal.
+func sessionEnv(sess ssh.Session) sshEnviron {
+	pty, _, _ := sess.Pty()
+	return sshEnviron(append(sess.Environ(), "TERM="+pty.Term))
+}
+
 // renderer makes a session's renderer: the colours its terminal takes
 // (TERM and the session's COLORTERM and NO_COLOR) and whether its
 // background is dark: ThemeMode if the server sets one, else what the
@@ -246,7 +254,7 @@ func (s *Server) renderer(sess ssh.Session, in *sessionInput) (r *lipgloss.Rende
 	if pty.Term == "" || pty.Term == "dumb" {
 		return lipgloss.NewRenderer(sess, termenv.WithProfile(termenv.Ascii)), "none (no colours)"
 	}
-	env := sshEnviron(append(sess.Environ(), "TERM="+pty.Term))
+	env := sessionEnv(sess)
 	r = lipgloss.NewRenderer(sess, termenv.WithEnvironment(env), termenv.WithUnsafe(), termenv.WithColorCache(true))
 	switch {
 	case s.cfg.ThemeMode == "dark" || s.cfg.ThemeMode == "light":
