@@ -118,12 +118,8 @@ func addSeedGroups(o *orgRec, groups []seedGroup) error {
 			CreatedAt:        created,
 		}
 		for j, db := range sg.databases {
-			o.Databases[db] = &dbRec{
-				Name:      db,
-				ID:        stableUUID("db/" + o.Slug + "/" + db),
-				Group:     sg.name,
-				CreatedAt: created.Add(time.Duration(j+1) * time.Minute),
-			}
+			id, at := stableUUID("db/"+o.Slug+"/"+db), created.Add(time.Duration(j+1)*time.Minute)
+			o.Databases[db] = &dbRec{Name: db, ID: id, Group: sg.name, CreatedAt: at, Usage: seedUsage(id, at)}
 		}
 	}
 	return nil
