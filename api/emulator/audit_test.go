@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -252,5 +253,33 @@ func TestUsageEdges(t *testing.T) {
 		if u.Total.RowsRead < 0 || u.Total.StorageBytes < 0 || len(u.Instances) != 1 {
 			t.Errorf("baseline %+v: %+v", b, u)
 		}
+	}
+}
+
+// Minting a group token changes nothing stored, so a read-only state file
+// still hands one out: only its audit entry is lost (and logged), as
+// reading usage and the audit log stay reads.
+func TestReadOnlyStateFileStillMintsTokens(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix file modes")
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	st, err := OpenStore(path, SeedDemo, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = st.Close()
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	a, _ := openFileAPI(t, path, SeedDemo)
+	a.do("POST", "/v1/groups/default/auth/tokens?expiration=1d", "").expect(t, 200)
+	a.do("GET", "/v1/databases/main/usage", "").expect(t, 200)
+	a.do("GET", "/v1/organizations/demo/usage", "").expect(t, 200)
+	a.do("GET", "/v1/organizations/demo/audit-logs", "").expect(t, 200)
+	a.do("POST", "/v1/databases", `{"name":"refused","group":"default"}`).expect(t, 500)
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the read-only file was changed")
 	}
 }
