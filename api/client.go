@@ -81,8 +81,8 @@ type Options struct {
 	// unencrypted. http:// to loopback (the local API) is always allowed.
 	InsecureHTTP bool
 	// Actor, when set, is sent with every request as ActorHeader, for the
-	// local API to record in the audit entry of a change: the SSH server
-	// names the key that made it ("SHA256:… alice@laptop"). At most
+	// local API to record in the audit entry of a change, e.g. which SSH
+	// key made it ("SHA256:… alice@laptop"). At most
 	// MaxActorLen printable bytes. The real Platform API ignores it.
 	Actor string
 }

@@ -176,7 +176,10 @@ func (s *Server) newAudit(r *http.Request, st *state, code, message string, data
 // is the group as stored, after the changed copy. The route says which
 // change it was. For a transfer both organizations get an entry.
 func (s *Server) auditGroupChange(r *http.Request, st *state, o *orgRec, before, after *groupRec) {
-	suffix := r.Pattern[strings.LastIndex(r.Pattern, "{group}")+len("{group}"):]
+	_, suffix, found := strings.Cut(r.Pattern, "{group}")
+	if !found {
+		suffix = "?" // not a group route: matches no case below
+	}
 	data := map[string]string{"group": before.Name}
 	var code, msg string
 	switch suffix {

@@ -118,8 +118,13 @@ func addSeedGroups(o *orgRec, groups []seedGroup) error {
 			CreatedAt:        created,
 		}
 		for j, db := range sg.databases {
-			id, at := stableUUID("db/"+o.Slug+"/"+db), created.Add(time.Duration(j+1)*time.Minute)
-			o.Databases[db] = &dbRec{Name: db, ID: id, Group: sg.name, CreatedAt: at, Usage: seedUsage(id, at)}
+			o.Databases[db] = &dbRec{
+				Name:      db,
+				ID:        stableUUID("db/" + o.Slug + "/" + db),
+				Group:     sg.name,
+				CreatedAt: created.Add(time.Duration(j+1) * time.Minute),
+			}
+			o.Databases[db].Usage = seedUsage(o.Databases[db].ID, o.Databases[db].CreatedAt)
 		}
 	}
 	return nil
