@@ -80,6 +80,11 @@ type Options struct {
 	// Without it New refuses one: the token would cross the network
 	// unencrypted. http:// to loopback (the local API) is always allowed.
 	InsecureHTTP bool
+	// Actor, when set, is sent with every request as ActorHeader, for the
+	// local API to record in the audit entry of a change, e.g. which SSH
+	// key made it ("SHA256:… alice@laptop"). At most
+	// MaxActorLen printable bytes. The real Platform API ignores it.
+	Actor string
 }
 
 // ErrReadOnly is returned for a mutation on a read-only client.
@@ -122,6 +127,9 @@ func New(opts Options) (*Client, error) {
 	base.Path = strings.TrimSuffix(strings.TrimSuffix(base.Path, "/"), "/v1")
 	base.RawPath = ""
 	base.RawQuery, base.Fragment = "", ""
+	if err := validateActor(opts.Actor); err != nil {
+		return nil, err
+	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{}
 	}
@@ -362,6 +370,9 @@ func (c *Client) attemptRaw(ctx context.Context, cl call, payload []byte, n int)
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
+	if c.opts.Actor != "" {
+		req.Header.Set(ActorHeader, c.opts.Actor)
+	}
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

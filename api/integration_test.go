@@ -445,6 +445,14 @@ func TestContractCoverage(t *testing.T) {
 	c.ListDatabases(ctx)
 	c.ValidateToken(ctx)
 	c.CurrentUser(ctx)
+	c.CreateDatabase(ctx, "cov-db", "default")
+	c.GetDatabase(ctx, "cov-db")
+	c.DatabaseUsage(ctx, "cov-db", time.Time{}, time.Time{})
+	c.DeleteDatabase(ctx, "cov-db")
+	c.OrganizationUsage(ctx)
+	c.Subscription(ctx)
+	c.Plans(ctx)
+	e.client("acme").AuditLogs(ctx, 1, 10) // the starter plan's 403
 	checked := strings.Join(e.check.Checked(), "\n")
 	for _, op := range []string{
 		"GET /v1/organizations/{organizationSlug}/groups",
@@ -465,6 +473,14 @@ func TestContractCoverage(t *testing.T) {
 		"GET /v1/organizations/{organizationSlug}/databases",
 		"GET /v1/auth/validate",
 		"GET /v1/user",
+		"POST /v1/organizations/{organizationSlug}/databases",
+		"GET /v1/organizations/{organizationSlug}/databases/{databaseName}",
+		"DELETE /v1/organizations/{organizationSlug}/databases/{databaseName}",
+		"GET /v1/organizations/{organizationSlug}/databases/{databaseName}/usage",
+		"GET /v1/organizations/{organizationSlug}/usage",
+		"GET /v1/organizations/{organizationSlug}/subscription",
+		"GET /v1/organizations/{organizationSlug}/plans",
+		"GET /v1/organizations/{organizationSlug}/audit-logs",
 	} {
 		if !strings.Contains(checked, op) {
 			t.Errorf("%s was never checked against the spec; checked:\n%s", op, checked)

@@ -23,23 +23,29 @@ var ErrInvalidExtension = errors.New("invalid extensions")
 // lowercase letters, digits and hyphens, not starting or ending with a
 // hyphen. The error says what is wrong in words a user can act on.
 func ValidateGroupName(name string) error {
+	return validateName(name, MaxGroupNameLen, ErrInvalidName)
+}
+
+// validateName is the naming rule groups and databases share, up to max
+// bytes, with errors wrapping kind.
+func validateName(name string, max int, kind error) error {
 	if name == "" {
-		return fmt.Errorf("%w: a name is required", ErrInvalidName)
+		return fmt.Errorf("%w: a name is required", kind)
 	}
-	if len(name) > MaxGroupNameLen {
-		return fmt.Errorf("%w: it is %d characters long; the limit is %d", ErrInvalidName, len(name), MaxGroupNameLen)
+	if len(name) > max {
+		return fmt.Errorf("%w: it is %d characters long; the limit is %d", kind, len(name), max)
 	}
 	for i, r := range name {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-':
 		case r >= 'A' && r <= 'Z':
-			return fmt.Errorf("%w: use lowercase letters (%q at position %d is uppercase)", ErrInvalidName, r, i+1)
+			return fmt.Errorf("%w: use lowercase letters (%q at position %d is uppercase)", kind, r, i+1)
 		default:
-			return fmt.Errorf("%w: only lowercase letters, digits and hyphens are allowed (%s at position %d is not)", ErrInvalidName, quoteRune(r), i+1)
+			return fmt.Errorf("%w: only lowercase letters, digits and hyphens are allowed (%s at position %d is not)", kind, quoteRune(r), i+1)
 		}
 	}
 	if strings.HasPrefix(name, "-") || strings.HasSuffix(name, "-") {
-		return fmt.Errorf("%w: it cannot start or end with a hyphen", ErrInvalidName)
+		return fmt.Errorf("%w: it cannot start or end with a hyphen", kind)
 	}
 	return nil
 }

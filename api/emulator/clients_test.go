@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -144,5 +145,9 @@ func TestOfficialNPMClient(t *testing.T) {
 	}
 	if _, ok := a.srv.Store().Group(DemoOrg, "npm-gone"); ok {
 		t.Error("the group deleted through the npm client is still there")
+	}
+	dbs := databaseNames(a.srv.Store().Databases(DemoOrg))
+	if !slices.Contains(dbs, "npm-db") || slices.Contains(dbs, "npm-db-gone") {
+		t.Errorf("the databases after the npm client: %v", dbs)
 	}
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // allowedStatuses are the only answers the handler may give without faults
-// and with a healthy store.
-var allowedStatuses = map[int]bool{200: true, 400: true, 401: true, 402: true, 404: true, 405: true, 409: true, 413: true}
+// and with a healthy store (403: audit logs on the starter plan).
+var allowedStatuses = map[int]bool{200: true, 400: true, 401: true, 402: true, 403: true, 404: true, 405: true, 409: true, 413: true}
 
 // FuzzHandler throws arbitrary methods, paths and bodies at the handler: it
 // must never panic and must always answer JSON with an expected status.
@@ -54,6 +54,15 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "//v1/groups", "", true},
 		{"GET", "/v1/groups/%00", "", true},
 		{"PUT", "/nope", "{}", true},
+		{"POST", "/v1/databases", `{"name":"d1","group":"default"}`, true},
+		{"POST", "/v1/organizations/demo/databases", `{"name":"main","group":"nope"}`, true},
+		{"GET", "/v1/organizations/demo/databases/main", "", true},
+		{"DELETE", "/v1/databases/main", "", true},
+		{"GET", "/v1/databases/main/usage?from=2024-01-01T00:00:00Z&to=9999-12-31T23:59:59Z", "", true},
+		{"GET", "/v1/databases/main/usage?from=0001-01-01T00:00:00Z", "", true},
+		{"GET", "/v1/organizations/demo/usage", "", true},
+		{"GET", "/v1/organizations/demo/audit-logs?page=99999999999999999&page_size=-1", "", true},
+		{"GET", "/v1/organizations/acme/audit-logs", "", true},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body, s.auth)

@@ -172,6 +172,9 @@ func stripEnc(f *fileState) *fileState {
 		for j := range f.Organizations[i].Databases {
 			f.Organizations[i].Databases[j].enc = nil
 		}
+		for j := range f.Organizations[i].AuditLogs {
+			f.Organizations[i].AuditLogs[j].enc = nil
+		}
 	}
 	return f
 }

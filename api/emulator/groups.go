@@ -60,6 +60,7 @@ func (s *Server) withGroup(w http.ResponseWriter, r *http.Request, write bool, f
 		if out, err = fn(st, o, g); err != nil {
 			return err
 		}
+		s.auditGroupChange(r, st, o, stored, g)
 		if o.Groups[stored.Name] == stored {
 			o.putGroup(g)
 		}
@@ -74,6 +75,9 @@ func (s *Server) withGroup(w http.ResponseWriter, r *http.Request, write bool, f
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	if !write {
+		s.auditRead(r)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -178,6 +182,7 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) {
 			return errPlanLimit
 		}
 		o.putGroup(g)
+		o.addAudit(s.newAudit(r, st, auditGroupCreate, "created group "+g.Name+" in "+body.Location, map[string]string{"group": g.Name, "location": body.Location}))
 		out = groupBody(g, s.now())
 		return nil
 	})

@@ -47,8 +47,13 @@ func (s *Server) routes() *http.ServeMux {
 	handle("/v1/locations/{code}", methods{http.MethodGet: s.handleLocation})
 	handle("/v2/locations", methods{http.MethodGet: s.handleLocationsV2})
 	handle("/v2/organizations/{org}/locations", methods{http.MethodGet: s.handleLocationsV2})
-	handle("/v1/organizations/{org}/databases", methods{http.MethodGet: s.handleDatabases})
-	handle("/v1/databases", methods{http.MethodGet: s.handleDatabases})
+	handle("/v1/organizations/{org}/usage", methods{http.MethodGet: s.handleOrgUsage})
+	handle("/v1/organizations/{org}/audit-logs", methods{http.MethodGet: s.handleAuditLogs})
+	for _, p := range dbPrefixes {
+		handle(p, methods{http.MethodGet: s.handleDatabases, http.MethodPost: s.handleCreateDatabase})
+		handle(p+"/{database}", methods{http.MethodGet: s.handleGetDatabase, http.MethodDelete: s.handleDeleteDatabase})
+		handle(p+"/{database}/usage", methods{http.MethodGet: s.handleDatabaseUsage})
+	}
 
 	for _, p := range groupPrefixes {
 		handle(p, methods{http.MethodGet: s.handleListGroups, http.MethodPost: s.handleCreateGroup})

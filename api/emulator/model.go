@@ -60,6 +60,10 @@ type orgRec struct {
 	Overages     bool
 	Groups       map[string]*groupRec
 	Databases    map[string]*dbRec
+	// Audit is the audit log, oldest first, at most maxAuditEntries. Like
+	// the records, the slice is never changed in place: addAudit makes a
+	// new one, so states may share it.
+	Audit []*auditRec
 
 	// groupList and dbList are the values of Groups and Databases sorted by
 	// name, kept up to date by the setters so that neither a listing nor a
@@ -104,6 +108,9 @@ type dbRec struct {
 	ID        string    `json:"id"`
 	Group     string    `json:"group"`
 	CreatedAt time.Time `json:"created_at"`
+	// Usage is the baseline its usage figures grow from (see usage.go);
+	// nil in files written before usage existed, and then derived.
+	Usage *usageRec `json:"usage,omitempty"`
 
 	enc []byte    // cached JSON, as groupRec.enc
 	api *apiCache // cached API JSON, valid for one org and group record
@@ -178,6 +185,7 @@ type orgFile struct {
 	Overages     bool       `json:"overages"`
 	Groups       []groupRec `json:"groups"`
 	Databases    []dbRec    `json:"databases"`
+	AuditLogs    []auditRec `json:"audit_logs,omitempty"`
 }
 
 // plan describes what an organization's plan allows.
@@ -385,6 +393,9 @@ type change struct {
 	oldG, newG *groupRec
 	oldD, newD *dbRec
 	isDB       bool
+	// An audit change replaces the org's audit log oldA with newA.
+	oldA, newA []*auditRec
+	isAudit    bool
 }
 
 // journal lists the changes writers made, in order, so that they can be
@@ -479,7 +490,9 @@ func setSorted[T any](list []*T, name string, v *T, nameOf func(*T) string) []*T
 func (s *state) redo(changes []change) {
 	for _, c := range changes {
 		o := s.Orgs[c.org]
-		if c.isDB {
+		if c.isAudit {
+			o.Audit = c.newA
+		} else if c.isDB {
 			o.setDB(c.name, c.newD)
 		} else {
 			o.setGroup(c.name, c.newG)
@@ -491,7 +504,9 @@ func (s *state) undo(changes []change) {
 	for i := len(changes) - 1; i >= 0; i-- {
 		c := changes[i]
 		o := s.Orgs[c.org]
-		if c.isDB {
+		if c.isAudit {
+			o.Audit = c.oldA
+		} else if c.isDB {
 			o.setDB(c.name, c.oldD)
 		} else {
 			o.setGroup(c.name, c.oldG)
@@ -620,7 +635,11 @@ func appendState(buf []byte, s *state) ([]byte, error) {
 			}
 			buf = append(buf, enc...)
 		}
-		buf = append(buf, "]}"...)
+		buf = append(buf, ']')
+		if buf, err = appendAudit(buf, o.Audit); err != nil {
+			return nil, err
+		}
+		buf = append(buf, '}')
 	}
 	return append(buf, "]}"...), nil
 }
@@ -647,6 +666,9 @@ func (st *state) toFile() *fileState {
 		}
 		for _, d := range o.sortedDatabases("") {
 			of.Databases = append(of.Databases, *d)
+		}
+		for _, e := range o.Audit {
+			of.AuditLogs = append(of.AuditLogs, *e)
 		}
 		f.Organizations = append(f.Organizations, of)
 	}
@@ -704,6 +726,9 @@ func (f *fileState) fromFile() (*state, error) {
 				return nil, fmt.Errorf("%w: database %s/%s is listed twice", errBadState, of.Slug, d.Name)
 			}
 			o.Databases[d.Name] = &d
+		}
+		if err := o.loadAudit(of.AuditLogs); err != nil {
+			return nil, err
 		}
 		o.reindex()
 		st.Orgs[o.Slug] = o

@@ -124,6 +124,7 @@ func addSeedGroups(o *orgRec, groups []seedGroup) error {
 				Group:     sg.name,
 				CreatedAt: created.Add(time.Duration(j+1) * time.Minute),
 			}
+			o.Databases[db].Usage = seedUsage(o.Databases[db].ID, o.Databases[db].CreatedAt)
 		}
 	}
 	return nil
