@@ -38,6 +38,7 @@ func TestFlagCompletion(t *testing.T) {
 		{[]string{"config", "show", "--profile", ""}, "demo\nwork\n"},
 		{[]string{"--config", other, "--profile", ""}, "prod\nstaging\n"},
 		{[]string{"local-api", "--seed", ""}, "demo\nempty\n"},
+		{[]string{"local-api", "--group-update", ""}, "served\nremoved\n"},
 	} {
 		cmd := exec.Command(binary, append([]string{"__complete"}, tc.args...)...)
 		cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}

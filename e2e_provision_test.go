@@ -67,8 +67,16 @@ func TestProvisioningInTmux(t *testing.T) {
 	s.waitFor("New group")
 	s.typeText("prov-group")
 	s.waitFor("prov-group is a valid name")
-	s.keys("Enter", "Enter", "Enter")
-	s.waitFor("Create prov-group at")
+	// At lhr: a group whose primary is in AWS (the first location
+	// offered) has no edge replicas, so no location could be added.
+	s.keys("Enter")
+	s.waitFor("Primary location")
+	// "/" alone: sent with the name, it would arrive as one key of four runes.
+	s.keys("/")
+	s.typeText("lhr")
+	s.waitFor("filter /lhr")
+	s.keys("Enter", "Enter")
+	s.waitFor("Create prov-group at lhr")
 	s.keys("Enter")
 	s.waitFor("Created prov-group")
 	s.waitFor("Provisioning")

@@ -111,8 +111,16 @@ func TestEndToEndInTmux(t *testing.T) {
 	s.waitFor("New group")
 	s.typeText("e2e-group")
 	s.waitFor("e2e-group is a valid name")
-	s.keys("Enter", "Enter", "Enter")
-	s.waitFor("Create e2e-group at")
+	// At lhr: a group whose primary is in AWS (the first location
+	// offered) has no edge replicas, so no location could be added.
+	s.keys("Enter")
+	s.waitFor("Primary location")
+	// "/" alone: sent with the name, it would arrive as one key of four runes.
+	s.keys("/")
+	s.typeText("lhr")
+	s.waitFor("filter /lhr")
+	s.keys("Enter", "Enter")
+	s.waitFor("Create e2e-group at lhr")
 	s.keys("Enter")
 	s.waitFor("Created e2e-group")
 	g, err := server.GetGroup(ctx, "e2e-group")

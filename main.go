@@ -453,14 +453,15 @@ func scriptClient(flags *config.Flags, stderr io.Writer) (*api.Client, func(), e
 
 func newLocalAPICmd() *cobra.Command {
 	var (
-		cfg       localapi.Config
-		failRate  float64
-		rateLimit float64
-		dropRate  float64
-		malformed float64
-		stallRate float64
-		latency   time.Duration
-		quiet     bool
+		cfg         localapi.Config
+		failRate    float64
+		rateLimit   float64
+		dropRate    float64
+		malformed   float64
+		stallRate   float64
+		latency     time.Duration
+		groupUpdate string
+		quiet       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "local-api",
@@ -506,6 +507,10 @@ the data file (mode 0600) unless --token sets one.`,
 			if cfg.ProvisionDelay < 0 {
 				return usageError{fmt.Errorf("--provision-delay must not be negative")}
 			}
+			if !slices.Contains(emulator.GroupUpdateModes, emulator.GroupUpdateMode(groupUpdate)) {
+				return usageError{fmt.Errorf("--group-update must be %s or %s, not %q", emulator.GroupUpdateServed, emulator.GroupUpdateRemoved, groupUpdate)}
+			}
+			cfg.GroupUpdate = emulator.GroupUpdateMode(groupUpdate)
 			cfg.Faults = emulator.Faults{Latency: latency, FailRate: failRate, RateLimitRate: rateLimit, DropRate: dropRate, MalformedRate: malformed, StallRate: stallRate}
 			seedGiven := cmd.Flags().Changed("seed") || cmd.Flags().Changed("seed-groups")
 			if !cmd.Flags().Changed("data") {
@@ -558,6 +563,10 @@ the data file (mode 0600) unless --token sets one.`,
 	f.StringVar(&cfg.Token, "token", "", "bearer token to accept (default: one kept next to the data file)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not log each request to stderr")
 	f.DurationVar(&cfg.ProvisionDelay, "provision-delay", 0, "how long a new location (create, add location, unarchive) is provisioning before it is ready; its wait route blocks until then")
+	// served by default: the spec still documents the route, and the
+	// demo and tests show what it does; removed tries a client against a
+	// platform that no longer serves it, as the CLI no longer calls it.
+	f.StringVar(&groupUpdate, "group-update", string(emulator.GroupUpdateServed), "the group update route (update databases): served, or removed (answered as an unknown route, a 404)")
 	f.DurationVar(&latency, "latency", 0, "fault injection: add this delay to every request")
 	f.Float64Var(&failRate, "fail-rate", 0, "fault injection: fraction of requests answered 500 or 503")
 	f.Float64Var(&rateLimit, "rate-limit-rate", 0, "fault injection: fraction of requests answered 429 with Retry-After")
@@ -565,6 +574,7 @@ the data file (mode 0600) unless --token sets one.`,
 	f.Float64Var(&malformed, "malformed-rate", 0, "fault injection: fraction of requests answered 200 with JSON cut short")
 	f.Float64Var(&stallRate, "stall-rate", 0, "fault injection: fraction of requests whose answer starts and never finishes")
 	_ = cmd.RegisterFlagCompletionFunc("seed", cobra.FixedCompletions([]string{emulator.SeedDemo, emulator.SeedEmpty}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("group-update", cobra.FixedCompletions([]string{string(emulator.GroupUpdateServed), string(emulator.GroupUpdateRemoved)}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -95,6 +95,27 @@ func TestLocalAPICommand(t *testing.T) {
 	}
 }
 
+// local-api --group-update removed answers the update route as an unknown
+// route: a 404, which the client reports as such.
+func TestLocalAPIGroupUpdateRemoved(t *testing.T) {
+	home := t.TempDir()
+	cmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", "", "--quiet", "--group-update", "removed")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "share"))
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	url, token := readBanner(t, bufio.NewScanner(stdout))
+	c, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UpdateGroupDatabases(context.Background(), "default"); !api.IsNotFound(err) || !strings.Contains(err.Error(), "no route for POST") {
+		t.Errorf("update with --group-update removed: %v, want the unknown route's 404", err)
+	}
+}
+
 func TestBadFlagsExitTwo(t *testing.T) {
 	for _, args := range [][]string{
 		{"local-api", "--no-such-flag"},
@@ -103,6 +124,7 @@ func TestBadFlagsExitTwo(t *testing.T) {
 		{"local-api", "--malformed-rate", "-0.5"},
 		{"local-api", "--stall-rate", "0.6", "--drop-rate", "0.6"},
 		{"local-api", "--seed", "nope"},
+		{"local-api", "--group-update", "gone"},
 		{"local-api", "--seed-groups", "-1"},
 		{"local-api", "--listen", "127.0.0.1:99999"},
 		{"local-api", "--listen", "nowhere"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,8 +16,18 @@ import (
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
+// replicasDeprecated is the turso CLI's word on edge replicas (its
+// `group locations` commands print it), said where a location is added so
+// that nobody adds one without knowing the feature is on its way out.
+const replicasDeprecated = "Edge replicas are deprecated: Turso Cloud no longer offers multi-region replication for new users. See https://tur.so/replicas-deprecated"
+
+// awsPrimary reports whether g's primary is an AWS location, where the
+// platform offers no edge replicas (the CLI's location picker hides the
+// aws- codes for the same reason).
+func awsPrimary(g api.Group) bool { return strings.HasPrefix(g.Primary, "aws-") }
+
 // actAddLocation adds a location, where the group's databases get a
-// replica.
+// replica. The feature is deprecated, and absent for AWS groups.
 var actAddLocation = &action{
 	name:        "add_location",
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.AddLocation },
@@ -24,7 +35,18 @@ var actAddLocation = &action{
 	needsGroup:  true,
 	footer:      onDetail,
 	invalidates: cache.Groups | cache.Databases,
-	applies: func(m *Model, _ api.Group) *refusal {
+	// An AWS group is not offered what it cannot have; its key says why.
+	detail: func(g api.Group) string {
+		if awsPrimary(g) {
+			return ""
+		}
+		return "add location"
+	},
+	applies: func(m *Model, g api.Group) *refusal {
+		if awsPrimary(g) {
+			return &refusal{kind: toastError, text: fmt.Sprintf("%s cannot get a new location: its primary, %s, is an AWS location, and AWS groups have no edge replicas.",
+				text.Sanitize(g.Name), text.Sanitize(g.Primary))}
+		}
 		if len(m.locs) == 0 {
 			return &refusal{kind: toastError, text: "The locations are not loaded yet; try again in a moment."}
 		}
@@ -38,7 +60,8 @@ var actAddLocation = &action{
 		}
 		v := fs.values
 		loc := newListField(v, &v.Location, "location", "Add a location to "+text.Sanitize(g.Name), opts, max(fs.windowSize().Height, 6))
-		loc.Description("Databases of the group get a replica there")
+		// Said before the choice is made, in the CLI's words, with its link.
+		loc.Description(replicasDeprecated + "\nDatabases of the group get a replica there")
 		return []*huh.Group{huh.NewGroup(loc)}, ""
 	},
 	do: func(m *Model, fs *formState) tea.Cmd {
@@ -56,7 +79,8 @@ var actAddLocation = &action{
 }
 
 // actRemoveLocation removes a location other than the primary, and the
-// replicas there.
+// replicas there. It stays offered for AWS groups that have replicas:
+// removing them is how to get off a deprecated feature.
 var actRemoveLocation = &action{
 	name:        "remove_location",
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.RemoveLocation },

@@ -59,7 +59,11 @@ func describe(err error) string {
 	}
 	var apiErr *api.Error
 	var redirect *api.RedirectError
+	var updateGone *updateRemovedError
 	switch {
+	case errors.As(err, &updateGone):
+		// Not "Not found.": what is missing is the feature, not the group.
+		return fmt.Sprintf("The platform no longer offers updating a group's databases (the API answered %d); the turso CLI dropped `group update` in April 2026. Nothing was changed.", updateGone.status)
 	case errors.Is(err, api.ErrReadOnly):
 		return "This session is read-only."
 	case errors.As(err, &redirect):

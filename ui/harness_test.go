@@ -118,14 +118,15 @@ type harnessConfig struct {
 	faults     emulator.Faults
 	handler    func(next http.Handler) http.Handler // wraps the emulator
 	w, h       int
-	noLoad     bool                // do not run Init
-	timeout    time.Duration       // the client's per-attempt timeout; 10 s if zero
-	faultSeed  int64               // seeds the emulator's fault RNG; 1 if zero
-	refresh    time.Duration       // Options.Refresh
-	keys       map[string][]string // rebinds the default key map
-	noUser     bool                // Options.User empty: not known from settings
-	advice     string              // Options.TokenAdvice
-	provision  time.Duration       // the local API's ProvisionDelay; 0: ready at once
+	noLoad     bool                     // do not run Init
+	timeout    time.Duration            // the client's per-attempt timeout; 10 s if zero
+	faultSeed  int64                    // seeds the emulator's fault RNG; 1 if zero
+	refresh    time.Duration            // Options.Refresh
+	keys       map[string][]string      // rebinds the default key map
+	noUser     bool                     // Options.User empty: not known from settings
+	advice     string                   // Options.TokenAdvice
+	provision  time.Duration            // the local API's ProvisionDelay; 0: ready at once
+	update     emulator.GroupUpdateMode // the local API's GroupUpdate; "": served
 }
 
 type option func(*harnessConfig)
@@ -136,6 +137,9 @@ func withSeed(seed string, n int) option {
 func withToken(tok string) option { return func(c *harnessConfig) { c.token = tok } }
 func withProvisionDelay(d time.Duration) option {
 	return func(c *harnessConfig) { c.provision = d }
+}
+func withGroupUpdate(m emulator.GroupUpdateMode) option {
+	return func(c *harnessConfig) { c.update = m }
 }
 func remote() option                        { return func(c *harnessConfig) { c.local = false } }
 func readOnly() option                      { return func(c *harnessConfig) { c.readOnly = true } }
@@ -167,7 +171,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	if cfg.faultSeed == 0 {
 		cfg.faultSeed = 1
 	}
-	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: cfg.faultSeed, ProvisionDelay: cfg.provision})
+	emu, err := emulator.New(store, emulator.Options{Token: apiToken, Faults: cfg.faults, Seed: cfg.faultSeed, ProvisionDelay: cfg.provision, GroupUpdate: cfg.update})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ package emulator
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,7 +73,29 @@ type Options struct {
 	// until then the group's status reports it "provisioning" and its
 	// wait route blocks. Zero makes locations ready at once.
 	ProvisionDelay time.Duration
+	// GroupUpdate says whether POST …/groups/{group}/update (update the
+	// databases to the latest libSQL) is served, as the OpenAPI spec
+	// still documents it, or answered as the platform may answer it
+	// now that the turso CLI no longer calls it. Empty is GroupUpdateServed.
+	GroupUpdate GroupUpdateMode
 }
+
+// GroupUpdateMode is how the local API answers the group update route.
+type GroupUpdateMode string
+
+const (
+	// GroupUpdateServed serves the route: the group's databases move to
+	// LatestVersion.
+	GroupUpdateServed GroupUpdateMode = "served"
+	// GroupUpdateRemoved leaves the route out, so that it is answered as
+	// any unknown route is: a JSON 404 "not found: no route for …". The
+	// CLI removed `group update` on 2026-04-16 (91cb97e); this lets a
+	// client be tried against a platform that no longer serves it.
+	GroupUpdateRemoved GroupUpdateMode = "removed"
+)
+
+// GroupUpdateModes are the modes, in the order a flag's help lists them.
+var GroupUpdateModes = []GroupUpdateMode{GroupUpdateServed, GroupUpdateRemoved}
 
 // Server is the local Platform API: an http.Handler over a Store.
 type Server struct {
@@ -85,6 +108,8 @@ type Server struct {
 	faults      faultInjector
 	// provisionDelay is Options.ProvisionDelay.
 	provisionDelay time.Duration
+	// groupUpdate is Options.GroupUpdate, never empty.
+	groupUpdate GroupUpdateMode
 }
 
 // ErrNoToken is returned by New when Options.Token is empty.
@@ -98,6 +123,14 @@ func New(store *Store, opts Options) (*Server, error) {
 	}
 	if opts.Token == "" {
 		return nil, ErrNoToken
+	}
+	groupUpdate := opts.GroupUpdate
+	switch groupUpdate {
+	case "":
+		groupUpdate = GroupUpdateServed
+	case GroupUpdateServed, GroupUpdateRemoved:
+	default:
+		return nil, fmt.Errorf("emulator: GroupUpdate must be %q or %q, not %q", GroupUpdateServed, GroupUpdateRemoved, groupUpdate)
 	}
 	now := opts.Now
 	if now == nil {
@@ -119,6 +152,7 @@ func New(store *Store, opts Options) (*Server, error) {
 		log:         logger,
 
 		provisionDelay: max(opts.ProvisionDelay, 0),
+		groupUpdate:    groupUpdate,
 	}
 	s.faults.init(opts.Seed, opts.Faults)
 	s.mux = s.routes()

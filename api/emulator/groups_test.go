@@ -463,3 +463,22 @@ func TestGroupJSONShape(t *testing.T) {
 		t.Fatalf("status = %+v", raw.Group.Status)
 	}
 }
+
+// The extensions chosen at creation are not in any answer: the spec's
+// Group (BaseGroup) has no extensions field, nor has the group's
+// configuration (only delete_protection), so the local API does not make
+// one up, and the dashboard has none to show.
+func TestExtensionsNotReturned(t *testing.T) {
+	a := newTestAPI(t, SeedDemo)
+	bodies := []response{
+		a.do("POST", "/v1/organizations/demo/groups", `{"name":"ext","location":"lhr","extensions":["vector","uuid"]}`).expect(t, 200),
+		a.do("GET", "/v1/organizations/demo/groups/ext", "").expect(t, 200),
+		a.do("GET", "/v1/organizations/demo/groups", "").expect(t, 200),
+		a.do("GET", "/v1/organizations/demo/groups/ext/configuration", "").expect(t, 200),
+	}
+	for _, r := range bodies {
+		if strings.Contains(string(r.body), "extensions") || strings.Contains(string(r.body), "vector") {
+			t.Errorf("an answer shows the extensions: %s", r.body)
+		}
+	}
+}

@@ -63,7 +63,11 @@ func (s *Server) routes() *http.ServeMux {
 		handle(p+"/{group}/unarchive", methods{http.MethodPost: s.handleUnarchive})
 		handle(p+"/{group}/locations/{location}", methods{http.MethodPost: s.handleAddLocation, http.MethodDelete: s.handleRemoveLocation})
 		handle(p+"/{group}/locations/{location}/wait", methods{http.MethodGet: s.handleWaitLocation})
-		handle(p+"/{group}/update", methods{http.MethodPost: s.handleUpdateGroup})
+		if s.groupUpdate != GroupUpdateRemoved {
+			// Removed, the route is not registered at all, so that it
+			// gets the catch-all's JSON 404, as any unknown route does.
+			handle(p+"/{group}/update", methods{http.MethodPost: s.handleUpdateGroup})
+		}
 		handle(p+"/{group}/auth/tokens", methods{http.MethodPost: s.handleCreateToken})
 		handle(p+"/{group}/auth/rotate", methods{http.MethodPost: s.handleRotate})
 		handle(p+"/{group}/rename", methods{http.MethodPost: s.handleRename})

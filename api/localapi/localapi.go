@@ -47,6 +47,9 @@ type Config struct {
 	// ProvisionDelay is how long a new location takes to be ready
 	// (emulator.Options.ProvisionDelay); zero makes it ready at once.
 	ProvisionDelay time.Duration
+	// GroupUpdate is whether the group update route is served
+	// (emulator.Options.GroupUpdate); empty serves it.
+	GroupUpdate emulator.GroupUpdateMode
 	// Limits on what a client may hold: zero means the Default… value.
 	// ReadHeaderTimeout bounds reading a request's headers; ReadTimeout
 	// the whole request, headers and body (a handler's own time, such as
@@ -142,7 +145,7 @@ func Start(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	api, err := emulator.New(store, emulator.Options{Token: token, Faults: cfg.Faults, Logger: cfg.Logger, ProvisionDelay: cfg.ProvisionDelay})
+	api, err := emulator.New(store, emulator.Options{Token: token, Faults: cfg.Faults, Logger: cfg.Logger, ProvisionDelay: cfg.ProvisionDelay, GroupUpdate: cfg.GroupUpdate})
 	if err != nil {
 		store.Close()
 		return nil, err
