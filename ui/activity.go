@@ -53,8 +53,12 @@ type activityView struct {
 	whole bool
 
 	logs []api.AuditLog
-	// rows are the indices in logs of the entries shown.
+	// rows are the indices in logs of the entries shown; whoW is the
+	// widest of their WHO, worked out as they change rather than in View,
+	// and over all of them so that the column keeps its width as the
+	// user scrolls.
 	rows           []int
+	whoW           int
 	cursor, offset int
 	// page is the last page loaded (0: none yet); totalPages and
 	// totalRows are what the server said there are.
@@ -180,10 +184,11 @@ func (v *activityView) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 
 // refilter lists the entries of the scope, keeping the cursor's place.
 func (v *activityView) refilter() {
-	v.rows = v.rows[:0]
+	v.rows, v.whoW = v.rows[:0], len("WHO")
 	for i, l := range v.logs {
 		if v.whole || aboutGroup(l, v.group) {
 			v.rows = append(v.rows, i)
+			v.whoW = max(v.whoW, ansi.StringWidth(actorText(l)))
 		}
 	}
 	v.cursor = max(min(v.cursor, len(v.rows)-1), 0)
@@ -216,6 +221,13 @@ func aboutGroup(l api.AuditLog, group string) bool {
 // ShortHelp is the view's keys.
 func (v *activityView) ShortHelp() []key.Binding {
 	k := v.c.keys
+	closeKey := k.Back
+	closeKey.SetHelp(k.Back.Help().Key, "close")
+	if len(v.logs) == 0 {
+		// Nothing to move through or filter (yet, or ever on a plan
+		// without audit logs).
+		return []key.Binding{k.Refresh, closeKey}
+	}
 	bs := []key.Binding{k.Down, k.Up}
 	if v.more() {
 		more := k.PageDown
@@ -231,8 +243,6 @@ func (v *activityView) ShortHelp() []key.Binding {
 		}
 		bs = append(bs, scope)
 	}
-	closeKey := k.Back
-	closeKey.SetHelp(k.Back.Help().Key, "close")
 	return append(bs, k.Refresh, closeKey)
 }
 
@@ -306,10 +316,12 @@ func (v *activityView) View() string {
 		return b.String()
 	}
 	now := v.c.now()
-	whenW, whoW := 9, min(40, max(w*2/5, 10))
+	end := min(v.offset+v.listRows(), len(v.rows))
+	// WHO is as wide as the widest shown, up to 2/5 of the width: the
+	// rest is the message's.
+	whenW, whoW := 9, min(v.whoW, max(w*2/5, 10))
 	whatW := max(w-whenW-whoW-2, 10)
 	b.WriteString(" " + st.ColumnHeader.Render(padCells("WHEN", whenW)+" "+padCells("WHO", whoW)+" "+"WHAT") + "\n")
-	end := min(v.offset+v.listRows(), len(v.rows))
 	for i := v.offset; i < end; i++ {
 		l := v.logs[v.rows[i]]
 		line := padCells(whenAgo(now, l.Time()), whenW) + " " + padCells(actorText(l), whoW) + " " + ansi.Truncate(actionText(l), whatW, "…")
