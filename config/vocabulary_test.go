@@ -12,7 +12,7 @@ import (
 // main's TestConfigVocabulary checks the real one.
 var vocab = Vocabulary{
 	KeyActions: []string{
-		"add_location", "back", "bottom", "copy", "delete", "down", "filter", "help", "new",
+		"activity", "add_location", "back", "bottom", "copy", "delete", "down", "filter", "help", "new",
 		"open", "page_down", "page_up", "protect", "quit", "refresh", "remove_location",
 		"rename", "rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update",
 	},

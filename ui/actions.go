@@ -28,6 +28,7 @@ var actions = []*action{
 	actDelete,
 	actRename,
 	actSwitchOrg,
+	actActivity,
 }
 
 // action is everything the dashboard knows of one action, so that adding

@@ -85,6 +85,14 @@ type Options struct {
 	// Logger receives what the dashboard cannot show in full: the stack
 	// of an internal error it recovered from. Nil discards it.
 	Logger *slog.Logger
+	// OnChange is told of every change the dashboard sent that was made
+	// (err nil) or may have been (err says why the answer was lost), by
+	// its label ("Creating group foo"); one the API refused is not a
+	// change. The SSH server logs it with the session's key: ui knows
+	// nothing of keys. It runs where the request ran, off the update
+	// loop, so it must be safe to call from several goroutines. Nil
+	// tells no one.
+	OnChange func(label string, err error)
 }
 
 type screen int

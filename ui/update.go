@@ -89,6 +89,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onOpDone(msg)
 	case waitDoneMsg:
 		return m, m.onWaitDone(msg)
+	case activityMsg:
+		return m, m.onActivity(msg)
 	case userLoadedMsg:
 		if msg.gen == m.sess.gen && msg.err == nil && msg.user.Username != "" && m.header.user == "" {
 			m.header.user = msg.user.Username
@@ -272,7 +274,7 @@ func navDelta(k keys.KeyMap, msg tea.KeyMsg, page, total int) (d int, ok bool) {
 }
 
 // actionKey starts the action bound to msg, if any. In a read-only
-// dashboard a change's key says why it does nothing.
+// dashboard a change's key says why it does nothing; the others work.
 func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 	if m.readOnly {
 		for _, b := range m.mutationBindings() {
@@ -283,7 +285,7 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 				return m.showToast(toastInfo, m.readOnlyText())
 			}
 		}
-		return nil
+		// An action that changes nothing (the activity view) still works.
 	}
 	if a, ok := m.actionAt(msg, func(a *action) bool { return !a.anytime }); ok {
 		return m.start(a)
@@ -434,7 +436,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 	m.ops.inFlight[opKey{m.sess.gen, kind, group}] = label
 	m.ops.nextOp++
 	id, gen, ctx := m.ops.nextOp, m.sess.gen, m.sess.ctx
-	shared, client := m.opts.Cache, m.sess.client
+	shared, client, onChange, log := m.opts.Cache, m.sess.client, m.opts.OnChange, m.log
 	m.ops.pending[id] = label
 	return tea.Batch(m.footer.spinner.Tick, func() tea.Msg {
 		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
@@ -443,6 +445,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 			fn(ctx, &r)
 		}()
 		shared.Changed(client, kind.invalidates)
+		reportChange(onChange, log, kind, label, r.err)
 		return r
 	})
 }

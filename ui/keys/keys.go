@@ -19,7 +19,7 @@ type KeyMap struct {
 	New, AddLocation, RemoveLocation        key.Binding
 	Protect, Token, Copy, Rotate            key.Binding
 	Transfer, Unarchive, Update, Delete     key.Binding
-	SwitchOrg, Rename                       key.Binding
+	SwitchOrg, Rename, Activity             key.Binding
 }
 
 // Default is the key map users of k9s and lazygit expect: vim keys and
@@ -57,6 +57,9 @@ func Default() KeyMap {
 		SwitchOrg:      b("switch org", "o"),
 		// e as in "edit the name": r and R are taken, and n is new.
 		Rename: b("rename", "e"),
+		// ! as in "what happened?": every letter near it is taken, and a
+		// shifted symbol is hard to press by accident.
+		Activity: b("activity", "!"),
 	}
 	// Arrows read better than their names in the help.
 	k.Up.SetHelp("↑/k", "up")
@@ -77,6 +80,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"remove_location": &k.RemoveLocation, "protect": &k.Protect, "token": &k.Token, "copy": &k.Copy,
 		"rotate": &k.Rotate, "transfer": &k.Transfer, "unarchive": &k.Unarchive, "update": &k.Update,
 		"delete": &k.Delete, "switch_org": &k.SwitchOrg, "rename": &k.Rename,
+		"activity": &k.Activity,
 	}
 }
 

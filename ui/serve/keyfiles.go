@@ -43,6 +43,9 @@ type authorizedKey struct {
 	line    int
 	from    *fromList // nil: from any address
 	expires time.Time // zero: never
+	// comment is the line's comment ("alice@laptop"), as written: it
+	// names the key's holder in the log and the audit log.
+	comment string
 }
 
 // keyFile is one key file as last read.
@@ -178,6 +181,25 @@ func (k *keyring) role(fp string, addr netip.Addr, now time.Time) (Role, string)
 		}
 	}
 	return RoleNone, "not in any key file"
+}
+
+// comment is the comment of the key with fingerprint fp, from the file
+// that decides its role (the read-only file first, as role reads them):
+// the first of its lines that has one. "" when none has.
+func (k *keyring) comment(fp string) string {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	for _, f := range []*keyFile{k.ro, k.full} {
+		if f == nil || f.err != nil {
+			continue
+		}
+		for _, l := range f.keys[fp] {
+			if l.comment != "" {
+				return l.comment
+			}
+		}
+	}
+	return ""
 }
 
 // admit is "" if one of a key's lines lets a client at addr in at now,
@@ -380,7 +402,7 @@ func parseKeyFile(path string, data []byte) (map[string][]authorizedKey, error) 
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		key, _, opts, _, err := gossh.ParseAuthorizedKey(line)
+		key, comment, opts, _, err := gossh.ParseAuthorizedKey(line)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: not a public key in authorized_keys format: %w", path, n, err)
 		}
@@ -391,7 +413,7 @@ func parseKeyFile(path string, data []byte) (map[string][]authorizedKey, error) 
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, n, err)
 		}
-		ak.line = n
+		ak.line, ak.comment = n, comment
 		fp := gossh.FingerprintSHA256(key)
 		keys[fp] = append(keys[fp], ak)
 	}

@@ -32,7 +32,7 @@ func (s *Server) identify(next ssh.Handler) ssh.Handler {
 			wish.Fatalln(sess, "turso-groups: this key is not authorized.")
 			return
 		}
-		se := &session{fingerprint: fp, role: role, user: sess.User(), remote: remote, addr: addr}
+		se := &session{fingerprint: fp, comment: printable(s.keys.comment(fp)), role: role, user: sess.User(), remote: remote, addr: addr}
 		sess.Context().SetValue(sessionKey, se)
 		start := time.Now()
 		s.log.Info("session start", "fingerprint", se.fingerprint, "user", se.user, "remote", remote, "role", role.String())

@@ -90,8 +90,9 @@ func TestReadOnlyKey(t *testing.T) {
 		t.Fatalf("registered session = %+v, want the read-only key's", se)
 	}
 	// Its dashboard holds the client that refuses mutations, not the
-	// full one with only its keys hidden.
-	if se.client != s.ro || !se.client.ReadOnly() {
+	// full one with only its keys hidden (a copy of s.ro that carries
+	// the key as its actor).
+	if se.client == s.full || !se.client.ReadOnly() {
 		t.Fatal("the read-only session's dashboard was given the full-access client")
 	}
 

@@ -30,6 +30,9 @@ type session struct {
 	done func()
 	// client is the API client the session's dashboard was given.
 	client *api.Client
+	// comment is the key's authorized_keys comment ("alice@laptop"), made
+	// printable; "" when its line has none.
+	comment string
 }
 
 type ctxKey struct{ name string }
@@ -57,6 +60,8 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	if se.role != RoleFull {
 		opts.Client, opts.ReadOnly, opts.ReadOnlyReason = s.ro, true, cmp.Or(opts.ReadOnlyReason, "your SSH key is read-only")
 	}
+	opts.Client = s.actorClient(opts.Client, se)
+	opts.OnChange = s.logChange(se)
 	se.client = opts.Client
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.ctx, cancel)
