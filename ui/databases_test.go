@@ -185,3 +185,27 @@ func TestDatabaseDetail(t *testing.T) {
 		t.Fatalf("esc did not go back to the databases:\n%s", h.screen())
 	}
 }
+
+// TestDatabaseDetailLoadingAndFailed: the usage says it is loading until
+// the answer comes, and says why when the API refuses it; the fields
+// stay.
+func TestDatabaseDetailLoadingAndFailed(t *testing.T) {
+	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/usage") {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				fmt.Fprint(w, `{"error":"usage is not available on this plan"}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.openDatabases("default")
+	db, _ := h.m.detail.selectedDB()
+	cmd := h.m.openDBDetail(db)
+	h.mustShow("Usage this month  loading…", "libsql://"+db.Hostname)
+	h.run(cmd)
+	h.mustShow("could not be loaded", "usage is not available on this plan", "libsql://"+db.Hostname)
+	h.mustNotShow("loading…")
+}

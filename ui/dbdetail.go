@@ -50,10 +50,14 @@ func (m *Model) openDBDetail(db api.Database) tea.Cmd {
 	ctx, client, gen, name := m.sess.ctx, m.sess.client, m.sess.gen, db.Name
 	return func() tea.Msg {
 		r := dbInfoMsg{gen: gen, to: d}
-		defer onPanic(client, func(err error) { r.dbErr, r.usageErr = err, err })
-		r.db, r.dbErr = client.GetDatabase(ctx, name)
-		// Zero times: the API's default period, the current month.
-		r.usage, r.usageErr = client.DatabaseUsage(ctx, name, time.Time{}, time.Time{})
+		func() {
+			// A panic is the answer's error, so the screen does not stay
+			// "loading…".
+			defer onPanic(client, func(err error) { r.dbErr, r.usageErr = err, err })
+			r.db, r.dbErr = client.GetDatabase(ctx, name)
+			// Zero times: the API's default period, the current month.
+			r.usage, r.usageErr = client.DatabaseUsage(ctx, name, time.Time{}, time.Time{})
+		}()
 		return r
 	}
 }
