@@ -62,7 +62,10 @@ var actCreateDatabase = &action{
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
 		if m.hasGroup(r.group) {
-			m.setGroupDBs(r.group, append(slices.Clone(m.dbs[r.group]), r.db))
+			// In its place by name, as loads sort them (dbSelection).
+			dbs := m.dbs[r.group]
+			i, _ := slices.BinarySearchFunc(dbs, r.db.Name, func(d api.Database, name string) int { return strings.Compare(d.Name, name) })
+			m.setGroupDBs(r.group, slices.Insert(slices.Clone(dbs), i, r.db))
 			if m.screen == screenDetail && m.detail.name == r.group {
 				m.detail.selectDB(r.db.Name)
 			}

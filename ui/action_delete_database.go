@@ -86,7 +86,7 @@ func (m *Model) selectedDatabase() (api.Database, bool) {
 }
 
 // dropDatabase takes a deleted database out of its group's list; the
-// cursor stays at its row, on the database that took its place.
+// cursor, kept by name, lands on the database that took its place.
 func (m *Model) dropDatabase(group, name string) {
 	dbs := m.dbs[group]
 	i := slices.IndexFunc(dbs, func(d api.Database) bool { return d.Name == name })

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -15,9 +18,12 @@ import (
 // (detailDoc.lines), so thousands of databases cost what a screen does.
 type dbSelection struct {
 	focus bool
-	// cursor indexes the group's databases in the dataset's order; it is
-	// clamped where it is read, since a load can shorten the list under it.
-	cursor int
+	// name is the database under the cursor. The rows are sorted by name
+	// (cache.GroupDatabases; a created one is inserted in its place), so
+	// its row is found by binary search: a load that adds or removes
+	// databases above it does not move the cursor to another database,
+	// and when it is gone, the cursor is on the row that took its place.
+	name string
 	// nextCopy is what the copy key copies next of the selected database
 	// (an index of dbCopyForms): a move of the cursor starts again at
 	// the URL.
@@ -34,6 +40,9 @@ func (v *detailView) dbKey(km tea.KeyMsg) bool {
 		// taken, so that it does not fall through to an action.
 		v.dbSel.focus = !v.dbSel.focus && n > 0
 		v.dbSel.nextCopy = 0
+		if v.dbSel.name == "" && n > 0 {
+			v.dbSel.name = v.data.dbs[v.name][0].Name
+		}
 		v.follow()
 		return true
 	}
@@ -48,7 +57,8 @@ func (v *detailView) dbKey(km tea.KeyMsg) bool {
 	if !ok {
 		return false
 	}
-	v.dbSel.cursor = min(max(min(v.dbSel.cursor, n-1)+d, 0), n-1)
+	dbs := v.data.dbs[v.name]
+	v.dbSel.name = dbs[min(max(dbCursor(dbs, v.dbSel.name)+d, 0), n-1)].Name
 	v.dbSel.nextCopy = 0
 	v.follow()
 	return true
@@ -71,18 +81,24 @@ func (v *detailView) selectedDB() (api.Database, bool) {
 	if !v.dbSel.focus || len(dbs) == 0 {
 		return api.Database{}, false
 	}
-	return dbs[min(v.dbSel.cursor, len(dbs)-1)], true
+	return dbs[dbCursor(dbs, v.dbSel.name)], true
+}
+
+// dbCursor is the row of the database named name in dbs (not empty), or
+// of the one after where it would be, or the last: O(log n), so View may
+// call it.
+func dbCursor(dbs []api.Database, name string) int {
+	i, _ := slices.BinarySearchFunc(dbs, name, func(d api.Database, name string) int { return strings.Compare(d.Name, name) })
+	return min(i, len(dbs)-1)
 }
 
 // selectDB puts the cursor on the database named name, if the group has
 // it (a database just created), and scrolls to it.
 func (v *detailView) selectDB(name string) {
-	for i, d := range v.data.dbs[v.name] {
-		if d.Name == name {
-			v.dbSel = dbSelection{focus: true, cursor: i}
-			v.follow()
-			return
-		}
+	dbs := v.data.dbs[v.name]
+	if len(dbs) > 0 && dbs[dbCursor(dbs, name)].Name == name {
+		v.dbSel = dbSelection{focus: true, name: name}
+		v.follow()
 	}
 }
 
@@ -97,10 +113,11 @@ func (v *detailView) follow() {
 	if len(doc.dbs) == 0 {
 		return
 	}
-	row := len(doc.head) + min(v.dbSel.cursor, len(doc.dbs)-1)
+	cursor := dbCursor(doc.dbs, v.dbSel.name)
+	row := len(doc.head) + cursor
 	rows := doc.window(v.height)
 	top := row
-	if v.dbSel.cursor == 0 {
+	if cursor == 0 {
 		top = max(len(doc.head)-2, 0)
 	}
 	if top < v.scroll {
@@ -118,6 +135,24 @@ func (v *detailView) markCursor(d *detailDoc) {
 	if !v.dbSel.focus || len(d.dbs) == 0 {
 		return
 	}
-	d.cursor = min(v.dbSel.cursor, len(d.dbs)-1)
+	d.cursor = dbCursor(d.dbs, v.dbSel.name)
 	d.sel = v.c.st.SelectedRow.Render
+}
+
+// cursorInView is the scroll at which d's selected row is drawn: a load
+// can move the row out of the window that follow kept it in, and View
+// must still show it (without writing the scroll, which the next key's
+// follow puts right).
+func cursorInView(d *detailDoc, scroll, rows int) int {
+	if d.cursor < 0 {
+		return scroll
+	}
+	row := len(d.head) + d.cursor
+	switch {
+	case row < scroll:
+		return row
+	case row >= scroll+rows:
+		return row - rows + 1
+	}
+	return scroll
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seed372e9e9a/turso-groups/api"
 )
 
 // TestDBCursorMovesAndFollows: tab selects the first database, j, G and
@@ -113,5 +115,27 @@ func TestHumanFigures(t *testing.T) {
 		if got := groupDigits(n); got != want {
 			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestDBCursorKeepsItsDatabase: a load that adds a database above the
+// cursor leaves it on the same database; one that removes it puts it on
+// the database that took its place.
+func TestDBCursorKeepsItsDatabase(t *testing.T) {
+	v := newTestDetail(t, 10, 80, 24)
+	v.press(t, "tab", "j", "j", "j", "j", "j")
+	dbs := v.data.dbs["big"]
+	grown := append([]api.Database{dbs[0], {Name: "db000a", Hostname: "h"}}, dbs[1:]...)
+	v.data.dbs = map[string][]api.Database{"big": grown}
+	if db, _ := v.selectedDB(); db.Name != "db005" {
+		t.Errorf("after a database was added above: %s", db.Name)
+	}
+	if !strings.Contains(ansi.Strip(v.View()), "▸ db005") {
+		t.Error("db005 is not drawn selected")
+	}
+	shrunk := append(append([]api.Database{}, grown[:6]...), grown[7:]...) // without db005
+	v.data.dbs = map[string][]api.Database{"big": shrunk}
+	if db, _ := v.selectedDB(); db.Name != "db006" {
+		t.Errorf("after it was removed: %s", db.Name)
 	}
 }

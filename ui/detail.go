@@ -330,6 +330,7 @@ func (v *detailView) render(width, height int) string {
 	// Update (scrollBy) for keeping.
 	rows := d.window(height)
 	scroll := min(v.scroll, max(d.len()-rows, 0))
+	scroll = cursorInView(&d, scroll, rows)
 	out := strings.Join(d.lines(scroll, scroll+rows), "\n")
 	if rows < height {
 		out += "\n" + v.scrollHint(scroll, rows, d.len())
