@@ -96,7 +96,8 @@ func TestGoldens(t *testing.T) {
 		{"database_120x35", []option{withSize(120, 35), withHandler(fixedUsage)}, []string{"j", "j", "enter", "tab", "enter"}, "Instances"},
 		{"form_create_database_80x24", []option{withSize(80, 24)}, []string{"j", "j", "enter", "N", "Main"}, "use lowercase letters"},
 		{"form_create_database_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "N", "main"}, "already exists"},
-		{"form_delete_database", []option{withSize(80, 24)}, []string{"j", "j", "enter", "tab", "D"}, "Type main to delete it"},
+		{"form_delete_database_80x24", []option{withSize(80, 24)}, []string{"j", "j", "enter", "tab", "D"}, "Type main to delete it"},
+		{"form_delete_database_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "tab", "j", "D", "main", "enter"}, "type the database's name exactly"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
