@@ -12,9 +12,9 @@ import (
 // main's TestConfigVocabulary checks the real one.
 var vocab = Vocabulary{
 	KeyActions: []string{
-		"activity", "add_location", "back", "bottom", "copy", "delete", "down", "filter", "help", "new",
+		"activity", "add_location", "back", "bottom", "copy", "databases", "delete", "delete_database", "down", "filter", "help", "new", "new_database",
 		"open", "page_down", "page_up", "protect", "quit", "refresh", "remove_location",
-		"rename", "rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update",
+		"rename", "rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update", "yank",
 	},
 	Colors:     []string{"text", "muted", "accent", "error", "warning", "success", "badge", "selected"},
 	ValidColor: colorRE.MatchString,

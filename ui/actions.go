@@ -27,6 +27,9 @@ var actions = []*action{
 	actUpdate,
 	actDelete,
 	actRename,
+	actCreateDatabase,
+	actDeleteDatabase,
+	actYank,
 	actSwitchOrg,
 	actActivity,
 }
@@ -54,6 +57,13 @@ type action struct {
 	mutation bool
 	// needsGroup: it acts on the selected group.
 	needsGroup bool
+	// ownNotFound: a "not found" answer is about what the action acts on
+	// inside the group (a database), not the group, which stays listed.
+	ownNotFound bool
+	// dbAction: it acts on the detail's databases, and the detail's
+	// footer shows it while they have the focus, when the group's own
+	// actions are left to the detail's action list and the help.
+	dbAction bool
 	// anytime: its key works before the groups have loaded, and whatever
 	// screen is open (switching organization after a failed load).
 	anytime bool
@@ -170,6 +180,9 @@ func (m *Model) footerBindings(p footerPlace) []key.Binding {
 	var bs []key.Binding
 	for _, a := range actions {
 		if a.footer&p == 0 || detailed && a.detail != nil && a.detail(g) == "" {
+			continue
+		}
+		if p == onDetail && a.dbAction != m.detail.dbSel.focus {
 			continue
 		}
 		bs = append(bs, *m.key(a))

@@ -588,7 +588,7 @@ func TestReadOnly(t *testing.T) {
 	h.mustShow("read-only")
 	for _, g := range []string{"default", "legacy", "staging"} {
 		h.selectGroup(g)
-		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d", "e"} {
+		for _, k := range []string{"n", "a", "x", "p", "t", "R", "m", "u", "U", "d", "e", "N", "D"} {
 			h.press(k)
 			if h.m.focus.form() != nil || h.m.focus.notice() != nil || h.m.focus.tokenDialog() != nil {
 				t.Fatalf("%s on %s opened something in a read-only session:\n%s", k, g, h.screen())
@@ -609,7 +609,7 @@ func TestReadOnly(t *testing.T) {
 	short := h.screen()
 	h.press("?")
 	full := h.screen()
-	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete", "rename"} {
+	for _, desc := range []string{"new group", "add location", "remove location", "delete protection", "create token", "rotate tokens", "transfer", "unarchive", "update databases", "delete", "rename", "new database"} {
 		if strings.Contains(short, " "+desc) || strings.Contains(full, " "+desc) {
 			t.Errorf("the help offers %q in a read-only session", desc)
 		}

@@ -22,6 +22,10 @@ type detailDoc struct {
 	dbs  []api.Database // one row each, drawn on demand
 	// row widths of the databases table
 	width, nameW, hostW int
+	// cursor is the database row under the cursor, -1 for none; sel
+	// draws it.
+	cursor int
+	sel    func(...string) string
 }
 
 // detailView is the detail component: the group it shows, by name (its
@@ -34,6 +38,8 @@ type detailView struct {
 	actions func(g api.Group) []string
 	name    string
 	scroll  int
+	// dbSel is the cursor over the group's databases (dbtable.go).
+	dbSel dbSelection
 	// width and height are the cells SetSize gave the detail.
 	width, height int
 }
@@ -43,7 +49,7 @@ func newDetailView(c *common, data *dataset, actions func(g api.Group) []string)
 }
 
 // Open shows the group named name from its top.
-func (v *detailView) Open(name string) { v.name, v.scroll = name, 0 }
+func (v *detailView) Open(name string) { v.name, v.scroll, v.dbSel = name, 0, dbSelection{} }
 
 // SetSize gives the detail the body's w x h cells.
 func (v *detailView) SetSize(w, h int) { v.width, v.height = w, h }
@@ -63,6 +69,9 @@ func (v *detailView) Update(msg tea.Msg) (tea.Cmd, bool) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil, false
+	}
+	if v.dbKey(km) {
+		return nil, true
 	}
 	// scroll clamps to the document, so "all the way" can be larger than
 	// any document.
@@ -85,7 +94,16 @@ func (v *detailView) scrollBy(d int) {
 // ShortHelp is the detail's own keys for the footer; the root puts the
 // actions that apply before them. Its full help is the list's movement
 // column.
-func (v *detailView) ShortHelp() []key.Binding { return []key.Binding{v.c.keys.Back} }
+func (v *detailView) ShortHelp() []key.Binding {
+	k := v.c.keys
+	if v.dbSel.focus {
+		return []key.Binding{k.Open, k.Databases, k.Back}
+	}
+	if len(v.data.dbs[v.name]) > 0 {
+		return []key.Binding{k.Databases, k.Back}
+	}
+	return []key.Binding{k.Back}
+}
 
 // View draws the detail of the group, scrolled.
 func (v *detailView) View() string {
@@ -95,7 +113,7 @@ func (v *detailView) View() string {
 // doc builds the detail of g for a width of width cells.
 func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 	st, data := v.c.st, v.data
-	d := detailDoc{width: width}
+	d := detailDoc{width: width, cursor: -1}
 	add := func(s string) { d.head = append(d.head, text.Truncate(s, width)) }
 	field := func(label, value string) {
 		add(st.Label.Render(text.Pad(label, 18)) + st.Value.Render(value))
@@ -223,7 +241,15 @@ func (d *detailDoc) lines(from, to int) []string {
 			out = append(out, d.head[i])
 		default:
 			db := &d.dbs[j]
-			out = append(out, text.Truncate("  "+text.Pad(text.Sanitize(db.Name), d.nameW)+" "+text.Pad(text.Sanitize(db.Hostname), d.hostW)+" "+text.Sanitize(db.PrimaryRegion), d.width))
+			mark := "  "
+			if j == d.cursor {
+				mark = "▸ "
+			}
+			line := text.Truncate(mark+text.Pad(text.Sanitize(db.Name), d.nameW)+" "+text.Pad(text.Sanitize(db.Hostname), d.hostW)+" "+text.Sanitize(db.PrimaryRegion), d.width)
+			if j == d.cursor && d.sel != nil {
+				line = d.sel(text.Pad(line, d.width))
+			}
+			out = append(out, line)
 		}
 	}
 	return out
@@ -299,10 +325,12 @@ func (v *detailView) render(width, height int) string {
 		return v.c.st.Empty.Render("This group is no longer in " + v.data.org + ". Press " + v.c.keys.Back.Help().Key + " to go back.")
 	}
 	d := v.doc(g, width, true)
+	v.markCursor(&d)
 	// View stays pure: the scroll is clamped here for drawing, and in
 	// Update (scrollBy) for keeping.
 	rows := d.window(height)
 	scroll := min(v.scroll, max(d.len()-rows, 0))
+	scroll = cursorInView(&d, scroll, rows)
 	out := strings.Join(d.lines(scroll, scroll+rows), "\n")
 	if rows < height {
 		out += "\n" + v.scrollHint(scroll, rows, d.len())
@@ -321,7 +349,14 @@ func (v *detailView) scrollHint(scroll, rows, total int) string {
 	if below := total - scroll - rows; below > 0 {
 		parts = append(parts, "↓ "+strconv.Itoa(below)+" more")
 	}
-	parts = append(parts, k.Down.Help().Key+" "+k.Up.Help().Key+" scroll")
+	if v.dbSel.focus {
+		parts = append(parts, k.Down.Help().Key+" "+k.Up.Help().Key+" select · "+k.Databases.Help().Key+" scroll")
+	} else {
+		parts = append(parts, k.Down.Help().Key+" "+k.Up.Help().Key+" scroll")
+		if len(v.data.dbs[v.name]) > 0 {
+			parts = append(parts, k.Databases.Help().Key+" select a database")
+		}
+	}
 	return v.c.st.Muted.Render(text.Truncate(strings.Join(parts, " · "), max(v.width-2, 1)))
 }
 

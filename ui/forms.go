@@ -42,6 +42,8 @@ type formValues struct {
 	Attach     []string
 	Org        string
 	Typed      string
+	// Database is the database a form acts on, chosen before it opened.
+	Database string
 	// Width is the columns a field's text has in the form, for the
 	// descriptions that wrap themselves (hang): a binding of theirs, so
 	// that a resize draws them again.

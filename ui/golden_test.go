@@ -26,6 +26,20 @@ func fixedToken(next http.Handler) http.Handler {
 	})
 }
 
+// fixedUsage answers a database's usage with fixed figures: the local
+// API's seeded usage grows with the wall clock.
+func fixedUsage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/usage") && strings.Contains(r.URL.Path, "/databases/") {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"database":{"uuid":"u","instances":[{"uuid":"a","usage":{}},{"uuid":"b","usage":{}}],` +
+				`"total":{"rows_read":1234567,"rows_written":4321,"storage_bytes":421800000,"bytes_synced":2048}}}`))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // unavailable answers everything with a fixed 503 (the emulator's
 // FailRate picks 500 or 503 per request, in whatever order they come).
 func unavailable(http.Handler) http.Handler {
@@ -53,7 +67,7 @@ func TestGoldens(t *testing.T) {
 		{"detail_80x24", []option{withSize(80, 24)}, []string{"j", "j", "j", "enter"}, "more · "},
 		{"detail_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter"}, "★ primary"},
 		{"help_80x24", []option{withSize(80, 24)}, []string{"?"}, "e rename"},
-		{"help_60x15", []option{withSize(60, 15)}, []string{"?"}, "of 14 lines"},
+		{"help_60x15", []option{withSize(60, 15)}, []string{"?"}, "of 16 lines"},
 		{"detail_default", nil, []string{"j", "j", "enter"}, "★ primary"},
 		{"form_create", nil, []string{"n"}, "New group"},
 		{"form_create_80x24", []option{withSize(80, 24)}, []string{"n"}, "New group"},
@@ -76,6 +90,14 @@ func TestGoldens(t *testing.T) {
 		{"error", []option{withHandler(unavailable)}, nil, "Could not load the groups"},
 		{"empty", []option{withSeed("empty", 0)}, nil, "No groups in demo yet"},
 		{"too_small", []option{withSize(59, 14)}, nil, "Terminal too small"},
+		{"detail_databases_80x24", []option{withSize(80, 24)}, []string{"j", "j", "j", "enter", "tab", "j"}, "▸ "},
+		{"detail_databases_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "tab", "j"}, "▸ sessions"},
+		{"database_80x24", []option{withSize(80, 24), withHandler(fixedUsage)}, []string{"j", "j", "enter", "tab", "enter"}, "Instances"},
+		{"database_120x35", []option{withSize(120, 35), withHandler(fixedUsage)}, []string{"j", "j", "enter", "tab", "enter"}, "Instances"},
+		{"form_create_database_80x24", []option{withSize(80, 24)}, []string{"j", "j", "enter", "N", "Main"}, "use lowercase letters"},
+		{"form_create_database_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "N", "main"}, "already exists"},
+		{"form_delete_database_80x24", []option{withSize(80, 24)}, []string{"j", "j", "enter", "tab", "D"}, "Type main to delete it"},
+		{"form_delete_database_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "tab", "j", "D", "main", "enter"}, "type the database's name exactly"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -58,6 +58,7 @@ type opDoneMsg struct {
 	result  api.Group // the group as the server answered, when it did
 	config  *api.GroupConfig
 	token   string
+	db      api.Database // the database created or deleted
 	err     error
 	retry   *formState // the form to reopen, with its values, on failure
 }
@@ -80,7 +81,13 @@ type refreshTickMsg struct{ gen int }
 type clearToastMsg struct{ id int }
 
 // copiedMsg reports the outcome of a clipboard copy.
-type copiedMsg struct{ err error }
+type copiedMsg struct {
+	err error
+	// what was copied, as the toast names it; "" is the token dialog's
+	// token, which is not repeated on screen. next says what the copy key
+	// copies if pressed again ("" for nothing else).
+	what, next string
+}
 
 // opKey names a change in flight: its kind and group, in the
 // organization of generation gen (a group of the same name elsewhere is

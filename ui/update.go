@@ -114,14 +114,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd, _ := m.footer.Update(msg)
 		return m, cmd
 	case copiedMsg:
-		if msg.err != nil {
-			return m, m.showToast(toastError, "Could not copy the token: "+msg.err.Error())
-		}
-		if !m.osc52 {
-			// Written, but nothing says the terminal took it.
-			return m, m.showToast(toastInfo, "Sent as OSC 52, which your terminal may not support: if pasting fails, select the token with the mouse.")
-		}
-		return m, m.showToast(toastSuccess, "Sent the token to the terminal's clipboard (OSC 52).")
+		return m, m.onCopied(msg)
+	case dbInfoMsg:
+		return m, m.onDBInfo(msg)
 	}
 	// Anything else (cursor blinks, huh's internal messages) belongs to
 	// the open form, wherever it is in the stack, or the filter.
@@ -175,6 +170,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.focus.push(newHelpView(m.common, m.fullHelp(), m.quit))
 		return nil
 	case key.Matches(msg, k.Back):
+		if m.screen == screenDetail && m.detail.leaveDBs() {
+			return nil
+		}
 		if m.screen == screenDetail {
 			m.screen = screenList
 			return nil
@@ -203,8 +201,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if cmd, ok := m.listKey(msg); ok {
 			return cmd
 		}
-	} else if m.detailKey(msg) {
-		return nil
+	} else if cmd, ok := m.detailKey(msg); ok {
+		return cmd
 	}
 	if m.load.loadErr != nil && !m.load.loaded {
 		return nil
@@ -247,9 +245,14 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-func (m *Model) detailKey(msg tea.KeyMsg) bool {
-	_, ok := m.detail.Update(msg)
-	return ok
+func (m *Model) detailKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if _, ok := m.detail.Update(msg); ok {
+		return nil, true
+	}
+	if db, ok := m.detail.selectedDB(); ok && key.Matches(msg, m.keys.Open) {
+		return m.openDBDetail(db), true
+	}
+	return nil, false
 }
 
 // navDelta is how far a movement key moves the list's cursor or the
@@ -285,7 +288,8 @@ func (m *Model) actionKey(msg tea.KeyMsg) tea.Cmd {
 				return m.showToast(toastInfo, m.readOnlyText())
 			}
 		}
-		// An action that changes nothing (the activity view) still works.
+		// What changes nothing (the activity view, copy) goes on:
+		// applyReadOnly's disabled bindings match no key below.
 	}
 	if a, ok := m.actionAt(msg, func(a *action) bool { return !a.anytime }); ok {
 		return m.start(a)
@@ -479,7 +483,7 @@ func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	}
 	if r.err != nil {
 		cmd := m.opFailed(r)
-		if api.IsNotFound(r.err) && r.kind.needsGroup {
+		if api.IsNotFound(r.err) && r.kind.needsGroup && !r.kind.ownNotFound {
 			// opFailed dropped the group, which is gone: see resync.
 			return tea.Batch(append(m.resync(), cmd)...)
 		}
@@ -516,7 +520,7 @@ func (m *Model) opFailed(r opDoneMsg) tea.Cmd {
 			msg = s
 		}
 	}
-	if api.IsNotFound(r.err) && r.kind.needsGroup {
+	if api.IsNotFound(r.err) && r.kind.needsGroup && !r.kind.ownNotFound {
 		// The group is gone: drop it rather than keep offering actions.
 		m.leaveGroup(r.group)
 	}

@@ -129,7 +129,9 @@ func (m *Model) viewBody(w, h int) string {
 func (m *Model) fullHelp() [][]key.Binding {
 	k := m.keys
 	cols := m.list.FullHelp()
-	view := append(append(cols[1], k.Refresh), m.actionBindings(func(a *action) bool { return !a.mutation })...)
+	// The databases key belongs to the detail, whose keys have no column
+	// of their own: it goes with the other keys that change the view.
+	view := append(append(cols[1], k.Refresh, k.Databases), m.actionBindings(func(a *action) bool { return !a.mutation })...)
 	cols[1] = append(view, k.Help, k.Quit, k.ForceQuit)
 	for changes := m.actionBindings(func(a *action) bool { return a.mutation }); len(changes) > 0; {
 		n := min(len(changes), helpColumn)

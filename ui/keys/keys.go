@@ -20,6 +20,10 @@ type KeyMap struct {
 	Protect, Token, Copy, Rotate            key.Binding
 	Transfer, Unarchive, Update, Delete     key.Binding
 	SwitchOrg, Rename, Activity             key.Binding
+	// Databases moves the detail's focus between scrolling and its
+	// database rows; NewDatabase, DeleteDatabase and Yank act on what is
+	// selected there.
+	Databases, NewDatabase, DeleteDatabase, Yank key.Binding
 }
 
 // Default is the key map users of k9s and lazygit expect: vim keys and
@@ -60,6 +64,14 @@ func Default() KeyMap {
 		// ! as in "what happened?": every letter near it is taken, and a
 		// shifted symbol is hard to press by accident.
 		Activity: b("activity", "!"),
+		// tab moves between panes in lazygit; here between the detail's
+		// text and its database rows.
+		Databases: b("databases", "tab"),
+		// N and D: the group's n and d, shifted, for what is inside it.
+		NewDatabase:    b("new database", "N"),
+		DeleteDatabase: b("delete database", "D"),
+		// y as in vim's yank, as k9s and lazygit copy.
+		Yank: b("copy", "y"),
 	}
 	// Arrows read better than their names in the help.
 	k.Up.SetHelp("↑/k", "up")
@@ -80,7 +92,8 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"remove_location": &k.RemoveLocation, "protect": &k.Protect, "token": &k.Token, "copy": &k.Copy,
 		"rotate": &k.Rotate, "transfer": &k.Transfer, "unarchive": &k.Unarchive, "update": &k.Update,
 		"delete": &k.Delete, "switch_org": &k.SwitchOrg, "rename": &k.Rename,
-		"activity": &k.Activity,
+		"activity":  &k.Activity,
+		"databases": &k.Databases, "new_database": &k.NewDatabase, "delete_database": &k.DeleteDatabase, "yank": &k.Yank,
 	}
 }
 
