@@ -28,6 +28,7 @@ import (
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/api/listcache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 )
 
@@ -126,6 +127,7 @@ type harnessConfig struct {
 	noUser     bool                // Options.User empty: not known from settings
 	advice     string              // Options.TokenAdvice
 	provision  time.Duration       // the local API's ProvisionDelay; 0: ready at once
+	listCache  *listcache.Store    // Options.ListCache
 }
 
 type option func(*harnessConfig)
@@ -136,6 +138,9 @@ func withSeed(seed string, n int) option {
 func withToken(tok string) option { return func(c *harnessConfig) { c.token = tok } }
 func withProvisionDelay(d time.Duration) option {
 	return func(c *harnessConfig) { c.provision = d }
+}
+func withListCache(s *listcache.Store) option {
+	return func(c *harnessConfig) { c.listCache = s }
 }
 func remote() option                        { return func(c *harnessConfig) { c.local = false } }
 func readOnly() option                      { return func(c *harnessConfig) { c.readOnly = true } }
@@ -217,6 +222,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 		o.User = ""
 	}
 	o.TokenAdvice = cfg.advice
+	o.ListCache = cfg.listCache
 	h.m = New(o)
 	t.Cleanup(h.m.Close)
 	h.send(tea.WindowSizeMsg{Width: h.w, Height: h.h})
