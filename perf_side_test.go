@@ -305,3 +305,72 @@ func loadAvg() string {
 	}
 	return strings.Join(f[:3], " ")
 }
+
+// TestPerfWarmStart measures the warm start against a slow API:
+//
+//	go test -count=1 -tags perf -run TestPerfWarmStart -v -timeout 20m .
+//
+// For each N (PERF_GROUPS, default "10,10000") it starts `turso-groups
+// local-api --seed-groups N --latency L` (PERF_LATENCY, default 300ms),
+// runs the dashboard once to save the list into a cache directory, then
+// PERF_ROUNDS times (default 7), in shuffled order, a cold start
+// (--no-cache) and a warm one (XDG_CACHE_HOME at that directory), each
+// timed from exec to the first frame listing the groups. PERF_BUSY as in
+// TestPerfSideBySide.
+func TestPerfWarmStart(t *testing.T) {
+	sizes := perfSizes(t, "10,10000")
+	rounds := perfInt(t, "PERF_ROUNDS", 7)
+	latency := os.Getenv("PERF_LATENCY")
+	if latency == "" {
+		latency = "300ms"
+	}
+	startBusyLoops(t, perfInt(t, "PERF_BUSY", 0))
+	type samples struct{ ms, rss []float64 }
+	cold, warm := map[int]*samples{}, map[int]*samples{}
+	urls, caches := map[int]string{}, map[int]string{}
+	for _, n := range sizes {
+		urls[n], _ = startLocalAPI(t, n, "--latency", latency)
+		caches[n] = t.TempDir()
+		// The run that saves the list (the save is written once the list
+		// is in; runDashboardWith waits 300 ms before quitting).
+		runDashboardWith(t, urls[n], n+6, nil, []string{"XDG_CACHE_HOME=" + caches[n]})
+		if files, _ := filepath.Glob(filepath.Join(caches[n], "turso-groups", "groups-*.json")); len(files) != 1 {
+			t.Fatalf("N=%d: the first run saved %v", n, files)
+		}
+		cold[n], warm[n] = &samples{}, &samples{}
+	}
+	loadBefore := loadAvg()
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 2))
+	for r := 0; r < rounds; r++ {
+		type job struct {
+			n    int
+			warm bool
+		}
+		var jobs []job
+		for _, n := range sizes {
+			jobs = append(jobs, job{n, false}, job{n, true})
+		}
+		rng.Shuffle(len(jobs), func(i, j int) { jobs[i], jobs[j] = jobs[j], jobs[i] })
+		for _, j := range jobs {
+			var m perfRun
+			s := cold[j.n]
+			if j.warm {
+				s = warm[j.n]
+				m = runDashboardWith(t, urls[j.n], j.n+6, nil, []string{"XDG_CACHE_HOME=" + caches[j.n]})
+			} else {
+				m = runDashboardWith(t, urls[j.n], j.n+6, []string{"--no-cache"}, nil)
+			}
+			s.ms = append(s.ms, m.firstFrame.Seconds()*1000)
+			s.rss = append(s.rss, m.maxRSS)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%d rounds, API latency %s; load average %s before, %s after; %d busy loops\n\n", rounds, latency, loadBefore, loadAvg(), perfInt(t, "PERF_BUSY", 0))
+	fmt.Fprintf(&b, "| groups (+6) | cold first frame median [min-max] | warm first frame median [min-max] | peak RSS cold / warm |\n|---:|---:|---:|---|\n")
+	for _, n := range sizes {
+		c, w := cold[n], warm[n]
+		fmt.Fprintf(&b, "| %d | %.1f ms [%.1f-%.1f] | %.1f ms [%.1f-%.1f] | %.1f / %.1f MB |\n", n,
+			median(c.ms), slices.Min(c.ms), slices.Max(c.ms), median(w.ms), slices.Min(w.ms), slices.Max(w.ms), median(c.rss), median(w.rss))
+	}
+	t.Log(b.String())
+}
