@@ -102,3 +102,33 @@ func TestNilStore(t *testing.T) {
 		t.Errorf("nil store Load: %v", err)
 	}
 }
+
+// FuzzDecode: whatever the body, decoding neither panics nor accepts
+// what encoding would not give back.
+func FuzzDecode(f *testing.F) {
+	f.Add(encodeGroups(someGroups(3)), 3)
+	f.Add(encodeGroups(nil), 0)
+	f.Add([]byte{1, 'a', 0, 0, 0, 0, 0}, 1)
+	f.Fuzz(func(t *testing.T, body []byte, count int) {
+		groups, err := decodeGroups(body, count)
+		if err != nil {
+			return
+		}
+		if again := encodeGroups(groups); string(again) != string(body) {
+			t.Fatalf("decoded %d groups that encode to %x, not %x", len(groups), again, body)
+		}
+	})
+}
+
+// TestCorruptBodyIgnored: a flipped byte or a cut body is caught by the
+// checksum or the decoder.
+func TestCorruptBodyIgnored(t *testing.T) {
+	for _, n := range []int{0, 1, 100} {
+		body := encodeGroups(someGroups(n))
+		for cut := 0; cut < len(body); cut += max(len(body)/50, 1) {
+			if _, err := decodeGroups(body[:cut], n); err == nil && n > 0 {
+				t.Errorf("%d groups cut at %d: decoded", n, cut)
+			}
+		}
+	}
+}

@@ -79,7 +79,7 @@ func TestOddFilesIgnored(t *testing.T) {
 			write(t, path, bytes.Replace(goodBytes, []byte(`"org":"demo"`), []byte(`"org":"evil"`), 1))
 		},
 		"other format": func(t *testing.T) {
-			write(t, path, bytes.Replace(goodBytes, []byte(`"format":1`), []byte(`"format":99`), 1))
+			write(t, path, bytes.Replace(goodBytes, []byte(`"format":2`), []byte(`"format":99`), 1))
 		},
 		"oversized": func(t *testing.T) {
 			f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
