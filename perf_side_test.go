@@ -306,7 +306,9 @@ func loadAvg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// TestPerfWarmStart measures the warm start against a slow API:
+// TestPerfWarmStart measures the warm start against a slow API
+// (PERF_SETTLE="updated just now" measures the peak memory once the live
+// list has replaced the cached one):
 //
 //	go test -count=1 -tags perf -run TestPerfWarmStart -v -timeout 20m .
 //
