@@ -15,7 +15,7 @@
 //
 // Reading is defensive, since the file may have been damaged, replaced or
 // planted: anything but a regular file (a symlink, a FIFO, a directory), a
-// file writable by others, one over MaxSize, one that does not parse or
+// file owned by another user or writable by others, one over MaxSize, one that does not parse or
 // is for another URL or organization is refused with an error and never
 // blocks. Callers treat every error as "no cached list".
 //
@@ -123,6 +123,8 @@ func (s *Store) Load(apiURL, org string) (Entry, error) {
 	switch {
 	case !fi.Mode().IsRegular():
 		return Entry{}, fmt.Errorf("read the cached list %s: %w: not a regular file (%v)", path, ErrIgnored, fi.Mode().Type())
+	case !ownedByUs(fi):
+		return Entry{}, fmt.Errorf("read the cached list %s: %w: owned by another user", path, ErrIgnored)
 	case fi.Mode().Perm()&0o022 != 0:
 		return Entry{}, fmt.Errorf("read the cached list %s: %w: others may write it (mode %v)", path, ErrIgnored, fi.Mode().Perm())
 	case fi.Size() > MaxSize:

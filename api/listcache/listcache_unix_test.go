@@ -106,6 +106,12 @@ func TestOddFilesIgnored(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
+		"another owner": func(t *testing.T) {
+			write(t, path, goodBytes)
+			if err := os.Chown(path, 65534, 65534); err != nil {
+				t.Skip("chown needs root:", err)
+			}
+		},
 		"writable by others": func(t *testing.T) {
 			write(t, path, goodBytes)
 			if err := os.Chmod(path, 0o666); err != nil {
