@@ -168,7 +168,7 @@ Environment:
 		if err != nil {
 			return err
 		}
-		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false), !noCache)
+		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false), !noCache && s.Cache)
 	}
 	// --version and -v print the line `version` prints, not cobra's
 	// "turso-groups version …".

@@ -18,8 +18,8 @@ import (
 // TestWarmStartInPTY runs the dashboard three times against a local API
 // that answers every request 2 s late: the first run saves the list; the
 // second draws it at once, marked cached, before the live answer (with a
-// group created meanwhile) replaces it; --no-cache neither reads nor
-// writes it; with the API gone, the cached list is shown marked stale and
+// group created meanwhile) replaces it; --no-cache (and cache = false in
+// the config file) neither reads nor writes it; with the API gone, the cached list is shown marked stale and
 // the failure is told. The cache file is 0600 and never holds the token.
 func TestWarmStartInPTY(t *testing.T) {
 	home := t.TempDir()
@@ -95,7 +95,7 @@ func TestWarmStartInPTY(t *testing.T) {
 
 	// 2: warm. The cached 6 come before any answer, then the live 7.
 	cmd, s = dash()
-	s.waitFor(t, "6 groups · sorted by name", "cached just now")
+	s.waitFor(t, "6 groups · sorted by name", "· cached ") // "just now" or "10s ago": the API answers 2 s late
 	if strings.Contains(s.text(), "7 groups") {
 		t.Errorf("the live answer came before the cached list")
 	}
@@ -115,6 +115,23 @@ func TestWarmStartInPTY(t *testing.T) {
 	if _, err := os.Stat(cacheDir); !os.IsNotExist(err) {
 		t.Errorf("--no-cache wrote the cache: %v", err)
 	}
+	// So does cache = false in the config file.
+	confDir := filepath.Join(home, ".config", "turso-groups")
+	if err := os.MkdirAll(confDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(confDir, "config.toml"), []byte("cache = false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd, s = dash()
+	s.waitFor(t, "7 groups · sorted by name", "updated just now")
+	quit(cmd, s)
+	if _, err := os.Stat(cacheDir); !os.IsNotExist(err) {
+		t.Errorf("cache = false wrote the cache: %v", err)
+	}
+	if err := os.Remove(filepath.Join(confDir, "config.toml")); err != nil {
+		t.Fatal(err)
+	}
 
 	// Saved again, then the API goes away: the cached list, marked stale.
 	cmd, s = dash()
@@ -123,7 +140,7 @@ func TestWarmStartInPTY(t *testing.T) {
 	apiCmd.Process.Kill()
 	apiCmd.Wait()
 	cmd, s = dash()
-	s.waitFor(t, "7 groups · sorted by name", "made-meanwhile", "cached just now")
+	s.waitFor(t, "7 groups · sorted by name", "made-meanwhile", "· cached ")
 	waitLong(t, s, 60*time.Second, "stale", "Could not load the groups; showing the list cached")
 	quit(cmd, s)
 }

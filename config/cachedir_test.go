@@ -28,3 +28,17 @@ func TestCacheDir(t *testing.T) {
 		t.Error("CacheDir without HOME: no error")
 	}
 }
+
+// TestCacheSetting: the list cache is on unless the config file says
+// cache = false.
+func TestCacheSetting(t *testing.T) {
+	h := newHome(t)
+	h.env["TURSO_API_TOKEN"] = "tok-env-4d1f"
+	if s := resolve(t, h); !s.Cache || s.sources["cache"] != SourceDefault {
+		t.Errorf("no config file: Cache %v from %s", s.Cache, s.sources["cache"])
+	}
+	h.writeConfig(t, "cache = false\n", 0o600)
+	if s := resolve(t, h); s.Cache || s.sources["cache"] != Source("config.toml") {
+		t.Errorf("cache = false: Cache %v from %s", s.Cache, s.sources["cache"])
+	}
+}
