@@ -24,6 +24,7 @@ import (
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/api/listcache"
 	"github.com/seed372e9e9a/turso-groups/api/localapi"
 	"github.com/seed372e9e9a/turso-groups/config"
 	"github.com/seed372e9e9a/turso-groups/ui"
@@ -151,20 +152,23 @@ Environment:
   TURSO_ORG           organization slug ("" is the personal account)
   TURSO_CONFIG_FOLDER where the turso CLI keeps settings.json
   NO_COLOR            any value turns colours off
-  XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME  where config, data and logs live`,
+  XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_STATE_HOME  where config, data and logs live
+  XDG_CACHE_HOME      where the last list seen is kept for a warm start (--no-cache: not)`,
 		Args:          config.NoArgs,
 		Version:       versionLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	flags := config.BindFlags(root.Flags())
+	var noCache bool
+	root.Flags().BoolVar(&noCache, "no-cache", false, "do not draw the last list seen at once on start, nor keep it in $XDG_CACHE_HOME/turso-groups (it never holds the token)")
 	config.RegisterCompletion(root, flags, nil)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := config.Resolve(flags, nil, configVocabulary())
 		if err != nil {
 			return err
 		}
-		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false))
+		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false), !noCache && s.Cache)
 	}
 	// --version and -v print the line `version` prints, not cobra's
 	// "turso-groups version …".
@@ -701,7 +705,11 @@ func readOnlyReason(f *config.Flags, s *config.Settings, served bool) string {
 
 // runDashboard opens the dashboard in this terminal; readOnly says why
 // it is read-only, when it is.
-func runDashboard(ctx context.Context, s *config.Settings, readOnly string) error {
+// runDashboard runs the dashboard in this terminal. warm keeps the last
+// list seen of each organization on disk and draws it at once on the next
+// start (listcache), unless the API is the embedded local one, which
+// answers as fast as the disk.
+func runDashboard(ctx context.Context, s *config.Settings, readOnly string, warm bool) error {
 	logger, closeLog, err := config.NewLogger(s)
 	if err != nil {
 		return err
@@ -717,6 +725,13 @@ func runDashboard(ctx context.Context, s *config.Settings, readOnly string) erro
 	// terminal once it is gone; the header shows it meanwhile.
 	for _, w := range s.Warnings {
 		fmt.Fprintln(os.Stderr, "turso-groups: warning:", w)
+	}
+	if warm && !s.Local {
+		if dir, err := config.CacheDir(nil); err != nil {
+			se.logger.Warn("no list cache", "err", err)
+		} else {
+			se.opts.ListCache = listcache.New(dir)
+		}
 	}
 	se.opts.Renderer = ui.Renderer(os.Stdout, s.NoColor, s.Theme.Mode)
 	se.logger.Info("dashboard starting", "local", s.Local, "org", s.Org, "api", se.opts.APIURL, "read_only", s.ReadOnly)

@@ -102,11 +102,11 @@ func TestPerfFirstFrame(t *testing.T) {
 
 // startLocalAPI runs `turso-groups local-api --seed-groups n` on a fresh
 // data file and returns its URL.
-func startLocalAPI(t *testing.T, n int) (string, func()) {
+func startLocalAPI(t *testing.T, n int, extra ...string) (string, func()) {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "api.json"),
-		"--seed-groups", strconv.Itoa(n), "--token", perfToken, "--quiet")
+	cmd := exec.Command(binary, append([]string{"local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "api.json"),
+		"--seed-groups", strconv.Itoa(n), "--token", perfToken, "--quiet"}, extra...)...)
 	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -158,12 +158,19 @@ type perfRun struct {
 // groups, then reads its peak memory and quits it with q.
 func runDashboardOnce(t *testing.T, url string, total int) perfRun {
 	t.Helper()
+	return runDashboardWith(t, url, total, nil, nil)
+}
+
+// runDashboardWith is runDashboardOnce with more flags and environment
+// (XDG_CACHE_HOME for a warm start, --no-cache for a cold one).
+func runDashboardWith(t *testing.T, url string, total int, extraArgs, extraEnv []string) perfRun {
+	t.Helper()
 	home := t.TempDir()
-	args := []string{"--api-url", url, "--token", perfToken, "--org", "demo"}
+	args := append([]string{"--api-url", url, "--token", perfToken, "--org", "demo"}, extraArgs...)
 	// PERF_DASH_ARGS adds flags, e.g. --debug with PERF_DASH_ENV's
 	// XDG_STATE_HOME to keep the request timings.
 	cmd := exec.Command(binary, append(args, strings.Fields(os.Getenv("PERF_DASH_ARGS"))...)...)
-	cmd.Env = []string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH")}
+	cmd.Env = append([]string{"HOME=" + home, "TERM=xterm-256color", "PATH=" + os.Getenv("PATH")}, extraEnv...)
 	// PERF_DASH_ENV adds variables to the dashboard's environment, for
 	// experiments: PERF_DASH_ENV="GOGC=200 GOMEMLIMIT=40MiB".
 	cmd.Env = append(cmd.Env, strings.Fields(os.Getenv("PERF_DASH_ENV"))...)
@@ -221,6 +228,20 @@ func runDashboardOnce(t *testing.T, url string, total int) perfRun {
 		mu.Lock()
 		defer mu.Unlock()
 		t.Fatalf("no frame listing %d groups within 30s; the output:\n%s", total, ansi.Strip(out.String()))
+	}
+	// PERF_SETTLE (e.g. "updated just now") waits, after the first
+	// frame, for that text: the live answer after a cached list.
+	if settle := os.Getenv("PERF_SETTLE"); settle != "" {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			mu.Lock()
+			done := strings.Contains(ansi.Strip(out.String()), settle)
+			mu.Unlock()
+			if done || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 	// Let the dashboard settle (the last allocations of the load, a
 	// spinner tick), then read its high-water mark and quit.

@@ -36,7 +36,7 @@ const MinRefresh = 5 * time.Second
 var ThemeModes = []string{"auto", "dark", "light"}
 
 var (
-	topKeys     = []string{"org", "api_url", "token", "refresh", "read_only", "theme", "keys", "profiles"}
+	topKeys     = []string{"org", "api_url", "token", "refresh", "read_only", "cache", "theme", "keys", "profiles"}
 	themeKeys   = []string{"mode", "colors"}
 	profileKeys = []string{"org", "api_url", "token", "local", "data", "read_only"}
 )
@@ -52,6 +52,7 @@ type fileConfig struct {
 	Token     *string
 	Refresh   *time.Duration
 	ReadOnly  *bool
+	Cache     *bool
 	ThemeMode *string
 	Colors    map[string]string
 	Keys      map[string][]string
@@ -136,6 +137,8 @@ func (c *fileConfig) parse(data []byte, mode fs.FileMode, env Env, vocab Vocabul
 			c.Refresh = v.refresh(key, val)
 		case "read_only":
 			c.ReadOnly = v.boolean(key, val)
+		case "cache":
+			c.Cache = v.boolean(key, val)
 		case "theme":
 			c.theme(v, key, val)
 		case "keys":

@@ -200,3 +200,32 @@ func DefaultLogFile(env Env) (string, error) {
 	}
 	return filepath.Join(d, "debug.log"), nil
 }
+
+// CacheDir is where turso-groups keeps what it can always fetch again
+// (the last group list of each organization, for a warm start):
+// $XDG_CACHE_HOME/turso-groups (if absolute), else
+// ~/.cache/turso-groups on Unix, ~/Library/Caches/turso-groups on macOS
+// and %LocalAppData%\turso-groups\cache on Windows.
+func CacheDir(env Env) (string, error) {
+	if d := env.get("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, AppName), nil
+	}
+	switch runtime.GOOS {
+	case "windows":
+		if d := env.get("LocalAppData"); d != "" {
+			return filepath.Join(d, AppName, "cache"), nil
+		}
+		return "", errors.New("find the cache directory: %LocalAppData% is not set")
+	case "darwin", "ios":
+		home, err := homeDir(env)
+		if err != nil {
+			return "", fmt.Errorf("find the cache directory: %w", err)
+		}
+		return filepath.Join(home, "Library", "Caches", AppName), nil
+	}
+	home, err := homeDir(env)
+	if err != nil {
+		return "", fmt.Errorf("find the cache directory: %w", err)
+	}
+	return filepath.Join(home, ".cache", AppName), nil
+}

@@ -95,6 +95,9 @@ type Settings struct {
 	NoColor bool
 	// ReadOnly refuses every change.
 	ReadOnly bool
+	// Cache keeps the last group list seen for a warm start (the config
+	// file's cache, true unless it says false; --no-cache is main's).
+	Cache bool
 	// Debug writes a debug log to LogFile.
 	Debug   bool
 	LogFile string // where Debug logs to
@@ -289,6 +292,13 @@ func Resolve(f *Flags, env Env, vocab Vocabulary) (*Settings, error) {
 		s.ReadOnly, s.sources["read_only"] = *file.ReadOnly, fileSrc
 	default:
 		s.sources["read_only"] = SourceDefault
+	}
+
+	// The list cache: the config file only (--no-cache is the
+	// dashboard's flag).
+	s.Cache, s.sources["cache"] = true, SourceDefault
+	if file.Cache != nil {
+		s.Cache, s.sources["cache"] = *file.Cache, fileSrc
 	}
 
 	// Appearance and behaviour: the config file only.

@@ -28,6 +28,7 @@ import (
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
+	"github.com/seed372e9e9a/turso-groups/api/listcache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 )
 
@@ -127,6 +128,7 @@ type harnessConfig struct {
 	advice     string                   // Options.TokenAdvice
 	provision  time.Duration            // the local API's ProvisionDelay; 0: ready at once
 	update     emulator.GroupUpdateMode // the local API's GroupUpdate; "": served
+	listCache  *listcache.Store         // Options.ListCache
 }
 
 type option func(*harnessConfig)
@@ -140,6 +142,9 @@ func withProvisionDelay(d time.Duration) option {
 }
 func withGroupUpdate(m emulator.GroupUpdateMode) option {
 	return func(c *harnessConfig) { c.update = m }
+}
+func withListCache(s *listcache.Store) option {
+	return func(c *harnessConfig) { c.listCache = s }
 }
 func remote() option                        { return func(c *harnessConfig) { c.local = false } }
 func readOnly() option                      { return func(c *harnessConfig) { c.readOnly = true } }
@@ -221,6 +226,7 @@ func newHarness(t testing.TB, opts ...option) *harness {
 		o.User = ""
 	}
 	o.TokenAdvice = cfg.advice
+	o.ListCache = cfg.listCache
 	h.m = New(o)
 	t.Cleanup(h.m.Close)
 	h.send(tea.WindowSizeMsg{Width: h.w, Height: h.h})

@@ -18,6 +18,7 @@ import (
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/cache"
+	"github.com/seed372e9e9a/turso-groups/api/listcache"
 	"github.com/seed372e9e9a/turso-groups/ui/keys"
 	"github.com/seed372e9e9a/turso-groups/ui/styles"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
@@ -82,6 +83,14 @@ type Options struct {
 	// all hold the same group list rather than a copy each. Nil loads
 	// for this dashboard alone.
 	Cache *cache.Cache
+	// ListCache, when not nil, keeps the last group list seen for each
+	// API URL (APIURL) and organization on disk: the dashboard draws it
+	// at once when it opens (or switches to the organization), marked
+	// "cached" with its age, until the live answer replaces it; a live
+	// load that fails leaves it on screen marked stale. Every successful
+	// load is saved, off the update loop. Nil turns this off (--no-cache,
+	// and the SSH server's sessions).
+	ListCache *listcache.Store
 	// Logger receives what the dashboard cannot show in full: the stack
 	// of an internal error it recovered from. Nil discards it.
 	Logger *slog.Logger
@@ -157,6 +166,10 @@ type loadState struct {
 	// loading: the groups of the latest load have not arrived yet;
 	// loaded: some have, once.
 	loading, loaded bool
+	// cached: the groups shown come from Options.ListCache, not from a
+	// load of this run (loaded is true, loadedAt is when they were
+	// saved); a live answer clears it.
+	cached bool
 	// loadErr is why the first load failed; stale, why the last refresh
 	// did, while the groups of an earlier one are shown.
 	loadErr, stale error
@@ -255,7 +268,7 @@ func roundDuration(d time.Duration) string {
 // Init starts the first load: at most four requests, whatever the number
 // of groups (validate, groups, databases, locations).
 func (m *Model) Init() tea.Cmd {
-	cmds := append(m.reload(), m.footer.spinner.Tick, loadLocationsCmd(m.sess.ctx, m.sess.client, m.opts.Cache), textinput.Blink)
+	cmds := append(m.reload(), m.loadCached(), m.footer.spinner.Tick, loadLocationsCmd(m.sess.ctx, m.sess.client, m.opts.Cache), textinput.Blink)
 	if !m.opts.Local {
 		cmds = append(cmds, validateTokenCmd(m.sess.ctx, m.sess.client, m.opts.Cache, m.sess.gen))
 	}

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
 	"github.com/seed372e9e9a/turso-groups/api/cache"
+	"github.com/seed372e9e9a/turso-groups/api/listcache"
 )
 
 // groupsLoadedMsg carries one load of the group list; the databases come
@@ -26,6 +28,17 @@ type groupsLoadedMsg struct {
 type databasesLoadedMsg struct {
 	seq, gen int
 	data     *cache.DatabaseList
+}
+
+// cachedGroupsMsg carries the list Options.ListCache kept of the
+// organization of generation gen, indexed off the update loop, or why
+// there is none.
+type cachedGroupsMsg struct {
+	gen    int
+	groups []api.Group
+	byName map[string]int
+	saved  time.Time
+	err    error
 }
 
 // locationsLoadedMsg carries the location list.
@@ -115,6 +128,32 @@ func loadGroupListCmd(ctx context.Context, c *api.Client, shared *cache.Cache, s
 func loadDatabasesCmd(ctx context.Context, c *api.Client, shared *cache.Cache, seq, gen int) tea.Cmd {
 	return func() tea.Msg {
 		return databasesLoadedMsg{seq: seq, gen: gen, data: shared.Databases(ctx, c)}
+	}
+}
+
+// loadCachedCmd reads the list kept on disk for org at apiURL.
+func loadCachedCmd(store *listcache.Store, c *api.Client, apiURL, org string, gen int) tea.Cmd {
+	return func() (msg tea.Msg) {
+		defer onPanic(c, func(err error) { msg = cachedGroupsMsg{gen: gen, err: err} })
+		e, err := store.Load(apiURL, org)
+		if err != nil {
+			return cachedGroupsMsg{gen: gen, err: err}
+		}
+		return cachedGroupsMsg{gen: gen, groups: e.Groups, byName: cache.IndexByName(e.Groups), saved: e.Saved}
+	}
+}
+
+// saveListCmd writes a loaded list to disk for the next start, off the
+// update loop; groups is only read (it may be shared). It answers
+// nothing: a list that could not be saved is logged, since the dashboard
+// works as well without it.
+func saveListCmd(store *listcache.Store, c *api.Client, logger *slog.Logger, apiURL, org string, groups []api.Group, at time.Time) tea.Cmd {
+	return func() (msg tea.Msg) {
+		defer onPanic(c, func(err error) { logger.Error("saving the list for the next start", "err", err) })
+		if err := store.Save(apiURL, org, groups, at); err != nil {
+			logger.Warn("the list could not be saved for the next start", "err", redactWith(c, err.Error()))
+		}
+		return nil
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -40,6 +41,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onGroupsLoaded(msg)
 	case databasesLoadedMsg:
 		return m, m.onDatabasesLoaded(msg)
+	case cachedGroupsMsg:
+		return m, m.onCachedGroups(msg)
 	case locationsLoadedMsg:
 		if msg.err != nil {
 			if api.IsUnauthorized(msg.err) {
@@ -327,14 +330,18 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 		m.load.dbsErr = nil
 		if m.load.loaded {
 			m.load.stale = d.Err
+			if m.load.cached {
+				return m.showBackgroundToast(toastError, m.cachedFailed(d.Err))
+			}
 			return m.showBackgroundToast(toastError, "Refresh failed; showing the last loaded groups. "+m.describe(d.Err))
 		}
 		m.load.loadErr = d.Err
 		return nil
 	}
-	first := !m.load.loaded
-	m.load.loaded, m.load.loadErr, m.load.stale = true, nil, nil
+	first := !m.load.loaded || m.load.cached
+	m.load.loaded, m.load.cached, m.load.loadErr, m.load.stale = true, false, nil, nil
 	m.loadedAt = m.now()
+	save := m.saveList(d.Groups)
 	var userCmd tea.Cmd
 	if first && m.header.user == "" && !m.opts.Local && !m.load.userAsked {
 		// Who is signed in, for the header: asked once the list is on
@@ -348,9 +355,64 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 	waits := m.syncProvisioning(msg.seq)
 	if err := m.load.dbsErr; err != nil {
 		m.load.dbsErr = nil
-		return tea.Batch(userCmd, waits, m.dbsErrorToast(err))
+		return tea.Batch(userCmd, waits, save, m.dbsErrorToast(err))
 	}
-	return tea.Batch(userCmd, waits)
+	return tea.Batch(userCmd, waits, save)
+}
+
+// cachedFailed is the message of a failed load while the list kept on
+// disk is shown: how old it is, since the footer's right end, which says
+// it too, has no room beside the message.
+func (m *Model) cachedFailed(err error) string {
+	return "Could not load the groups; showing the list cached " + ago(m.now().Sub(m.loadedAt)) + ". " + m.describe(err)
+}
+
+// onCachedGroups draws the list kept on disk, unless a live answer came
+// first (the live answer always wins) or the organization changed. When
+// the live load has already failed, the cached list is shown marked
+// stale, and the failure is told.
+func (m *Model) onCachedGroups(msg cachedGroupsMsg) tea.Cmd {
+	if msg.gen != m.sess.gen {
+		return nil
+	}
+	if msg.err != nil {
+		if !errors.Is(msg.err, fs.ErrNotExist) {
+			m.log.Warn("the cached list is not used", "err", redactWith(m.sess.client, msg.err.Error()))
+		}
+		return nil
+	}
+	if m.load.loaded {
+		return nil
+	}
+	saved := msg.saved
+	if now := m.now(); saved.After(now) {
+		saved = now // a clock set back, or an odd file: not "in the future"
+	}
+	m.load.loaded, m.load.cached = true, true
+	m.loadedAt = saved
+	m.setGroupsIndexed(msg.groups, msg.byName)
+	if err := m.load.loadErr; err != nil {
+		m.load.loadErr, m.load.stale = nil, err
+		return m.showBackgroundToast(toastError, m.cachedFailed(err))
+	}
+	return nil
+}
+
+// loadCached reads the list kept on disk for the organization shown, if
+// the dashboard keeps one.
+func (m *Model) loadCached() tea.Cmd {
+	if m.opts.ListCache == nil {
+		return nil
+	}
+	return loadCachedCmd(m.opts.ListCache, m.sess.client, m.opts.APIURL, m.sess.client.Org(), m.sess.gen)
+}
+
+// saveList keeps a loaded list on disk for the next start.
+func (m *Model) saveList(groups []api.Group) tea.Cmd {
+	if m.opts.ListCache == nil {
+		return nil
+	}
+	return saveListCmd(m.opts.ListCache, m.sess.client, m.log, m.opts.APIURL, m.sess.client.Org(), groups, m.now())
 }
 
 // onDatabasesLoaded applies the databases of a load, unless superseded.
@@ -554,7 +616,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.sess.client = m.sess.client.WithOrg(slug)
 	m.sess.gen++
 	m.groups, m.byName, m.dbs, m.dbsKnown = nil, map[string]int{}, map[string][]api.Database{}, false
-	m.load.loaded, m.load.loadErr, m.load.stale = false, nil, nil
+	m.load.loaded, m.load.cached, m.load.loadErr, m.load.stale = false, false, nil, nil
 	m.screen = screenList
 	m.list.query = ""
 	m.list.filter.SetValue("")
@@ -564,7 +626,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.list.refilter("")
 	m.focus.drafts = nil // about the previous organization
 	m.resetWaits()
-	cmds := append(m.reload(), m.footer.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
+	cmds := append(m.reload(), m.loadCached(), m.footer.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
 	}

@@ -170,7 +170,10 @@ func (m *Model) statusText() string {
 		where = text.Sanitize(hostOf(m.opts.APIURL))
 	}
 	s := m.org + " · " + where
-	if m.fresh != "" {
+	switch {
+	case m.fresh != "" && m.load.cached:
+		s += " · cached " + m.fresh
+	case m.fresh != "":
 		s += " · updated " + m.fresh
 	}
 	return s

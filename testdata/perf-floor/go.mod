@@ -1,0 +1,3 @@
+module perffloor
+
+go 1.24
