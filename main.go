@@ -839,12 +839,14 @@ session, then stops.`,
 			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", ln.Addr(), cfg.HostKeyPath)
-			fmt.Fprintf(out, "Host key fingerprint: %s (users can check it against what ssh shows on their first connection).\n", srv.HostKeyFingerprint())
+			// One write: a reader (a log collector, a test) that sees the
+			// first line sees the whole banner.
+			banner := fmt.Sprintf("Serving the dashboard over SSH on %s (host key %s). Ctrl+C stops.\n", ln.Addr(), cfg.HostKeyPath) +
+				fmt.Sprintf("Host key fingerprint: %s (users can check it against what ssh shows on their first connection).\n", srv.HostKeyFingerprint())
 			if demo != "" {
-				fmt.Fprintln(out, demo)
+				banner += demo + "\n"
 			}
+			_, _ = io.WriteString(cmd.OutOrStdout(), banner)
 			select {
 			case err := <-errc:
 				return err

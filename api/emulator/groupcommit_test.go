@@ -282,7 +282,10 @@ func TestFailedFlushFailsItsBatchAndTheNext(t *testing.T) {
 		st.wmu.Lock()
 		n := len(st.jr.changes)
 		st.wmu.Unlock()
-		if n >= 3 { // second: a group; third: a group and its database
+		// second: a group and its audit entry; third: a group, its
+		// database and its audit entry. Three alone could be third
+		// before second, which would then miss the failed batch.
+		if n >= 5 {
 			break
 		}
 		if time.Now().After(deadline) {
