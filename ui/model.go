@@ -113,6 +113,10 @@ type Model struct {
 	load loadState
 	ops  opsState
 	prov provState
+	// usage is the usage fetches' bookkeeping; planAsked: the plan has
+	// been asked for in this organization.
+	usage     usageState
+	planAsked bool
 
 	// screen is which of the list and the detail is under the overlays.
 	screen screen
@@ -193,6 +197,7 @@ func New(opts Options) *Model {
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.footer = newStatusBar(c)
 	m.resetWaits()
+	m.resetUsage(false)
 	m.header = newHeader(c, m.dataset, opts)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)
