@@ -69,6 +69,15 @@ type usageState struct {
 	cancel context.CancelFunc
 	seq    int
 	sem    chan struct{}
+	// refused: the API refused a usage request (a token without the
+	// scope): no more are sent in this organization, since every other
+	// row would be refused as well.
+	refused bool
+	// inflight counts this generation's fetches not answered yet: the
+	// list sorted by usage is resorted once they all are, not on each
+	// answer (a resort of 10,000 groups is a few ms; a screen is about
+	// 25 answers).
+	inflight int
 }
 
 // usageLoadedMsg is one group's usage, summed from its databases.
@@ -113,8 +122,10 @@ func (m *Model) resetUsage(keep bool) {
 		m.usage.sem = make(chan struct{}, usageConcurrency)
 	}
 	m.usage.seq++
+	m.usage.inflight = 0
 	if !keep || m.dataset.usage == nil {
 		m.dataset.usage = map[string]*groupUsage{}
+		m.usage.refused = false
 		return
 	}
 	for _, u := range m.dataset.usage {
@@ -135,7 +146,7 @@ func (m *Model) afterMsg() tea.Cmd {
 		m.planAsked = true
 		cmds = append(cmds, loadPlanCmd(m.sess.ctx, m.sess.client, m.sess.gen))
 	}
-	if m.dbsKnown && m.usage.ctx != nil {
+	if m.dbsKnown && m.usage.ctx != nil && !m.usage.refused {
 		end := min(m.list.offset+m.list.height, len(m.list.visible))
 		for pos := m.list.offset; pos < end; pos++ {
 			if cmd := m.fetchUsage(m.groups[m.list.visible[pos]].Name); cmd != nil {
@@ -169,6 +180,7 @@ func (m *Model) fetchUsage(group string) tea.Cmd {
 		return nil
 	}
 	u.fetching = true
+	m.usage.inflight++
 	names := make([]string, len(dbs))
 	ids := make(map[string]string, len(dbs))
 	for i, d := range dbs {
@@ -246,8 +258,12 @@ func (m *Model) onUsageLoaded(msg usageLoadedMsg) tea.Cmd {
 		return nil // the organization's usage was reset meanwhile
 	}
 	u.fetching = false
+	m.usage.inflight = max(m.usage.inflight-1, 0)
+	if api.IsUnauthorized(msg.err) || api.IsForbidden(msg.err) {
+		m.usage.refused = true
+	}
 	m.applyUsage(u, msg)
-	if m.list.sort == sortUsage && msg.err == nil {
+	if m.list.sort == sortUsage && m.usage.inflight == 0 {
 		keep := m.currentName()
 		m.list.resort()
 		m.list.refilter(keep)

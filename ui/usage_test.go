@@ -302,3 +302,79 @@ func TestPlanUnknownChangesNothing(t *testing.T) {
 		t.Fatalf("n did not open the form:\n%s", h.screen())
 	}
 }
+
+// An organization switch and quitting cancel the usage fetches in
+// flight; their answers, if any, are dropped.
+func TestUsageCancelledOnSwitchAndQuit(t *testing.T) {
+	h := newHarness(t)
+	ctx := h.m.usage.ctx
+	h.run(h.m.switchOrg("acme"))
+	if ctx.Err() == nil {
+		t.Error("switching organization left the usage fetches running")
+	}
+	if u := h.m.dataset.usage["analytics"]; u != nil {
+		t.Errorf("demo's usage kept in acme: %+v", u)
+	}
+	h.waitIdle()
+	if u := h.m.dataset.usage["production"]; u == nil || !u.known {
+		t.Errorf("acme's usage not fetched: %+v", u)
+	}
+	ctx = h.m.usage.ctx
+	h.press("q")
+	if ctx.Err() == nil {
+		t.Error("quitting left the usage fetches running")
+	}
+}
+
+// A token that may not read usage: one refusal stops the fetches, the
+// cells say "?", and nothing else changes.
+func TestUsageRefusedStopsAsking(t *testing.T) {
+	h := newHarness(t, withSeed("demo", 50), withSize(120, 30), withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/usage") {
+				http.Error(w, `{"error":"forbidden"}`, http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.waitIdle()
+	if !h.m.usage.refused {
+		t.Fatal("a refused usage request did not stop the fetches")
+	}
+	h.reqs.reset()
+	h.press("pgdown", "pgdown")
+	if reqs := slices.DeleteFunc(h.reqs.snapshot(), func(r string) bool { return !strings.HasSuffix(r, "/usage") }); len(reqs) != 0 {
+		t.Errorf("usage asked for again after a refusal: %v", reqs)
+	}
+	h.mustShow("56/∞ groups")
+}
+
+// Opening at 10,000 groups (30,000 databases) against a remote API:
+// the first load is still 4 requests; then the plan (2) and the usage of
+// the databases on screen, however many groups there are.
+func TestOpeningTenThousandGroupsBeforeUsage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 10,000 groups")
+	}
+	h := newHarness(t, withSeed("demo", 10000), remote(), withoutInit())
+	var atFirstFrame []string
+	h.afterUpdate = func() {
+		if h.m.load.loaded && atFirstFrame == nil {
+			atFirstFrame = h.reqs.snapshot()
+		}
+	}
+	h.run(h.m.Init())
+	h.waitIdle()
+	all := h.reqs.snapshot()
+	first := slices.DeleteFunc(slices.Clone(all), afterFirstFrame)
+	if len(first) > 4 || slices.ContainsFunc(atFirstFrame, afterFirstFrame) {
+		t.Errorf("before usage: %v (at the first frame %v), want at most 4 and no usage or plan", first, atFirstFrame)
+	}
+	after := len(all) - len(first)
+	rows := h.m.list.height
+	if after > 2+3*rows {
+		t.Errorf("%d requests after the first frame for %d rows on screen", after, rows)
+	}
+	t.Logf("10,006 groups: %d requests before usage, %d after the first frame (%d rows on screen)", len(first), after, rows)
+}
