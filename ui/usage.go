@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -328,10 +330,12 @@ func (m *Model) onPlanLoaded(msg planLoadedMsg) tea.Cmd {
 // "Starter".
 func planTitle(name string) string {
 	name = text.Sanitize(name)
-	if name == "" {
+	r, n := utf8.DecodeRuneInString(name)
+	if n == 0 {
 		return ""
 	}
-	return strings.ToUpper(name[:1]) + name[1:]
+	// The first rune, not byte: a name from the API may start with any.
+	return string(unicode.ToUpper(r)) + name[n:]
 }
 
 // planLine is the header's "3/∞ groups · Scaler", "" while the plan is

@@ -124,6 +124,14 @@ func TestSortByUsage(t *testing.T) {
 	}
 }
 
+func TestPlanTitle(t *testing.T) {
+	for in, want := range map[string]string{"starter": "Starter", "": "", "élan": "Élan", "x\x1b[31m": "X\uFFFD[31m"} {
+		if got := planTitle(in); got != want {
+			t.Errorf("planTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestHeaderPlanLine(t *testing.T) {
 	h := newTestHeader(Options{Local: true}, 120)
 	if h.data.planLine() != "" || strings.Contains(h.View(), "∞") {
