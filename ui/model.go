@@ -163,6 +163,8 @@ type loadState struct {
 	loadSeq int
 	// userAsked: the signed-in user's name has been asked for.
 	userAsked bool
+	// locsAnswered: the locations' load has answered, well or not.
+	locsAnswered bool
 }
 
 // opsState is the root's bookkeeping of the changes in flight.

@@ -41,6 +41,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case databasesLoadedMsg:
 		return m, m.onDatabasesLoaded(msg)
 	case locationsLoadedMsg:
+		m.load.locsAnswered = true
 		if msg.err != nil {
 			if api.IsUnauthorized(msg.err) {
 				return m, nil // the groups' load, refused too, says so once

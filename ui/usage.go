@@ -135,12 +135,13 @@ func (m *Model) resetUsage(keep bool) {
 	}
 }
 
-// afterMsg starts what the screen as it now is asks for: the plan once
-// the first groups are in, and the usage of the groups in the list's
-// window. It runs after every message and costs a few map lookups per
-// row of the window.
+// afterMsg starts what the screen as it now is asks for: the plan and
+// the usage of the groups in the list's window, once the first load
+// (groups, databases, locations) has answered, so that these requests
+// never hold up one of its answers (n waits for the locations). It runs
+// after every message and costs a few map lookups per row of the window.
 func (m *Model) afterMsg() tea.Cmd {
-	if !m.load.loaded || m.sess.quitting {
+	if !m.load.loaded || !m.load.locsAnswered || m.sess.quitting {
 		return nil
 	}
 	var cmds []tea.Cmd

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/seed372e9e9a/turso-groups/api"
 )
 
@@ -14,6 +16,24 @@ import (
 // groups are on screen: usage, the subscription and the plans.
 func afterFirstFrame(req string) bool {
 	return strings.HasSuffix(req, "/usage") || strings.HasSuffix(req, "/subscription") || strings.HasSuffix(req, "/plans")
+}
+
+// firstLoadFirst fails unless every request of the first load came
+// before any of usage or the plan: these must not compete with its
+// answers (n waits for the locations).
+func firstLoadFirst(t *testing.T, reqs []string) {
+	t.Helper()
+	lastFirst, firstAfter := -1, len(reqs)
+	for i, r := range reqs {
+		if afterFirstFrame(r) {
+			firstAfter = min(firstAfter, i)
+		} else {
+			lastFirst = i
+		}
+	}
+	if lastFirst > firstAfter {
+		t.Errorf("a request of the first load came after usage or the plan: %v", reqs)
+	}
 }
 
 // known records figures for group, as a fetch would.
@@ -201,6 +221,7 @@ func TestUsageAndPlanWaitForTheFirstFrame(t *testing.T) {
 	if slices.ContainsFunc(atFirstFrame, afterFirstFrame) {
 		t.Errorf("usage or plan asked for before the first frame: %v", atFirstFrame)
 	}
+	firstLoadFirst(t, h.reqs.snapshot())
 	var after []string
 	for _, r := range h.reqs.snapshot() {
 		if afterFirstFrame(r) {
@@ -379,10 +400,30 @@ func TestOpeningTenThousandGroupsBeforeUsage(t *testing.T) {
 	if len(first) > 4 || slices.ContainsFunc(atFirstFrame, afterFirstFrame) {
 		t.Errorf("before usage: %v (at the first frame %v), want at most 4 and no usage or plan", first, atFirstFrame)
 	}
+	firstLoadFirst(t, all)
 	after := len(all) - len(first)
 	rows := h.m.list.height
 	if after > 2+3*rows {
 		t.Errorf("%d requests after the first frame for %d rows on screen", after, rows)
 	}
 	t.Logf("10,006 groups: %d requests before usage, %d after the first frame (%d rows on screen)", len(first), after, rows)
+}
+
+// Usage and the plan wait for the locations as well as the groups and
+// the databases: sent sooner, they would compete with the locations'
+// answer, which n waits for.
+func TestUsageWaitsForTheLocations(t *testing.T) {
+	h := newHarness(t, withoutInit())
+	h.run(tea.Batch(h.m.reload()...))
+	if !h.m.load.loaded || !h.m.dbsKnown {
+		t.Fatal("groups and databases not loaded")
+	}
+	if reqs := h.reqs.snapshot(); slices.ContainsFunc(reqs, afterFirstFrame) {
+		t.Fatalf("usage or plan asked for before the locations answered: %v", reqs)
+	}
+	h.run(loadLocationsCmd(h.m.sess.ctx, h.m.sess.client, nil))
+	if u := h.m.dataset.usage["analytics"]; u == nil || !u.known {
+		t.Errorf("usage not fetched once the locations answered: %+v", u)
+	}
+	h.mustShow("6/∞ groups · Scaler")
 }
