@@ -23,6 +23,11 @@ var actCreate = &action{
 	footer:      onList,
 	invalidates: cache.Groups | cache.Databases,
 	applies: func(m *Model, _ api.Group) *refusal {
+		// Said before the form rather than after a 402: the plan is known
+		// once the first groups are in, unless the token may not read it.
+		if why := m.atGroupLimit(); why != "" {
+			return &refusal{kind: toastError, text: why}
+		}
 		if len(m.locs) == 0 {
 			return &refusal{kind: toastError, text: "The locations are not loaded yet; try again in a moment (" + m.keys.Refresh.Help().Key + " reloads)."}
 		}

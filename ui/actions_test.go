@@ -196,8 +196,19 @@ func (h *harness) switchTo(slug string) {
 	}
 }
 
+// Without the plan (a token that may not read it), n sends the request
+// and the server's 402 is told; with it, n refuses before the form
+// (TestCreateRefusedAtThePlanLimit).
 func TestCreateBeyondThePlanLimit(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/plans") {
+				http.Error(w, `{"error":"forbidden"}`, http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
 	h.switchTo("acme")
 	if got := h.listed(); !slices.Equal(got, []string{"production"}) {
 		t.Fatalf("acme lists %v", got)

@@ -39,6 +39,11 @@ type dataset struct {
 	// the STATUS column of a provisioning group: kept by relayout.
 	spinFrame string
 	provNow   time.Time
+
+	// usage is what is known of each group's usage (usage.go), by name;
+	// plan is the organization's plan, nil until known.
+	usage map[string]*groupUsage
+	plan  *planInfo
 }
 
 // ago says how long d is in the words of a status line, in steps coarse

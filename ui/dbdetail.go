@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -175,20 +174,6 @@ func urlOf(db api.Database) string {
 		return ""
 	}
 	return dbURL(db)
-}
-
-// humanBytes writes n bytes in the units the Turso dashboard uses (1000s).
-func humanBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTP"[exp])
 }
 
 // groupDigits writes n with thousands separated: 1,234,567.

@@ -105,12 +105,8 @@ func TestCopyTexts(t *testing.T) {
 	h.mustShow("Copied libsql://" + db.Hostname + " to the clipboard (OSC 52).")
 }
 
-func TestHumanFigures(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1.0 kB", 1_500_000: "1.5 MB", 3_000_000_000: "3.0 GB"} {
-		if got := humanBytes(n); got != want {
-			t.Errorf("humanBytes(%d) = %q, want %q", n, got, want)
-		}
-	}
+// humanBytes is usage.go's, tested with it.
+func TestGroupDigits(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
 		if got := groupDigits(n); got != want {
 			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)

@@ -133,6 +133,7 @@ func (v *detailView) doc(g api.Group, width int, withActions bool) detailDoc {
 	field("Version", orDash(text.Sanitize(g.Version)))
 	field("Archived", yesNo(g.Archived))
 	field("Delete protection", yesNo(g.DeleteProtection))
+	field("Usage", data.usageLine(g.Name))
 	add("")
 	add(st.PanelTitle.Render("Locations"))
 	locs := g.Locations

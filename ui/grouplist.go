@@ -26,11 +26,15 @@ const (
 	// sortStatus puts the groups that need attention first: unhealthy,
 	// degraded, provisioning, archived, then healthy.
 	sortStatus
+	// sortUsage puts the busiest groups first (rows read and written,
+	// then storage); groups whose usage is not known yet come last, by
+	// name, since usage is fetched only for the rows that were on screen.
+	sortUsage
 	sortModes
 )
 
 func (s sortMode) String() string {
-	return [...]string{"name", "location", "databases", "status"}[s]
+	return [...]string{"name", "location", "databases", "status", "usage"}[s]
 }
 
 // groupList is the list component: its filter, sort, the indices into
@@ -274,6 +278,24 @@ func (l *groupList) resort() {
 			}
 			return byName(a, b)
 		})
+	case sortUsage:
+		// One lookup per group; -1 ranks the unknown below any figure.
+		rows, storage := make([]int64, len(groups)), make([]int64, len(groups))
+		for i := range groups {
+			rows[i], storage[i] = -1, -1
+			if u := l.data.usage[groups[i].Name]; u != nil && u.known {
+				rows[i], storage[i] = satAdd(u.total.RowsRead, u.total.RowsWritten), u.total.StorageBytes
+			}
+		}
+		slices.SortFunc(l.order, func(a, b int) int {
+			if c := cmp.Compare(rows[b], rows[a]); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(storage[b], storage[a]); c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
 	}
 }
 
@@ -368,7 +390,19 @@ func (l *groupList) clamp() {
 // columns are the list's column widths for a given total width.
 type columns struct {
 	name, status, primary, others, dbs, version, flags int
+	// usage is the USAGE column's width ("1.2M rows · 340 MB"), 0 when
+	// it gave way; split: READ, WRITTEN and STORAGE instead, each
+	// usageColW wide.
+	usage int
+	split bool
 }
+
+// Widths of the usage columns: the combined cell at its widest ("999M
+// rows · 999 MB"), and each of the split ones ("999 MB").
+const (
+	usageCombinedW = 18
+	usageColW      = 7
+)
 
 // colWidths is what the content of each column needs, in cells. status is
 // the widest status with a provisioning group's spinner and time,
@@ -431,16 +465,28 @@ func cellWidth(s string) int {
 
 // layoutColumns fits the columns in width: each as wide as its content
 // when they all fit (the rest of the row is left empty, at its end);
-// else the least useful give way first: the version goes, the primary's
-// name is cut down to its code, the other locations shrink, a
-// provisioning group's time goes, the name shrinks, and last the other
-// locations go.
+// else the least useful give way first: usage's three columns become
+// one, then usage goes, the version goes, the primary's name is cut down
+// to its code, the other locations shrink, a provisioning group's time
+// goes, the name shrinks, and last the other locations go.
 // The status stays: it is what a glance at the list is for.
 func layoutColumns(width int, nat colWidths) columns {
 	c := columns{dbs: 4, flags: 9, name: nat.name, status: nat.status, primary: nat.primary, others: nat.others, version: nat.version}
-	// cursor (2) + six separating spaces
+	// cursor (2) + six separating spaces; usage's and the version's
+	// separators are counted in their widths below.
 	avail := width - 2 - 6 - c.dbs - c.flags
-	over := func() int { return c.name + c.status + c.primary + c.others + c.version - avail }
+	over := func() int { return c.name + c.status + c.primary + c.others + c.version + c.usage - avail }
+	// Usage is a figure to compare once in a while; the other columns
+	// say what the group is, so usage is the first to give way.
+	c.usage, c.split = 3*(usageColW+1), true
+	if over() <= 0 {
+		return c
+	}
+	c.usage, c.split = usageCombinedW+1, false
+	if over() <= 0 {
+		return c
+	}
+	c.usage = 0
 	if over() <= 0 {
 		return c
 	}
@@ -476,6 +522,12 @@ func (l *groupList) renderList(width int) string {
 		header += text.Pad("OTHER LOCATIONS", c.others) + " "
 	}
 	header += padLeft("DBS", c.dbs)
+	switch {
+	case c.split:
+		header += " " + padLeft("READ", usageColW) + " " + padLeft("WRITTEN", usageColW) + " " + padLeft("STORAGE", usageColW)
+	case c.usage > 0:
+		header += " " + text.Pad("USAGE", c.usage-1)
+	}
 	if c.version > 0 {
 		header += " " + text.Pad("VERSION", c.version)
 	}
@@ -533,6 +585,13 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 		rest += text.Pad(strings.Join(others, ", "), c.others) + " "
 	}
 	rest += padLeft(dbs, c.dbs)
+	switch {
+	case c.split:
+		r, w, s := d.usageCells(g.Name)
+		rest += " " + padLeft(r, usageColW) + " " + padLeft(w, usageColW) + " " + padLeft(s, usageColW)
+	case c.usage > 0:
+		rest += " " + text.Pad(d.usageCell(g.Name), c.usage-1)
+	}
 	if c.version > 0 {
 		rest += " " + text.Pad(text.Sanitize(g.Version), c.version)
 	}

@@ -136,6 +136,8 @@ func TestGroupListSort(t *testing.T) {
 		{sortLocation, []string{"g01", "g02", "g04", "g05", "g00", "g03"}},
 		{sortDatabases, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
 		{sortStatus, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
+		// no usage known yet: by name (TestSortByUsage ranks figures)
+		{sortUsage, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
 		{sortName, []string{"g00", "g01", "g02", "g03", "g04", "g05"}},
 	} {
 		l.press(t, "s")
@@ -248,6 +250,7 @@ func TestColumnsFitTheirContent(t *testing.T) {
 		if c.version > 0 {
 			used += c.version + 1
 		}
+		used += c.usage // its separators included
 		if c.status < nat.statusWord {
 			t.Errorf("at %d the status is cut: %+v", w, c)
 		}

@@ -42,6 +42,9 @@ func (m *Model) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 		// changes what the open form may draw in, as a resize does.
 		cmd = tea.Batch(cmd, m.resizeForm())
 	}
+	if more := m.afterMsg(); more != nil {
+		cmd = tea.Batch(cmd, more)
+	}
 	return model, cmd
 }
 

@@ -180,8 +180,24 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Usage and the plan are served from the same store by an API whose
+	// clock stands still at the dashboard's, and without faults: usage
+	// moves with the clock, and a screen with figures must be the same
+	// on every run; nor may these requests, sent after the first frame,
+	// draw from the fault RNG that a fault test's sequence depends on.
+	// The main API keeps the real clock, which provisioning runs on.
+	still, err := emulator.New(store, emulator.Options{Token: apiToken, Now: func() time.Time { return fixedNow }, TokenExpiry: fixedNow.AddDate(10, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := &harness{t: t, store: store, emu: emu, reqs: &reqLog{}, w: cfg.w, h: cfg.h}
-	var handler http.Handler = emu
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if afterFirstFrame(r.Method + " " + r.URL.Path) {
+			still.ServeHTTP(w, r)
+			return
+		}
+		emu.ServeHTTP(w, r)
+	})
 	if cfg.handler != nil {
 		handler = cfg.handler(emu)
 	}

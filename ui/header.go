@@ -74,6 +74,9 @@ func (h *header) View() string {
 	if h.user != "" {
 		parts = append(parts, st.Muted.Render("user "+text.Sanitize(h.user)))
 	}
+	if p := h.data.planLine(); p != "" {
+		parts = append(parts, st.Muted.Render(p))
+	}
 	if h.c.readOnly {
 		parts = append(parts, st.ReadOnlyBadge.String())
 	}

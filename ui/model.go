@@ -130,6 +130,10 @@ type Model struct {
 	load loadState
 	ops  opsState
 	prov provState
+	// usage is the usage fetches' bookkeeping; planAsked: the plan has
+	// been asked for in this organization.
+	usage     usageState
+	planAsked bool
 
 	// screen is which of the list and the detail is under the overlays.
 	screen screen
@@ -180,6 +184,8 @@ type loadState struct {
 	loadSeq int
 	// userAsked: the signed-in user's name has been asked for.
 	userAsked bool
+	// locsAnswered: the locations' load has answered, well or not.
+	locsAnswered bool
 }
 
 // opsState is the root's bookkeeping of the changes in flight.
@@ -214,6 +220,7 @@ func New(opts Options) *Model {
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.footer = newStatusBar(c)
 	m.resetWaits()
+	m.resetUsage(false)
 	m.header = newHeader(c, m.dataset, opts)
 	m.applyReadOnly()
 	m.checkTokenExpiry(opts.TokenExpiry)

@@ -44,6 +44,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case cachedGroupsMsg:
 		return m, m.onCachedGroups(msg)
 	case locationsLoadedMsg:
+		m.load.locsAnswered = true
 		if msg.err != nil {
 			if api.IsUnauthorized(msg.err) {
 				return m, nil // the groups' load, refused too, says so once
@@ -94,6 +95,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWaitDone(msg)
 	case activityMsg:
 		return m, m.onActivity(msg)
+	case usageLoadedMsg:
+		return m, m.onUsageLoaded(msg)
+	case planLoadedMsg:
+		return m, m.onPlanLoaded(msg)
 	case userLoadedMsg:
 		if msg.gen == m.sess.gen && msg.err == nil && msg.user.Username != "" && m.header.user == "" {
 			m.header.user = msg.user.Username
@@ -433,6 +438,8 @@ func (m *Model) onDatabasesLoaded(msg databasesLoadedMsg) tea.Cmd {
 		return m.dbsErrorToast(err)
 	}
 	m.dbs, m.dbsKnown = msg.data.ByGroup, true
+	// Usage is summed over these databases: a new generation of it.
+	m.resetUsage(true)
 	if m.list.sort == sortDatabases {
 		keep := m.currentName()
 		m.list.resort()
@@ -626,6 +633,8 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.list.refilter("")
 	m.focus.drafts = nil // about the previous organization
 	m.resetWaits()
+	m.resetUsage(false)
+	m.plan, m.planAsked = nil, false
 	cmds := append(m.reload(), m.loadCached(), m.footer.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
