@@ -19,7 +19,8 @@ import (
 // separate local API: it creates a database in a group from the group's
 // detail, copies its URL with y (the OSC 52 sequence is read from what the
 // dashboard wrote to the pane, which tmux's pipe-pane hands over raw),
-// and deletes it, checking the server after each step.
+// and deletes it, checking the server after each step, then finds both
+// changes in the activity view.
 func TestEndToEndDatabasesInTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -110,5 +111,12 @@ func TestEndToEndDatabasesInTmux(t *testing.T) {
 	if _, err := server.GetDatabase(ctx, "e2e-db"); !api.IsNotFound(err) {
 		t.Fatalf("after delete: %v", err)
 	}
+
+	// Both are in the group's activity, newest first.
+	s.keys("!")
+	s.waitFor("Activity of default")
+	s.waitFor("deleted database e2e-db")
+	s.waitFor("created database e2e-db in group default")
+	s.keys("Escape")
 	s.keys("q")
 }
