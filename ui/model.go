@@ -130,10 +130,8 @@ type Model struct {
 	load loadState
 	ops  opsState
 	prov provState
-	// usage is the usage fetches' bookkeeping; planAsked: the plan has
-	// been asked for in this organization.
-	usage     usageState
-	planAsked bool
+	// usage is the usage fetches' bookkeeping.
+	usage usageState
 
 	// screen is which of the list and the detail is under the overlays.
 	screen screen
@@ -182,8 +180,9 @@ type loadState struct {
 	dbsErr error
 	// loadSeq numbers the loads, so that a superseded one is dropped.
 	loadSeq int
-	// userAsked: the signed-in user's name has been asked for.
-	userAsked bool
+	// userAsked: the signed-in user's name has been asked for;
+	// planAsked: the plan, in this organization.
+	userAsked, planAsked bool
 	// locsAnswered: the locations' load has answered, well or not.
 	locsAnswered bool
 }

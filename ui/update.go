@@ -634,7 +634,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.focus.drafts = nil // about the previous organization
 	m.resetWaits()
 	m.resetUsage(false)
-	m.plan, m.planAsked = nil, false
+	m.plan, m.load.planAsked = nil, false
 	cmds := append(m.reload(), m.loadCached(), m.footer.spinner.Tick, m.showToast(toastInfo, "Switched to "+text.Sanitize(slug)+"."))
 	if m.opts.Refresh > 0 {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))

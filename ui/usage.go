@@ -145,8 +145,8 @@ func (m *Model) afterMsg() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	if !m.planAsked {
-		m.planAsked = true
+	if !m.load.planAsked {
+		m.load.planAsked = true
 		cmds = append(cmds, loadPlanCmd(m.sess.ctx, m.sess.client, m.sess.gen))
 	}
 	if m.dbsKnown && m.usage.ctx != nil && !m.usage.refused {
