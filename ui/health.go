@@ -317,6 +317,11 @@ func (m *Model) pruneProvisioning() {
 func (m *Model) provLabels() {
 	// Unstyled: the status's own colour goes round it.
 	frame := ansi.Strip(m.footer.spinner.View())
+	if len(m.dataset.prov) == 0 {
+		// Nothing waited on: the clock is not asked on every message.
+		m.dataset.spinFrame = frame
+		return
+	}
 	now := m.now()
 	for _, locs := range m.dataset.prov {
 		for _, p := range locs {

@@ -108,7 +108,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.sess.gen {
 			return m, nil
 		}
-		return m, freshAfter(m.sess.gen) // relayout, after this, says it
+		m.sayFresh()
+		return m, freshAfter(m.sess.gen)
 	case refreshTickMsg:
 		if msg.gen != m.sess.gen || m.opts.Refresh <= 0 {
 			return m, nil
@@ -321,6 +322,18 @@ func (m *Model) currentName() string { return m.list.currentName() }
 // locationsFailed starts the message of a failed load of the locations.
 const locationsFailed = "Could not load the locations: "
 
+// sayFresh puts how long ago the list was loaded into words, for the
+// footer: when it is loaded and at each freshness tick, rather than on
+// every message (the clock is asked ten times less, and a broken clock
+// cannot turn every keystroke into an internal error).
+func (m *Model) sayFresh() {
+	if m.loadedAt.IsZero() {
+		m.fresh = ""
+		return
+	}
+	m.fresh = ago(m.now().Sub(m.loadedAt))
+}
+
 // onGroupsLoaded applies a load unless a newer one (or an org switch)
 // superseded it. A failed refresh keeps the last good data, marked stale.
 func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
@@ -346,6 +359,7 @@ func (m *Model) onGroupsLoaded(msg groupsLoadedMsg) tea.Cmd {
 	first := !m.load.loaded || m.load.cached
 	m.load.loaded, m.load.cached, m.load.loadErr, m.load.stale = true, false, nil, nil
 	m.loadedAt = m.now()
+	m.sayFresh()
 	save := m.saveList(d.Groups)
 	var userCmd tea.Cmd
 	if first && m.header.user == "" && !m.opts.Local && !m.load.userAsked {
@@ -395,6 +409,7 @@ func (m *Model) onCachedGroups(msg cachedGroupsMsg) tea.Cmd {
 	}
 	m.load.loaded, m.load.cached = true, true
 	m.loadedAt = saved
+	m.sayFresh()
 	m.setGroupsIndexed(msg.groups, msg.byName)
 	if err := m.load.loadErr; err != nil {
 		m.load.loadErr, m.load.stale = nil, err

@@ -67,9 +67,6 @@ func (m *Model) relayout() bool {
 	// The client can change under the list and the header (an
 	// organization switch).
 	m.org = m.orgLabel()
-	if !m.loadedAt.IsZero() {
-		m.fresh = ago(m.now().Sub(m.loadedAt))
-	}
 	m.header.stale = m.load.stale != nil
 	m.header.bodyTells = !m.load.loaded && api.IsUnauthorized(m.load.loadErr)
 	m.provLabels()
