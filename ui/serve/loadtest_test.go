@@ -3,11 +3,12 @@
 package serve
 
 // The SSH load harness: x/crypto/ssh clients with PTYs against a server
-// on loopback, at 1, 10 and 100 sessions at once. It is behind the
-// loadtest build tag, so the normal test run neither builds nor runs it:
+// on loopback, at 1, 100 and 1,000 sessions at once (or any counts). It
+// is behind the loadtest build tag, so the normal test run neither builds
+// nor runs it:
 //
-//	go test -tags loadtest -run '^TestLoad$' -v -timeout 10m ./ui/serve \
-//	    -args -load.sessions 1,10,100 -load.groups 10000
+//	go test -tags loadtest -run '^TestLoad$' -v -timeout 14m ./ui/serve \
+//	    -args -load.sessions 1,100,1000 -load.groups 10000 -load.timeout 12m
 //
 // The server runs in a child process (this test binary, re-executed as
 // TestLoadServerChild), so that its memory and CPU are the server's own,
@@ -24,9 +25,12 @@ package serve
 // reset before each level), its CPU time (user+sys) while the sessions
 // opened, the API requests they made, and the keystroke-to-screen latency
 // of one session (press j, wait for the cursor on the next group) while
-// the others are open and idle, then while they all type too. Everything
-// is bounded: a level's opening by levelTimeout, a keystroke by
-// keyTimeout, the run by -load.timeout, after which the child exits.
+// the others are open and idle, then while they all type too (p50, p99
+// and max), and the server's peak over the whole level less the
+// 1-session level's, per session. Everything is bounded: a level's
+// opening by levelTimeout, a keystroke by keyTimeout, a keystroke phase
+// by keyPhaseTimeout, the run by -load.timeout, after which the child
+// exits. All sessions dial at once unless -load.dialers bounds them.
 
 import (
 	"bufio"
