@@ -3,11 +3,12 @@
 package serve
 
 // The SSH load harness: x/crypto/ssh clients with PTYs against a server
-// on loopback, at 1, 10 and 100 sessions at once. It is behind the
-// loadtest build tag, so the normal test run neither builds nor runs it:
+// on loopback, at 1, 100 and 1,000 sessions at once (or any counts). It
+// is behind the loadtest build tag, so the normal test run neither builds
+// nor runs it:
 //
-//	go test -tags loadtest -run '^TestLoad$' -v -timeout 10m ./ui/serve \
-//	    -args -load.sessions 1,10,100 -load.groups 10000
+//	go test -tags loadtest -run '^TestLoad$' -v -timeout 14m ./ui/serve \
+//	    -args -load.sessions 1,100,1000 -load.groups 10000 -load.timeout 12m
 //
 // The server runs in a child process (this test binary, re-executed as
 // TestLoadServerChild), so that its memory and CPU are the server's own,
@@ -24,9 +25,12 @@ package serve
 // reset before each level), its CPU time (user+sys) while the sessions
 // opened, the API requests they made, and the keystroke-to-screen latency
 // of one session (press j, wait for the cursor on the next group) while
-// the others are open and idle, then while they all type too. Everything
-// is bounded: a level's opening by levelTimeout, a keystroke by
-// keyTimeout, the run by -load.timeout, after which the child exits.
+// the others are open and idle, then while they all type too (p50, p99
+// and max), and the server's peak over the whole level less the
+// 1-session level's, per session. Everything is bounded: a level's
+// opening by levelTimeout, a keystroke by keyTimeout, a keystroke phase
+// by keyPhaseTimeout, the run by -load.timeout, after which the child
+// exits. All sessions dial at once unless -load.dialers bounds them.
 
 import (
 	"bufio"
@@ -65,17 +69,21 @@ var (
 	loadGroups   = flag.Int("load.groups", 10000, "synthetic groups in the local API (3 databases each)")
 	loadAPI      = flag.String("load.api", "parent", "where the local API runs: parent (the child is the SSH server only) or child (like serve --local)")
 	loadShare    = flag.Bool("load.share", true, "share the loaded data between sessions (false: each session its own copy, as before)")
-	loadKeys     = flag.Int("load.keys", 20, "keystrokes measured per phase")
+	loadKeys     = flag.Int("load.keys", 100, "keystrokes measured per phase (bounded by keyPhaseTimeout)")
 	loadTyping   = flag.Duration("load.typing", 100*time.Millisecond, "how often each other session types a key in the busy phase")
 	loadOut      = flag.String("load.out", "", "append the result table (markdown) to this file")
 	loadBin      = flag.String("load.bin", "", "run this turso-groups binary (serve --local --data <seeded file>) as the server instead of the test binary")
 	loadProfile  = flag.String("load.cpuprofile", "", "write the child server's CPU profile (whole run of each level) to this file, suffixed with the session count")
 	loadBudget   = flag.Duration("load.timeout", 5*time.Minute, "bound on the whole run; the child server exits by itself after it")
+	loadDialers  = flag.Int("load.dialers", 0, "most sessions dialing (TCP connect and SSH handshake) at once; 0: all at once. The first frame is timed from each session's own dial")
 )
 
 const (
 	levelTimeout = 60 * time.Second // bound on one level's opening phase
 	keyTimeout   = 10 * time.Second // bound on one keystroke's echo
+	// keyPhaseTimeout bounds one keystroke phase (others idle, others
+	// typing): the keys not pressed by then are left out, and said so.
+	keyPhaseTimeout = 60 * time.Second
 )
 
 // childStats is what the child reports about itself.
@@ -253,7 +261,7 @@ func (lt *loadTerm) read(r io.Reader) {
 				close(lt.found)
 				lt.needle = nil
 			}
-			if lt.needle == nil && len(lt.buf) > 1<<20 {
+			if lt.needle == nil && len(lt.buf) > 64<<10 {
 				lt.buf, lt.from = lt.buf[:0], 0 // bound the client's memory
 			}
 			lt.mu.Unlock()
@@ -273,7 +281,19 @@ func (lt *loadTerm) tail() string {
 // openLoadTerm dials addr and opens the dashboard in a dumb 100×30 PTY,
 // waiting until it shows firstFrame; it returns the time that took and
 // the time to the first output (the dashboard's first paint).
-func openLoadTerm(ctx context.Context, addr string, signer gossh.Signer, firstFrame string) (*loadTerm, time.Duration, time.Duration, error) {
+//
+// dialSlots, when not nil, bounds the sessions dialing at once: a slot is
+// taken before the dial and given back once the SSH handshake is done,
+// and the times count from this session's own dial, not from the wait
+// for a slot.
+func openLoadTerm(ctx context.Context, addr string, signer gossh.Signer, firstFrame string, dialSlots chan struct{}) (*loadTerm, time.Duration, time.Duration, error) {
+	if dialSlots != nil {
+		select {
+		case dialSlots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, 0, 0, fmt.Errorf("no dial slot within %s", levelTimeout)
+		}
+	}
 	start := time.Now()
 	cfg := &gossh.ClientConfig{
 		User:            "load",
@@ -282,6 +302,9 @@ func openLoadTerm(ctx context.Context, addr string, signer gossh.Signer, firstFr
 		Timeout:         levelTimeout,
 	}
 	conn, err := gossh.Dial("tcp", addr, cfg)
+	if dialSlots != nil {
+		<-dialSlots
+	}
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("dial: %w", err)
 	}
@@ -486,13 +509,15 @@ func (c *child) resetPeak(t *testing.T) {
 type levelResult struct {
 	sessions, failed          int
 	first, paint              []time.Duration
+	allOpen                   time.Duration // from the first dial to the last session's first frame
 	cpu                       time.Duration
-	idle, open                childStats
+	idle, open, end           childStats // end: after the keystroke phases
 	apiRequests               int64
 	keysIdle, keysBusy        []time.Duration
 	keysBusyOthers            int64   // keystrokes the other sessions sent meanwhile
 	busyRate                  float64 // of them per second
 	keyFailures, busyFailures int
+	idleSkipped, busySkipped  int // keys not pressed within keyPhaseTimeout
 }
 
 // TestLoad runs the levels and prints the table.
@@ -509,6 +534,7 @@ func TestLoad(t *testing.T) {
 		levels = append(levels, n)
 	}
 	deadline := time.Now().Add(*loadBudget)
+	raiseNoFile(t, 2*slices.Max(levels)+256)
 	dir := t.TempDir()
 	key := newKey(t)
 	writeKeys(t, filepath.Join(dir, "authorized_keys"), key)
@@ -557,10 +583,10 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []string, firstFrame string, parentRequests *atomic.Int64) levelResult {
+func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []string, firstFrame string, parentRequests *atomic.Int64) (r levelResult) {
 	c := startChild(t, dir, apiURL, n, *loadShare)
 	defer c.stop()
-	r := levelResult{sessions: n}
+	r = levelResult{sessions: n}
 	r.idle = c.stats(t, true)
 	c.resetPeak(t)
 	reqBefore := parentRequests.Load() + r.idle.APIRequests
@@ -572,14 +598,20 @@ func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []stri
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	gate := make(chan struct{})
+	var dialSlots chan struct{}
+	if *loadDialers > 0 {
+		dialSlots = make(chan struct{}, *loadDialers)
+	}
 	for i := range n {
 		wg.Go(func() {
 			<-gate
-			terms[i], lat[i], paint[i], errs[i] = openLoadTerm(ctx, c.ssh, key.signer, firstFrame)
+			terms[i], lat[i], paint[i], errs[i] = openLoadTerm(ctx, c.ssh, key.signer, firstFrame, dialSlots)
 		})
 	}
+	openStart := time.Now()
 	close(gate)
 	wg.Wait()
+	r.allOpen = time.Since(openStart)
 	after := c.stats(t, false)
 	r.cpu = time.Duration(after.UserNS + after.SysNS - r.idle.UserNS - r.idle.SysNS)
 	r.open = c.stats(t, true)
@@ -602,6 +634,8 @@ func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []stri
 			}
 		}
 	}()
+	// The peak of the whole level, typing included.
+	defer func() { r.end = c.stats(t, false) }()
 	if terms[0] == nil {
 		return r
 	}
@@ -624,7 +658,12 @@ func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []stri
 			return 0, false
 		}
 	}
+	phaseEnd := time.Now().Add(keyPhaseTimeout)
 	for k := range *loadKeys {
+		if time.Now().After(phaseEnd) {
+			r.idleSkipped += *loadKeys - k
+			break
+		}
 		if d, ok := press(k); ok {
 			r.keysIdle = append(r.keysIdle, d)
 		} else {
@@ -656,7 +695,12 @@ func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []stri
 			})
 		}
 		time.Sleep(max(200*time.Millisecond, 2**loadTyping)) // let the typing get going
+		phaseEnd := time.Now().Add(keyPhaseTimeout)
 		for k := range *loadKeys {
+			if time.Now().After(phaseEnd) {
+				r.busySkipped += *loadKeys - k
+				break
+			}
 			if d, ok := press(k); ok {
 				r.keysBusy = append(r.keysBusy, d)
 			} else {
@@ -670,6 +714,29 @@ func runLevel(t *testing.T, dir, apiURL string, key testKey, n int, names []stri
 		r.busyRate = float64(r.keysBusyOthers) / time.Since(busyStart).Seconds()
 	}
 	return r
+}
+
+// raiseNoFile raises this process's soft limit on open files to its hard
+// limit when it is below need (a client socket per session here, and the
+// server child, which inherits the limit, a socket per session and
+// more); it fails the test when even the hard limit is too low.
+func raiseNoFile(t *testing.T, need int) {
+	t.Helper()
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	if lim.Cur >= uint64(need) {
+		return
+	}
+	if lim.Max < uint64(need) {
+		t.Fatalf("RLIMIT_NOFILE: %d sessions need about %d open files, the hard limit is %d", need/2, need, lim.Max)
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("RLIMIT_NOFILE raised to %d", lim.Cur)
 }
 
 // pct is the q-quantile of sorted ds (nearest rank).
@@ -700,22 +767,43 @@ func formatReport(rs []levelResult, groups, dbs int) string {
 		where = "API in the server process, like serve --local"
 	}
 	fmt.Fprintf(&b, "\n%d groups, %d databases; %s; data %s; client GOMAXPROCS %d\n\n", groups, dbs, where, share, runtime.GOMAXPROCS(0))
-	b.WriteString("| sessions | first frame with the groups p50 / p90 / p99 / max (ms) | first paint p50 / max (ms) | failed | server CPU while opening (s) | API requests | Go heap in use idle → open (MB) | Go Sys (MB) | VmRSS / VmHWM (MB) | key p50 / max, others idle (ms) | key p50 / max, others typing (ms) |\n")
-	b.WriteString("|---:|---|---|---:|---:|---:|---|---:|---|---|---|\n")
+	dialing := "all dial at once"
+	if *loadDialers > 0 {
+		dialing = fmt.Sprintf("at most %d dialing at once, the first frame timed from each session's own dial", *loadDialers)
+	}
+	fmt.Fprintf(&b, "Sessions: %s. RSS per session: (VmHWM of the level − VmHWM of the 1-session level) / (sessions − 1), both peaks over the whole level, typing included.\n\n", dialing)
+	b.WriteString("| sessions | first frame with the groups p50 / p90 / p99 / max (ms) | all open (ms) | first paint p50 / max (ms) | failed | server CPU while opening (s) | API requests | Go heap in use idle → open (MB) | Go Sys (MB) | VmRSS / VmHWM open (MB) | VmHWM level (MB) | RSS per session (MB) | key p50 / p99 / max, others idle (ms) | key p50 / p99 / max, others typing (ms) |\n")
+	b.WriteString("|---:|---|---:|---|---:|---:|---:|---|---:|---|---:|---:|---|---|\n")
+	var base uint64 // the 1-session level's peak
+	for _, r := range rs {
+		if r.sessions == 1 {
+			base = r.end.VmHWM
+		}
+	}
 	for _, r := range rs {
 		for _, ds := range [][]time.Duration{r.first, r.paint, r.keysIdle, r.keysBusy} {
 			slices.Sort(ds)
 		}
 		busy := "–"
 		if r.sessions > 1 {
-			busy = fmt.Sprintf("%s / %s (%d keys by the others, %.0f/s)", ms(pct(r.keysBusy, .5)), ms(pct(r.keysBusy, 1)), r.keysBusyOthers, r.busyRate)
+			busy = fmt.Sprintf("%s / %s / %s (%d keys, %d keys by the others, %.0f/s)", ms(pct(r.keysBusy, .5)), ms(pct(r.keysBusy, .99)), ms(pct(r.keysBusy, 1)), len(r.keysBusy), r.keysBusyOthers, r.busyRate)
 			if r.busyFailures > 0 {
 				busy += fmt.Sprintf(", %d lost", r.busyFailures)
 			}
+			if r.busySkipped > 0 {
+				busy += fmt.Sprintf(", %d not pressed within %s", r.busySkipped, keyPhaseTimeout)
+			}
 		}
-		idle := fmt.Sprintf("%s / %s", ms(pct(r.keysIdle, .5)), ms(pct(r.keysIdle, 1)))
+		idle := fmt.Sprintf("%s / %s / %s (%d keys)", ms(pct(r.keysIdle, .5)), ms(pct(r.keysIdle, .99)), ms(pct(r.keysIdle, 1)), len(r.keysIdle))
 		if r.keyFailures > 0 {
 			idle += fmt.Sprintf(", %d lost", r.keyFailures)
+		}
+		if r.idleSkipped > 0 {
+			idle += fmt.Sprintf(", %d not pressed within %s", r.idleSkipped, keyPhaseTimeout)
+		}
+		perSession := "–"
+		if base > 0 && r.sessions > 1 && r.end.VmHWM > 0 {
+			perSession = strconv.FormatFloat((float64(r.end.VmHWM)-float64(base))/float64(r.sessions-1)/(1<<20), 'f', 2, 64)
 		}
 		heap, sys, reqs := "–", "–", "–"
 		if r.open.HasGo {
@@ -723,10 +811,10 @@ func formatReport(rs []levelResult, groups, dbs int) string {
 			sys = mb(r.open.Sys)
 			reqs = strconv.FormatInt(r.apiRequests, 10)
 		}
-		fmt.Fprintf(&b, "| %d | %s / %s / %s / %s | %s / %s | %d | %.2f | %s | %s | %s | %s / %s | %s | %s |\n",
-			r.sessions, ms(pct(r.first, .5)), ms(pct(r.first, .9)), ms(pct(r.first, .99)), ms(pct(r.first, 1)),
+		fmt.Fprintf(&b, "| %d | %s / %s / %s / %s | %s | %s / %s | %d | %.2f | %s | %s | %s | %s / %s | %s | %s | %s | %s |\n",
+			r.sessions, ms(pct(r.first, .5)), ms(pct(r.first, .9)), ms(pct(r.first, .99)), ms(pct(r.first, 1)), ms(r.allOpen),
 			ms(pct(r.paint, .5)), ms(pct(r.paint, 1)), r.failed, r.cpu.Seconds(), reqs,
-			heap, sys, mb(r.open.VmRSS), mb(r.open.VmHWM), idle, busy)
+			heap, sys, mb(r.open.VmRSS), mb(r.open.VmHWM), mb(r.end.VmHWM), perSession, idle, busy)
 	}
 	return b.String()
 }
