@@ -112,6 +112,11 @@ func uvarintString(s string) (uint64, int) {
 			if i == binary.MaxVarintLen64-1 && c > 1 {
 				return 0, -1
 			}
+			if i > 0 && c == 0 {
+				// Not the shortest form (0x80 0x00 for 0): the encoder never
+				// writes it, so a body holding it was not written by us.
+				return 0, -1
+			}
 			return x | uint64(c)<<shift, i + 1
 		}
 		x |= uint64(c&0x7f) << shift
