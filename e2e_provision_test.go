@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -21,35 +20,10 @@ import (
 // "Provisioning" with the time taken, and then, with no key pressed, both
 // become ready.
 func TestProvisioningInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must run this test: .ci/run installs tmux")
-		}
-		t.Skip("tmux is not installed")
-	}
+	requireTmux(t)
 	dir := t.TempDir()
 	const token = "e2e-token-0123456789"
-	apiCmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "api.json"),
-		"--token", token, "--quiet", "--provision-delay", "2s")
-	stdout, _ := apiCmd.StdoutPipe()
-	if err := apiCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { apiCmd.Process.Kill(); apiCmd.Wait() })
-	var url string
-	sc := bufio.NewScanner(stdout)
-	for url == "" && sc.Scan() {
-		if m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			url = m[1]
-		}
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
-	if url == "" {
-		t.Fatal("local-api printed no URL")
-	}
+	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet", "--provision-delay", "2s")
 	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
 	if err != nil {
 		t.Fatal(err)

@@ -64,34 +64,10 @@ func (s *tmuxSession) waitFor(want string) {
 // `turso-groups local-api` process with keystrokes alone, and checks the
 // server's state over HTTP after each step.
 func TestEndToEndInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must run this test: .ci/run installs tmux")
-		}
-		t.Skip("tmux is not installed")
-	}
+	requireTmux(t)
 	dir := t.TempDir()
 	const token = "e2e-token-0123456789"
-	apiCmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "api.json"), "--token", token, "--quiet")
-	stdout, _ := apiCmd.StdoutPipe()
-	if err := apiCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { apiCmd.Process.Kill(); apiCmd.Wait() })
-	var url string
-	sc := bufio.NewScanner(stdout)
-	for url == "" && sc.Scan() {
-		if m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			url = m[1]
-		}
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
-	if url == "" {
-		t.Fatal("local-api printed no URL")
-	}
+	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet")
 	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
 	if err != nil {
 		t.Fatal(err)
@@ -354,4 +330,44 @@ func TestScriptingHostileAPIText(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "no group") {
 		t.Errorf("show x: exit %d, %q", code, errOut)
 	}
+}
+
+// requireTmux skips a tmux test where tmux is missing, except in CI,
+// which installs it and must run the test.
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI must run this test: .ci/run installs tmux")
+		}
+		t.Skip("tmux is not installed")
+	}
+}
+
+// runLocalAPI starts `turso-groups local-api` on a free port with the
+// state file data and args, stops it when the test ends, and returns its
+// URL.
+func runLocalAPI(t *testing.T, data string, args ...string) string {
+	t.Helper()
+	apiCmd := exec.Command(binary, append([]string{"local-api", "--listen", "127.0.0.1:0", "--data", data}, args...)...)
+	stdout, _ := apiCmd.StdoutPipe()
+	if err := apiCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { apiCmd.Process.Kill(); apiCmd.Wait() })
+	var url string
+	sc := bufio.NewScanner(stdout)
+	for url == "" && sc.Scan() {
+		if m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if url == "" {
+		t.Fatal("local-api printed no URL")
+	}
+	return url
 }
