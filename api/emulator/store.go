@@ -472,10 +472,21 @@ func (st *Store) flushLoop(flushed chan struct{}) {
 			st.mu.Unlock()
 		} else {
 			st.rollbackLocked(b, err)
+			// The chain ends here, file lock and all: a writer that joined
+			// it would build on memory, not on what the file holds now
+			// (after ErrChangedOnDisk, a hand edit). The next writer takes
+			// the lock afresh and reloads first.
+			st.inflight = nil
+			st.flushing, st.yielding = false, false
+			st.unlockFile()
+			st.wmu.Unlock()
+			b.err = err
+			close(b.done)
+			return
 		}
 		st.inflight = nil
 		st.wmu.Unlock()
-		b.err = err
+		b.err = nil
 		close(b.done)
 	}
 }
