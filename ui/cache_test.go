@@ -182,3 +182,37 @@ func TestCacheChangeIsSeenByTheOther(t *testing.T) {
 		t.Errorf("b's refresh after a change made %d groups requests, want 1", countReqs(a, "/groups")-groups)
 	}
 }
+
+// Two dashboards with one cache showing the same rows ask for their usage
+// and the plan once between them, and hold the same figures; a change to
+// the organization's databases makes the next fetch ask again.
+func TestCacheSharesUsageAndPlan(t *testing.T) {
+	a := newHarness(t, withoutInit())
+	shared := cache.New(time.Minute)
+	b := twin(t, a, shared)
+	a.run(a.m.Init())
+	a.waitIdle()
+	usage, plan := countReqs(a, "/usage"), countReqs(a, "/subscription")
+	if usage == 0 || plan != 1 {
+		t.Fatalf("a made %d usage and %d subscription requests, want some and 1", usage, plan)
+	}
+	b.run(b.m.Init())
+	b.waitIdle()
+	if n, p := countReqs(a, "/usage"), countReqs(a, "/subscription"); n != usage || p != plan {
+		t.Fatalf("b asked again: usage %d → %d, subscription %d → %d requests", usage, n, plan, p)
+	}
+	ua, ub := a.m.dataset.usage["analytics"], b.m.dataset.usage["analytics"]
+	if ua == nil || ub == nil || !ua.known || !ub.known || ua.total != ub.total || !sameMap(ua.byDB, ub.byDB) {
+		t.Fatalf("analytics' usage: a %+v, b %+v; want the same figures", ua, ub)
+	}
+	if b.m.plan == nil || *b.m.plan != *a.m.plan {
+		t.Fatalf("plans: a %+v, b %+v", a.m.plan, b.m.plan)
+	}
+
+	shared.Changed(b.m.sess.client, cache.Databases)
+	b.press("r")
+	b.waitIdle()
+	if n := countReqs(a, "/usage"); n <= usage {
+		t.Fatalf("after a change to the databases, b's refresh reused the old usage (%d requests in all)", n)
+	}
+}

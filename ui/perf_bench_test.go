@@ -208,8 +208,8 @@ func BenchmarkCursorMoveUsageArriving(b *testing.B) {
 					i++
 					m.usage.inflight = 0 // the last answer of its batch
 					row := m.list.visible[m.list.offset+int(i)%max(m.list.height, 1)%max(len(m.list.visible)-m.list.offset, 1)]
-					m.Update(usageLoadedMsg{gen: m.sess.gen, seq: m.usage.seq, group: m.groups[row].Name,
-						total: api.Usage{RowsRead: i * 1000, RowsWritten: i, StorageBytes: i * 4096}})
+					m.Update(usageBatchMsg{gen: m.sess.gen, seq: m.usage.seq, answers: []usageLoadedMsg{{group: m.groups[row].Name,
+						total: api.Usage{RowsRead: i * 1000, RowsWritten: i, StorageBytes: i * 4096}}}})
 					if m.list.cursor == len(m.list.visible)-1 {
 						m.Update(top)
 					} else {

@@ -95,8 +95,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWaitDone(msg)
 	case activityMsg:
 		return m, m.onActivity(msg)
-	case usageLoadedMsg:
-		return m, m.onUsageLoaded(msg)
+	case usageBatchMsg:
+		return m, m.onUsageBatch(msg)
 	case planLoadedMsg:
 		return m, m.onPlanLoaded(msg)
 	case userLoadedMsg:

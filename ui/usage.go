@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/seed372e9e9a/turso-groups/api"
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/ui/text"
 )
 
@@ -25,7 +26,11 @@ import (
 // databases) that answer is 10 MB and takes 190-400 ms to decode on the
 // benchmark machine (BENCHMARKS.md), more than the whole first frame and
 // a fifth of the memory budget, for rows nobody looks at; a screen of 25
-// groups is about 75 small requests, 15 ms in all on loopback.
+// groups is about 75 small requests, 15 ms in all on loopback. The
+// answers go through the shared cache (cache.GroupUsage), so the sessions
+// of an SSH server showing the same rows ask once between them, and come
+// back in batches (usageBatchMsg), so a screen's figures cost a redraw or
+// two, not one per group.
 //
 // A refresh starts a new generation of figures (usageState.seq): what is
 // shown stays until its group's new figures arrive, and the fetches of
@@ -36,11 +41,6 @@ import (
 // enough to fill a screen quickly, few enough not to crowd out a
 // refresh or a change on a remote API's rate limit.
 const usageConcurrency = 4
-
-// usageOrgAbove is the number of databases from which a group's usage
-// comes from one OrganizationUsage rather than a request per database:
-// a group of thousands must not cost thousands of requests.
-const usageOrgAbove = 32
 
 // usageHistory is how many refreshes' figures a group keeps, for the
 // detail's sparkline.
@@ -147,98 +147,120 @@ func (m *Model) afterMsg() tea.Cmd {
 	var cmds []tea.Cmd
 	if !m.load.planAsked {
 		m.load.planAsked = true
-		cmds = append(cmds, loadPlanCmd(m.sess.ctx, m.sess.client, m.sess.gen))
+		cmds = append(cmds, loadPlanCmd(m.sess.ctx, m.sess.client, m.opts.Cache, m.sess.gen))
 	}
 	if m.dbsKnown && m.usage.ctx != nil && !m.usage.refused {
+		var want []usageWant
 		end := min(m.list.offset+m.list.height, len(m.list.visible))
 		for pos := m.list.offset; pos < end; pos++ {
-			if cmd := m.fetchUsage(m.groups[m.list.visible[pos]].Name); cmd != nil {
-				cmds = append(cmds, cmd)
-			}
+			want = m.wantUsage(want, m.groups[m.list.visible[pos]].Name)
 		}
 		if m.screen == screenDetail {
-			if cmd := m.fetchUsage(m.detail.name); cmd != nil {
-				cmds = append(cmds, cmd)
-			}
+			want = m.wantUsage(want, m.detail.name)
+		}
+		if len(want) > 0 {
+			cmds = append(cmds, m.usageBatchCmd(want))
 		}
 	}
 	return tea.Batch(cmds...)
 }
 
-// fetchUsage is the command that fetches group's usage for the current
-// generation, nil when it has it or is fetching it.
-func (m *Model) fetchUsage(group string) tea.Cmd {
+// usageWant is one group whose usage a batch fetches.
+type usageWant struct {
+	group string
+	dbs   []api.Database
+}
+
+// wantUsage adds group to want unless its usage of the current generation
+// is known or being fetched.
+func (m *Model) wantUsage(want []usageWant, group string) []usageWant {
 	u := m.dataset.usage[group]
 	if u == nil {
 		u = &groupUsage{}
 		m.dataset.usage[group] = u
 	}
 	if u.fetching || (u.seq == m.usage.seq && (u.known || u.err != nil)) {
-		return nil
+		return want
 	}
 	dbs := m.dbs[group]
 	if len(dbs) == 0 {
 		// Nothing to ask: a group without databases has used nothing.
 		m.applyUsage(u, usageLoadedMsg{seq: m.usage.seq, group: group, byDB: map[string]api.Usage{}})
-		return nil
+		return want
 	}
 	u.fetching = true
 	m.usage.inflight++
-	names := make([]string, len(dbs))
-	ids := make(map[string]string, len(dbs))
-	for i, d := range dbs {
-		names[i] = d.Name
-		ids[d.ID] = d.Name
-	}
-	ctx, c, sem, gen, seq := m.usage.ctx, m.sess.client, m.usage.sem, m.sess.gen, m.usage.seq
-	return func() (msg tea.Msg) {
-		r := usageLoadedMsg{gen: gen, seq: seq, group: group}
-		defer onPanic(c, func(err error) { r.err = err; msg = r })
-		select {
-		case sem <- struct{}{}:
-			defer func() { <-sem }()
-		case <-ctx.Done():
-			r.err = ctx.Err()
-			return r
+	return append(want, usageWant{group: group, dbs: dbs})
+}
+
+// usageBatchWindow is how long a batch of usage answers gathers after its
+// first before it is delivered: a screen's 25 groups come as one or two
+// messages, so one redraw, not 25 (at 1,000 SSH sessions those redraws
+// were a third of the server's CPU), and a slow API still fills the
+// screen as its answers come.
+const usageBatchWindow = 40 * time.Millisecond
+
+// usageBatchMsg is the usage answers of a batch that came within
+// usageBatchWindow of each other; more delivers the rest, nil when there
+// is none.
+type usageBatchMsg struct {
+	gen, seq int
+	answers  []usageLoadedMsg
+	more     tea.Cmd
+}
+
+// usageBatchCmd fetches the usage of want, a few groups at a time
+// (usageConcurrency), through the shared cache: the sessions of a server
+// that show the same rows ask once.
+func (m *Model) usageBatchCmd(want []usageWant) tea.Cmd {
+	ctx, c, shared, sem, gen, seq := m.usage.ctx, m.sess.client, m.opts.Cache, m.usage.sem, m.sess.gen, m.usage.seq
+	return func() tea.Msg {
+		out := make(chan usageLoadedMsg, len(want))
+		for _, w := range want {
+			go func() {
+				r := usageLoadedMsg{gen: gen, seq: seq, group: w.group}
+				defer func() { out <- r }()
+				defer onPanic(c, func(err error) { r.err = err })
+				select {
+				case sem <- struct{}{}:
+					defer func() { <-sem }()
+				case <-ctx.Done():
+					r.err = ctx.Err()
+					return
+				}
+				u := shared.GroupUsage(ctx, c, w.group, w.dbs)
+				r.total, r.byDB, r.err = u.Total, u.ByDB, u.Err
+			}()
 		}
-		r.total, r.byDB, r.err = groupUsageOf(ctx, c, names, ids)
-		return r
+		return collectUsage(out, len(want), gen, seq)()
 	}
 }
 
-// groupUsageOf sums the usage of the databases named names (ids maps
-// their ids to their names): a request per database, or one for the
-// organization's when there are more than usageOrgAbove.
-func groupUsageOf(ctx context.Context, c *api.Client, names []string, ids map[string]string) (api.Usage, map[string]api.Usage, error) {
-	var total api.Usage
-	byDB := make(map[string]api.Usage, len(names))
-	add := func(name string, u api.Usage) {
-		byDB[name] = u
-		total.RowsRead = satAdd(total.RowsRead, u.RowsRead)
-		total.RowsWritten = satAdd(total.RowsWritten, u.RowsWritten)
-		total.StorageBytes = satAdd(total.StorageBytes, u.StorageBytes)
-		total.BytesSynced = satAdd(total.BytesSynced, u.BytesSynced)
-	}
-	if len(names) > usageOrgAbove {
-		org, err := c.OrganizationUsage(ctx)
-		if err != nil {
-			return total, nil, err
-		}
-		for _, d := range org.Databases {
-			if name, ok := ids[d.UUID]; ok {
-				add(name, d.Total)
+// collectUsage delivers the answers on out, left answers in all, in
+// batches: each waits for one answer, then gathers what else comes
+// within usageBatchWindow. Every fetch sends exactly one answer, error or
+// not, so the chain always ends.
+func collectUsage(out <-chan usageLoadedMsg, left, gen, seq int) tea.Cmd {
+	return func() tea.Msg {
+		msg := usageBatchMsg{gen: gen, seq: seq, answers: []usageLoadedMsg{<-out}}
+		left--
+		window := time.NewTimer(usageBatchWindow)
+		defer window.Stop()
+	gather:
+		for left > 0 {
+			select {
+			case r := <-out:
+				msg.answers = append(msg.answers, r)
+				left--
+			case <-window.C:
+				break gather
 			}
 		}
-		return total, byDB, nil
-	}
-	for _, name := range names {
-		u, err := c.DatabaseUsage(ctx, name, time.Time{}, time.Time{})
-		if err != nil {
-			return total, nil, err
+		if left > 0 {
+			msg.more = collectUsage(out, left, gen, seq)
 		}
-		add(name, u.Total)
+		return msg
 	}
-	return total, byDB, nil
 }
 
 // satAdd adds without wrapping: an API's figure near the int64 limit
@@ -250,15 +272,28 @@ func satAdd(a, b int64) int64 {
 	return a + b
 }
 
-// onUsageLoaded records a group's usage, unless it is about another
-// organization or an older generation.
-func (m *Model) onUsageLoaded(msg usageLoadedMsg) tea.Cmd {
+// onUsageBatch records a batch of usage answers, unless they are about
+// another organization or an older generation, and asks for the rest.
+func (m *Model) onUsageBatch(msg usageBatchMsg) tea.Cmd {
 	if msg.gen != m.sess.gen || msg.seq != m.usage.seq {
-		return nil
+		return nil // the rest is of no use either: its fetches are cancelled
 	}
+	for _, r := range msg.answers {
+		m.onUsageLoaded(r)
+	}
+	if m.list.sort == sortUsage && m.usage.inflight == 0 {
+		keep := m.currentName()
+		m.list.resort()
+		m.list.refilter(keep)
+	}
+	return msg.more
+}
+
+// onUsageLoaded records a group's usage.
+func (m *Model) onUsageLoaded(msg usageLoadedMsg) {
 	u := m.dataset.usage[msg.group]
 	if u == nil {
-		return nil // the organization's usage was reset meanwhile
+		return // the organization's usage was reset meanwhile
 	}
 	u.fetching = false
 	m.usage.inflight = max(m.usage.inflight-1, 0)
@@ -266,12 +301,6 @@ func (m *Model) onUsageLoaded(msg usageLoadedMsg) tea.Cmd {
 		m.usage.refused = true
 	}
 	m.applyUsage(u, msg)
-	if m.list.sort == sortUsage && m.usage.inflight == 0 {
-		keep := m.currentName()
-		m.list.resort()
-		m.list.refilter(keep)
-	}
-	return nil
 }
 
 func (m *Model) applyUsage(u *groupUsage, msg usageLoadedMsg) {
@@ -290,14 +319,10 @@ func (m *Model) applyUsage(u *groupUsage, msg usageLoadedMsg) {
 
 // loadPlanCmd asks for the organization's subscription and the plans,
 // and finds the groups its plan allows.
-func loadPlanCmd(ctx context.Context, c *api.Client, gen int) tea.Cmd {
+func loadPlanCmd(ctx context.Context, c *api.Client, shared *cache.Cache, gen int) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer onPanic(c, func(err error) { msg = planLoadedMsg{gen: gen, err: err} })
-		sub, err := c.Subscription(ctx)
-		if err != nil {
-			return planLoadedMsg{gen: gen, err: err}
-		}
-		plans, err := c.Plans(ctx)
+		sub, plans, err := shared.Plan(ctx, c)
 		if err != nil {
 			return planLoadedMsg{gen: gen, err: err}
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -426,4 +427,24 @@ func TestUsageWaitsForTheLocations(t *testing.T) {
 		t.Errorf("usage not fetched once the locations answered: %+v", u)
 	}
 	h.mustShow("6/∞ groups · Scaler")
+}
+
+// Usage answers come in batches: those already in are one message (one
+// redraw), and the ones still out come in the next, delivered by the
+// batch's more.
+func TestUsageAnswersComeBatched(t *testing.T) {
+	out := make(chan usageLoadedMsg, 30)
+	for i := range 25 {
+		out <- usageLoadedMsg{group: fmt.Sprint("g", i)}
+	}
+	msg := collectUsage(out, 27, 1, 2)().(usageBatchMsg)
+	if len(msg.answers) != 25 || msg.more == nil || msg.gen != 1 || msg.seq != 2 {
+		t.Fatalf("first batch: %d answers, more %v, gen %d seq %d; want the 25 in, and more for the 2 out", len(msg.answers), msg.more != nil, msg.gen, msg.seq)
+	}
+	out <- usageLoadedMsg{group: "late1"}
+	out <- usageLoadedMsg{group: "late2"}
+	last := msg.more().(usageBatchMsg)
+	if len(last.answers) != 2 || last.more != nil || last.answers[1].group != "late2" {
+		t.Fatalf("second batch: %+v; want the 2 late ones and no more", last)
+	}
 }

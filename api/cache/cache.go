@@ -134,11 +134,14 @@ const (
 	cacheDatabases
 	cacheLocations
 	cacheToken
+	cacheUsage
+	cachePlan
 )
 
 type cacheKey struct {
 	kind      cacheKind
 	base, org string
+	group     string // cacheUsage only
 }
 
 // cacheEntry is the latest load of a key.
@@ -226,8 +229,8 @@ func (f *flight) isDone() bool {
 // something): what it touched of that organization's entries is dropped,
 // so the next load fetches it again, and a load in flight (which may
 // predate the change) is no longer joined. With EveryOrg, that of every
-// organization of the API is. The locations and the token are not
-// touched by any change.
+// organization of the API is. The locations, the token and the plan are
+// not touched by any change.
 func (c *Cache) Changed(client *api.Client, touched Touch) {
 	if c == nil || touched&(Groups|Databases) == 0 {
 		return
@@ -236,7 +239,10 @@ func (c *Cache) Changed(client *api.Client, touched Touch) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for key, e := range c.entries {
-		hit := key.kind == cacheGroups && touched&Groups != 0 || key.kind == cacheDatabases && touched&Databases != 0
+		// A group's usage is summed over its databases, and keyed by the
+		// group's name: any change to either makes it stale.
+		hit := key.kind == cacheGroups && touched&Groups != 0 || key.kind == cacheDatabases && touched&Databases != 0 ||
+			key.kind == cacheUsage
 		if hit && key.base == base && (key.org == org || touched&EveryOrg != 0) {
 			e.gen++
 			e.cur = nil
