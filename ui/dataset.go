@@ -12,6 +12,10 @@ import (
 // change's answer, an organization switch); components hold a pointer
 // and read it, so that the groups are never copied per component.
 type dataset struct {
+	// spinDrawn: the last body drawn showed the spinner's frame (a
+	// location provisioning), so it is drawn again when the spinner
+	// turns (bodyMemo).
+	spinDrawn bool
 	// org is the organization as users know it, sanitized (orgLabel).
 	org string
 	// orgs are the user's organizations, nil until an action that needs

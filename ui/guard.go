@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/spinner"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -36,6 +38,13 @@ func (m *Model) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 		}
 	}()
 	m.noteInternal(msg)
+	if _, tick := msg.(spinner.TickMsg); tick && m.memo.valid && !m.memo.spins {
+		// A turn of the spinner changes the footer's frame and nothing
+		// else: no layout, no body to draw again. While loading, a
+		// session gets 12 a second.
+		return m.update(msg)
+	}
+	m.memo.valid = false
 	model, cmd = m.update(msg)
 	if m.relayout() {
 		// Content that took or gave back rows (a warning in the header)

@@ -363,6 +363,7 @@ func (d *dataset) statusCell(g *api.Group) (h health, cell, short string) {
 	if h != healthProvisioning {
 		return h, h.String(), h.String()
 	}
+	d.spinDrawn = true
 	short = d.spinFrame + " " + h.String()
 	var since time.Time
 	for _, p := range d.prov[g.Name] {

@@ -46,7 +46,10 @@ type statusBar struct {
 	width   int
 	in      statusInput
 	keys    []key.Binding // in.keys that fit the width, kept by SetSize
-	lines   []statusLine  // of the message, kept by SetSize
+	// keysLine is their help line, drawn by SetSize: View runs on every
+	// turn of the spinner, SetSize on every other message.
+	keysLine string
+	lines    []statusLine // of the message, kept by SetSize
 }
 
 // statusInput is what the root tells the footer each time it lays out.
@@ -115,6 +118,10 @@ func (s *statusBar) Update(msg tea.Msg) (tea.Cmd, bool) {
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		s.spinner, cmd = s.spinner.Update(m)
+		if s.in.pending != "" || s.in.refreshing {
+			// The lines hold the spinner's frame; the keys stay fitted.
+			s.lines = s.status(s.width)
+		}
 		return cmd, true
 	}
 	return nil, false
@@ -125,19 +132,27 @@ func (s *statusBar) Update(msg tea.Msg) (tea.Cmd, bool) {
 func (s *statusBar) SetSize(w int, in statusInput) {
 	s.width, s.in = w, in
 	s.help.Width = max(w-2, 10)
-	s.keys = fitShortHelp(s.help, in.keys, s.help.Width)
+	var view string
+	s.keys, view = fitShortHelp(s.help, in.keys, s.help.Width)
+	if lipgloss.Width(view) > s.help.Width {
+		view = s.help.ShortHelpView(s.keys) // cut with "…"
+	}
+	s.keysLine = text.Truncate(" "+view, w)
 	s.lines = s.status(w)
 }
 
 // fitShortHelp drops keys from the front of keys until the rest fit in
 // width: the root lists the moving keys first, which users know, and
 // help and quit last, which must stay (the help lists what was dropped).
-func fitShortHelp(h help.Model, keys []key.Binding, width int) []key.Binding {
+// It returns the keys' help line too, uncut: it was drawn to measure.
+func fitShortHelp(h help.Model, keys []key.Binding, width int) ([]key.Binding, string) {
 	h.Width = 0 // measured, not cut with "…"
-	for len(keys) > 2 && lipgloss.Width(h.ShortHelpView(keys)) > width {
+	view := h.ShortHelpView(keys)
+	for len(keys) > 2 && lipgloss.Width(view) > width {
 		keys = keys[1:]
+		view = h.ShortHelpView(keys)
 	}
-	return keys
+	return keys, view
 }
 
 // Height is the lines View draws: the message's and the keys'.
@@ -222,6 +237,6 @@ func (s *statusBar) View() string {
 		}
 		b.WriteString(text.Truncate(line, w) + "\n")
 	}
-	b.WriteString(text.Truncate(" "+s.help.ShortHelpView(s.keys), w))
+	b.WriteString(s.keysLine)
 	return b.String()
 }

@@ -44,11 +44,12 @@ func (m *Model) view() string {
 		return fitScreen(fmt.Sprintf("Terminal too small: %dx%d.\nturso-groups needs at least %dx%d.\n%s or ctrl+c quits.",
 			m.termW, m.termH, minWidth, minHeight, m.keys.Quit.Help().Key), w, h)
 	}
-	header := m.header.View()
 	footer := m.footer.View()
-	bodyH := h - lipgloss.Height(header) - lipgloss.Height(footer)
-	body := m.viewBody(w, bodyH)
-	return fitScreen(header+"\n"+fitHeight(body, bodyH)+"\n"+footer, w, h)
+	top, lines := m.memoTop(w, h, lipgloss.Height(footer))
+	if lines >= h {
+		return top
+	}
+	return top + "\n" + fitScreen(footer, w, h-lines)
 }
 
 // tooSmall reports a window in which only the message that says so is
@@ -97,6 +98,38 @@ func (m *Model) footerInput() statusInput {
 		in.pending = pendingSummary(labels)
 	}
 	return in
+}
+
+// frameMemo is the last frame's header and body, fitted to the screen,
+// and what they were drawn for. Update invalidates it on every message
+// but a turn of the spinner that the body does not show: they depend on
+// nothing else that changes without a message. So a turn costs the
+// footer's line, not the frame (at 1,000 SSH sessions, 12 turns a
+// second each while a change is in flight).
+type frameMemo struct {
+	top          string // header and body, fitScreen'd
+	lines        int    // top's lines
+	w, h, footer int
+	valid        bool
+	// spins: the body showed the spinner (loading, provisioning).
+	spins bool
+}
+
+// memoTop is the header and the body above a footer of footerH lines,
+// fitted to w x h, and their lines; the same string again when nothing
+// they show has changed since they were drawn. An overlay's body is never
+// kept: it may show its own clock or cursor.
+func (m *Model) memoTop(w, h, footerH int) (string, int) {
+	if m.memo.valid && m.memo.w == w && m.memo.h == h && m.memo.footer == footerH {
+		return m.memo.top, m.memo.lines
+	}
+	header := m.header.View()
+	bodyH := h - lipgloss.Height(header) - footerH
+	m.dataset.spinDrawn = false
+	top := fitScreen(header+"\n"+fitHeight(m.viewBody(w, bodyH), bodyH), w, h)
+	m.memo = frameMemo{top: top, lines: strings.Count(top, "\n") + 1, w: w, h: h, footer: footerH,
+		valid: m.focus.top() == nil, spins: !m.load.loaded || m.dataset.spinDrawn}
+	return top, m.memo.lines
 }
 
 func (m *Model) viewBody(w, h int) string {
