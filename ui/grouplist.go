@@ -44,9 +44,11 @@ func (s sortMode) String() string {
 // owns, and draws a preview of the selected group beside the rows with
 // preview when the width allows.
 type groupList struct {
-	c         *common
-	data      *dataset
-	preview   func(g api.Group, w, h int) string
+	c       *common
+	data    *dataset
+	preview func(g api.Group, w, h int) string
+	// paints are the row's styles, compiled (paint.go).
+	paints    *rowPaints
 	filter    textinput.Model
 	filtering bool
 	query     string
@@ -80,7 +82,7 @@ func newGroupList(c *common, data *dataset, preview func(g api.Group, w, h int) 
 	ti.Cursor.Style = st.R.NewStyle().Foreground(st.Palette.Accent)
 	ti.Cursor.TextStyle = st.R.NewStyle()
 	ti.CharLimit = 64
-	return groupList{c: c, data: data, preview: preview, filter: ti}
+	return groupList{c: c, data: data, preview: preview, filter: ti, paints: newRowPaints(c)}
 }
 
 // SetSize gives the list the body's w x h cells: the summary line and
@@ -543,7 +545,7 @@ func (l *groupList) renderList(width int) string {
 }
 
 func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) string {
-	st, d := l.c.st, l.data
+	d := l.data
 	primary := text.Sanitize(g.Primary)
 	if name := d.locNames[g.Primary]; name != "" {
 		primary += " " + text.Sanitize(name)
@@ -574,11 +576,11 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 	if selected {
 		cursor = "> "
 	}
-	row := st.Row
+	sel := 0
 	if selected {
-		row = st.SelectedRow
+		sel = 1
 	}
-	statusStyle := healthStyle(st, h).Inherit(row)
+	row, statusStyle := l.paints.row[sel], l.paints.health[sel][min(max(h, 0), healthUnhealthy)]
 	line := row.Render(cursor+text.Pad(text.Sanitize(g.Name), c.name)+" ") + statusStyle.Render(text.Pad(status, c.status))
 	rest := " " + text.Pad(primary, c.primary) + " "
 	if c.others > 0 {
@@ -602,7 +604,7 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 	// The flags follow the columns; the rest of the row is padding, so
 	// that the selected row's bar spans the width.
 	pad := strings.Repeat(" ", max(width-used-ansi.StringWidth(rest)-c.flags, 0))
-	flagStyle := st.Protected.Inherit(row)
+	flagStyle := l.paints.protected[sel]
 	return line + row.Render(rest) + flagStyle.Render(text.Pad(flags, c.flags)) + row.Render(pad)
 }
 

@@ -49,6 +49,7 @@ type statusBar struct {
 	// keysLine is their help line, drawn by SetSize: View runs on every
 	// turn of the spinner, SetSize on every other message.
 	keysLine string
+	fitted   fittedKeys // what keys and keysLine were fitted for
 	lines    []statusLine // of the message, kept by SetSize
 }
 
@@ -132,13 +133,48 @@ func (s *statusBar) Update(msg tea.Msg) (tea.Cmd, bool) {
 func (s *statusBar) SetSize(w int, in statusInput) {
 	s.width, s.in = w, in
 	s.help.Width = max(w-2, 10)
-	var view string
-	s.keys, view = fitShortHelp(s.help, in.keys, s.help.Width)
-	if lipgloss.Width(view) > s.help.Width {
-		view = s.help.ShortHelpView(s.keys) // cut with "…"
+	if s.fitted.same(in.keys, w) {
+		// The same keys at the same width: fitting them draws the help
+		// line up to once per key, a fifth of a keystroke's time.
+		s.keys = in.keys[len(in.keys)-len(s.keys):]
+	} else {
+		var view string
+		s.keys, view = fitShortHelp(s.help, in.keys, s.help.Width)
+		if lipgloss.Width(view) > s.help.Width {
+			view = s.help.ShortHelpView(s.keys) // cut with "…"
+		}
+		s.keysLine = text.Truncate(" "+view, w)
+		s.fitted = fittedFor(in.keys, w)
 	}
-	s.keysLine = text.Truncate(" "+view, w)
 	s.lines = s.status(w)
+}
+
+// fittedKeys is what the footer's keys were fitted for: each key's help
+// and whether it was enabled, and the width.
+type fittedKeys struct {
+	help  []key.Help
+	on    []bool
+	width int
+}
+
+func fittedFor(keys []key.Binding, w int) fittedKeys {
+	f := fittedKeys{help: make([]key.Help, len(keys)), on: make([]bool, len(keys)), width: w}
+	for i, k := range keys {
+		f.help[i], f.on[i] = k.Help(), k.Enabled()
+	}
+	return f
+}
+
+func (f *fittedKeys) same(keys []key.Binding, w int) bool {
+	if f.width != w || len(f.help) != len(keys) {
+		return false
+	}
+	for i, k := range keys {
+		if k.Help() != f.help[i] || k.Enabled() != f.on[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // fitShortHelp drops keys from the front of keys until the rest fit in
