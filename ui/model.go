@@ -138,6 +138,8 @@ type Model struct {
 	list   groupList
 	detail detailView
 	focus  focusStack
+	// cmd is the command line's commands and history (cmdline.go).
+	cmd    cmdState
 	header header
 	footer statusBar
 
