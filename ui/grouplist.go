@@ -664,10 +664,7 @@ func (l *groupList) View() string {
 	if len(l.visible) == 0 {
 		return top + "\n\n " + st.Empty.Render("No group matches. Press "+k.Back.Help().Key+" to clear the filter.")
 	}
-	listW := w
-	if w >= sidePanelWidth {
-		listW = w * 55 / 100
-	}
+	listW := l.listWidth()
 	list := l.renderList(listW - 1)
 	if listW == w {
 		return top + "\n" + list

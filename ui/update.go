@@ -31,6 +31,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.resizeForm()
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.handleMouse(msg)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil // stop ticking until there is work again
