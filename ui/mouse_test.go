@@ -185,3 +185,41 @@ func TestMouseOptions(t *testing.T) {
 func funcName(f any) string {
 	return runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
 }
+
+// Any mouse event, anywhere (off the screen, absurd coordinates, every
+// button), on every screen, changes nothing at the server and panics
+// nowhere: in a read-only dashboard, a click on a footer key is refused
+// as its key is.
+func TestMouseAnywhereIsHarmless(t *testing.T) {
+	h := newHarness(t, readOnly(), withSeed("demo", 5))
+	buttons := []tea.MouseButton{tea.MouseButtonLeft, tea.MouseButtonRight, tea.MouseButtonMiddle, tea.MouseButtonWheelUp, tea.MouseButtonWheelDown, tea.MouseButtonWheelLeft, tea.MouseButtonBackward}
+	coords := []int{-100000, -1, 0, 1, 2, 3, 5, 20, 28, 29, 30, 99, 100, 101, 1 << 30}
+	screens := [][]string{nil, {"enter"}, {"enter", "tab"}, {"?"}, {":"}, {"/"}}
+	for _, keys := range screens {
+		h.press("esc", "esc", "esc")
+		h.press(keys...)
+		for _, b := range buttons {
+			for _, x := range coords {
+				for _, y := range coords {
+					for _, a := range []tea.MouseAction{tea.MouseActionPress, tea.MouseActionRelease, tea.MouseActionMotion} {
+						h.send(tea.MouseMsg{X: x, Y: y, Button: b, Action: a})
+					}
+				}
+			}
+		}
+	}
+	if h.m.internalErr != "" {
+		t.Fatalf("a mouse event panicked: %s", h.m.internalErr)
+	}
+	if h.quits != 0 || h.m.sess.quitting {
+		t.Fatal("a click quit") // no coordinate above lands on "q quit"
+	}
+	if m := h.mutations(); len(m) != 0 {
+		t.Fatalf("mouse events sent %v", m)
+	}
+	h.resize(40, 10) // too small: nothing but quitting
+	h.send(tea.MouseMsg{X: 1, Y: 9, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if h.quits != 0 {
+		t.Fatal("a click on a too small screen quit")
+	}
+}
