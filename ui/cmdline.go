@@ -441,12 +441,9 @@ func (m *Model) completions(line string) (start int, cands []string, more bool) 
 	}
 	switch c.args[len(f)-1] {
 	case argGroup:
+		// Names are unique: no need for add's check, which is quadratic.
 		for i := range m.groups {
 			if n := m.groups[i].Name; strings.HasPrefix(n, word) {
-				if len(cands) == maxCandidates {
-					more = true
-					break
-				}
 				cands = append(cands, n)
 			}
 		}
@@ -464,6 +461,10 @@ func (m *Model) completions(line string) (start int, cands []string, more bool) 
 		}
 	}
 	slices.Sort(cands)
+	if len(cands) > maxCandidates {
+		// The first ones in order: a longer prefix finds the others.
+		cands, more = cands[:maxCandidates], true
+	}
 	return start, cands, more
 }
 

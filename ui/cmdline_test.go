@@ -279,3 +279,17 @@ func TestKeyMsgForEveryDefaultKey(t *testing.T) {
 		t.Errorf("alt+x became %q", msg.String())
 	}
 }
+
+// With thousands of groups, completion lists the first names in order,
+// and says there are more.
+func TestCommandCompletionOfManyGroups(t *testing.T) {
+	h := newHarness(t, withSeed("demo", 2000))
+	_, cands, more := h.m.completions("open load-")
+	if len(cands) != maxCandidates || !more || cands[0] != "load-00001" || !slices.IsSorted(cands) {
+		t.Fatalf("%d candidates from %q, more %v", len(cands), cands[0], more)
+	}
+	_, cands, _ = h.m.completions("open load-0199")
+	if len(cands) != 10 || cands[9] != "load-01999" {
+		t.Fatalf("load-0199: %v", cands)
+	}
+}
