@@ -160,14 +160,16 @@ Environment:
 		SilenceErrors: true,
 	}
 	flags := config.BindFlags(root.Flags())
-	var noCache bool
+	var noCache, noMouse bool
 	root.Flags().BoolVar(&noCache, "no-cache", false, "do not draw the last list seen at once on start, nor keep it in $XDG_CACHE_HOME/turso-groups (it never holds the token)")
+	addNoMouseFlag(root, &noMouse)
 	config.RegisterCompletion(root, flags, nil)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := config.Resolve(flags, nil, configVocabulary())
 		if err != nil {
 			return err
 		}
+		s.Mouse = mouseOn(s, noMouse)
 		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false), !noCache && s.Cache)
 	}
 	// --version and -v print the line `version` prints, not cobra's
@@ -631,7 +633,7 @@ func prepare(s *config.Settings, logger *slog.Logger) (*session, error) {
 		return nil, usageError{fmt.Errorf("%s: theme: %w", s.ConfigFile, err)}
 	}
 	se := &session{
-		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh, Warnings: s.Warnings},
+		opts:    ui.Options{ReadOnly: s.ReadOnly, Palette: palette, Keys: km, Refresh: s.Refresh, Warnings: s.Warnings, Mouse: s.Mouse},
 		secrets: []string{s.Token},
 		close:   func() {},
 	}
@@ -743,6 +745,7 @@ func newServeCmd() *cobra.Command {
 		cfg      serve.Config
 		connRate float64
 		apiFlags *config.Flags
+		noMouse  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -783,6 +786,7 @@ session, then stops.`,
 			if err != nil {
 				return err
 			}
+			s.Mouse = mouseOn(s, noMouse)
 			if !cmd.Flags().Changed("host-key") {
 				dir, err := config.DataDir()
 				if err != nil {
@@ -865,7 +869,18 @@ session, then stops.`,
 	f.DurationVar(&cfg.LoginTimeout, "login-timeout", serve.DefaultLoginTimeout, "close a connection that has not logged in this long after it opened")
 	f.Float64Var(&connRate, "conn-rate", 2, "new connections per second allowed from one address")
 	f.IntVar(&cfg.ConnBurst, "conn-burst", 20, "burst of new connections allowed from one address")
+	addNoMouseFlag(cmd, &noMouse)
 	apiFlags = config.BindFlags(f)
 	config.RegisterCompletion(cmd, apiFlags, nil)
 	return cmd
 }
+
+// addNoMouseFlag gives cmd --no-mouse: the dashboard (each session's,
+// served) never turns mouse reporting on.
+func addNoMouseFlag(cmd *cobra.Command, noMouse *bool) {
+	cmd.Flags().BoolVar(noMouse, "no-mouse", false, "do not take the mouse (clicks, the wheel), so that the terminal's own text selection works; mouse = false in the config file too")
+}
+
+// mouseOn is whether the dashboard takes the mouse: the config file's
+// mouse (true unless false), unless --no-mouse.
+func mouseOn(s *config.Settings, noMouse bool) bool { return s.Mouse && !noMouse }

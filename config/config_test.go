@@ -534,6 +534,7 @@ func TestInvalidConfigFiles(t *testing.T) {
 		{"bad profile api_url", "[profiles.\"my work\"]\n\napi_url = \"ftp://x\"\n", []string{`:3: profiles."my work".api_url: "ftp://x" is not an http:// or https:// URL`}},
 		{"read_only type", "read_only = \"yes\"\n", []string{`:1: read_only: must be true or false, not a string`}},
 		{"cache type", "cache = 0\n", []string{`:1: cache: must be true or false`}},
+		{"mouse type", "mouse = \"no\"\n", []string{`:1: mouse: must be true or false`}},
 		{"profile not a table", "profiles = 3\n", []string{`:1: profiles: must be a table`}},
 		{"two problems", "[theme]\nmode = \"blue\"\n[keys]\njump = \"j\"\n", []string{`:2: theme.mode:`, "(and 1 more problem)"}},
 	}

@@ -36,7 +36,7 @@ const MinRefresh = 5 * time.Second
 var ThemeModes = []string{"auto", "dark", "light"}
 
 var (
-	topKeys     = []string{"org", "api_url", "token", "refresh", "read_only", "cache", "theme", "keys", "profiles"}
+	topKeys     = []string{"org", "api_url", "token", "refresh", "read_only", "cache", "mouse", "theme", "keys", "profiles"}
 	themeKeys   = []string{"mode", "colors"}
 	profileKeys = []string{"org", "api_url", "token", "local", "data", "read_only"}
 )
@@ -53,6 +53,7 @@ type fileConfig struct {
 	Refresh   *time.Duration
 	ReadOnly  *bool
 	Cache     *bool
+	Mouse     *bool
 	ThemeMode *string
 	Colors    map[string]string
 	Keys      map[string][]string
@@ -139,6 +140,8 @@ func (c *fileConfig) parse(data []byte, mode fs.FileMode, env Env, vocab Vocabul
 			c.ReadOnly = v.boolean(key, val)
 		case "cache":
 			c.Cache = v.boolean(key, val)
+		case "mouse":
+			c.Mouse = v.boolean(key, val)
 		case "theme":
 			c.theme(v, key, val)
 		case "keys":

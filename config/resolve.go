@@ -98,6 +98,9 @@ type Settings struct {
 	// Cache keeps the last group list seen for a warm start (the config
 	// file's cache, true unless it says false; --no-cache is main's).
 	Cache bool
+	// Mouse lets the dashboard take clicks and the wheel (the config
+	// file's mouse, true unless it says false; --no-mouse is main's).
+	Mouse bool
 	// Debug writes a debug log to LogFile.
 	Debug   bool
 	LogFile string // where Debug logs to
@@ -299,6 +302,12 @@ func Resolve(f *Flags, env Env, vocab Vocabulary) (*Settings, error) {
 	s.Cache, s.sources["cache"] = true, SourceDefault
 	if file.Cache != nil {
 		s.Cache, s.sources["cache"] = *file.Cache, fileSrc
+	}
+
+	// The mouse: the config file only (--no-mouse is main's).
+	s.Mouse, s.sources["mouse"] = true, SourceDefault
+	if file.Mouse != nil {
+		s.Mouse, s.sources["mouse"] = *file.Mouse, fileSrc
 	}
 
 	// Appearance and behaviour: the config file only.

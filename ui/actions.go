@@ -213,7 +213,13 @@ func (m *Model) actionsFor(g api.Group) []string {
 // one, once the organizations are in if it needs them; then, unless a
 // change of the kind is in flight for the group or the action does not
 // apply, its form opens, or it runs at once if it has none.
-func (m *Model) start(a *action) tea.Cmd {
+func (m *Model) start(a *action) tea.Cmd { return m.startWith(a, nil, false) }
+
+// startWith is start for the command line: fill, when not nil, sets the
+// form's values from the command's arguments after init; direct then
+// runs the action at once with them, as its completed form would,
+// rather than open the form. The checks are the key's.
+func (m *Model) startWith(a *action, fill func(fs *formState), direct bool) tea.Cmd {
 	var g api.Group
 	if a.needsGroup {
 		var ok bool
@@ -240,7 +246,10 @@ func (m *Model) start(a *action) tea.Cmd {
 	if a.init != nil {
 		a.init(m, fs, g)
 	}
-	if a.form == nil {
+	if fill != nil {
+		fill(fs)
+	}
+	if a.form == nil || direct {
 		return a.do(m, fs)
 	}
 	return m.openForm(fs)

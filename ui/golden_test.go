@@ -67,7 +67,7 @@ func TestGoldens(t *testing.T) {
 		{"detail_80x24", []option{withSize(80, 24)}, []string{"j", "j", "j", "enter"}, "more · "},
 		{"detail_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter"}, "★ primary"},
 		{"help_80x24", []option{withSize(80, 24)}, []string{"?"}, "e rename"},
-		{"help_60x15", []option{withSize(60, 15)}, []string{"?"}, "of 16 lines"},
+		{"help_60x15", []option{withSize(60, 15)}, []string{"?"}, "of 17 lines"},
 		{"detail_default", nil, []string{"j", "j", "enter"}, "★ primary"},
 		{"form_create", nil, []string{"n"}, "New group"},
 		{"form_create_80x24", []option{withSize(80, 24)}, []string{"n"}, "New group"},
@@ -97,6 +97,7 @@ func TestGoldens(t *testing.T) {
 		{"form_create_database_80x24", []option{withSize(80, 24)}, []string{"j", "j", "enter", "N", "Main"}, "use lowercase letters"},
 		{"form_create_database_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "N", "main"}, "already exists"},
 		{"form_delete_database_80x24", []option{withSize(80, 24)}, []string{"j", "j", "enter", "tab", "D"}, "Type main to delete it"},
+		{"cmdline_80x24", []option{withSize(80, 24)}, []string{":", "ren", "tab", "st"}, "rename st"},
 		{"form_delete_database_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter", "tab", "j", "D", "main", "enter"}, "type the database's name exactly"},
 	}
 	for _, c := range cases {

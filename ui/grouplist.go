@@ -121,18 +121,29 @@ func (l *groupList) Update(msg tea.Msg) (tea.Cmd, bool) {
 	}
 	switch {
 	case key.Matches(km, k.Filter):
-		l.filtering = true
-		l.filter.SetValue(l.query)
-		l.filter.CursorEnd()
-		return l.filter.Focus(), true
+		return l.openFilter(), true
 	case key.Matches(km, k.Sort):
-		keep := l.currentName()
-		l.sort = (l.sort + 1) % sortModes
-		l.resort()
-		l.refilter(keep)
+		l.sortBy((l.sort + 1) % sortModes)
 		return nil, true
 	}
 	return nil, false
+}
+
+// openFilter gives the keys to the filter's input, with the query in it.
+func (l *groupList) openFilter() tea.Cmd {
+	l.filtering = true
+	l.filter.SetValue(l.query)
+	l.filter.CursorEnd()
+	return l.filter.Focus()
+}
+
+// sortBy sorts the list by s, keeping the cursor on its group: the sort
+// key, a command (:sort dbs) and a click on a column's title.
+func (l *groupList) sortBy(s sortMode) {
+	keep := l.currentName()
+	l.sort = s
+	l.resort()
+	l.refilter(keep)
 }
 
 func (l *groupList) updateFilter(msg tea.KeyMsg) tea.Cmd {
@@ -655,10 +666,7 @@ func (l *groupList) View() string {
 	if len(l.visible) == 0 {
 		return top + "\n\n " + st.Empty.Render("No group matches. Press "+k.Back.Help().Key+" to clear the filter.")
 	}
-	listW := w
-	if w >= sidePanelWidth {
-		listW = w * 55 / 100
-	}
+	listW := l.listWidth()
 	list := l.renderList(listW - 1)
 	if listW == w {
 		return top + "\n" + list

@@ -102,6 +102,11 @@ type Options struct {
 	// loop, so it must be safe to call from several goroutines. Nil
 	// tells no one.
 	OnChange func(label string, err error)
+	// Mouse has the program report clicks and the wheel to the dashboard
+	// (MouseOptions): Run adds the option, ui/serve adds it to each
+	// session's program. False never turns mouse reporting on, so that
+	// the terminal's own text selection works.
+	Mouse bool
 }
 
 type screen int
@@ -138,6 +143,10 @@ type Model struct {
 	list   groupList
 	detail detailView
 	focus  focusStack
+	// cmd is the command line's commands and history (cmdline.go).
+	cmd cmdState
+	// mouse is the last click, for double clicks (mouse.go).
+	mouse  mouseState
 	header header
 	footer statusBar
 

@@ -41,7 +41,8 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	}
 	m := New(opts)
 	defer m.Close()
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}, progOpts...)...)
+	base := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}, MouseOptions(opts.Mouse)...)
+	p := tea.NewProgram(m, append(base, progOpts...)...)
 	_, err := p.Run()
 	// Bubble Tea wraps ErrProgramKilled with the context's error.
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {

@@ -31,6 +31,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.resizeForm()
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.handleMouse(msg)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil // stop ticking until there is work again
@@ -178,6 +180,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.focus.push(newHelpView(m.common, m.fullHelp(), m.quit))
 		return nil
+	case key.Matches(msg, k.Command):
+		return m.openCmdLine()
 	case key.Matches(msg, k.Back):
 		if m.screen == screenDetail && m.detail.leaveDBs() {
 			return nil
@@ -236,6 +240,10 @@ func (m *Model) updateOverlay(o overlay, msg tea.Msg) tea.Cmd {
 			return fs.kind.do(m, fs)
 		}
 		return nil
+	}
+	if cl, ok := o.(*cmdLine); ok && cl.then != nil {
+		// The command acts once the prompt is gone, on what was under it.
+		return tea.Batch(cmd, cl.then())
 	}
 	return cmd
 }

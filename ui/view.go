@@ -74,9 +74,14 @@ func (m *Model) relayout() bool {
 	m.header.SetSize(w, 0)
 	m.footer.SetSize(w, m.footerInput())
 	m.bodyH = max(m.height-m.header.Height()-m.footer.Height(), 1)
-	m.list.SetSize(w, m.bodyH)
-	m.detail.SetSize(w, m.bodyH)
 	m.focus.SetSize(w, m.bodyH)
+	// A docked overlay (the command line) takes the body's last rows.
+	under := m.bodyH
+	if d, ok := m.focus.top().(docked); ok {
+		under = max(m.bodyH-d.rows(), 1)
+	}
+	m.list.SetSize(w, under)
+	m.detail.SetSize(w, under)
 	return m.bodyH != before
 }
 
@@ -133,10 +138,20 @@ func (m *Model) memoTop(w, h, footerH int) (string, int) {
 }
 
 func (m *Model) viewBody(w, h int) string {
-	st := m.st
+	if d, ok := m.focus.top().(docked); ok {
+		rows := d.rows()
+		return fitHeight(m.viewUnder(w), max(h-rows, 1)) + "\n" + d.View()
+	}
 	if o := m.focus.top(); o != nil {
 		return o.View()
 	}
+	return m.viewUnder(w)
+}
+
+// viewUnder is the body under the overlays: the list or the detail, or
+// the loading screen or its error.
+func (m *Model) viewUnder(w int) string {
+	st := m.st
 	if !m.load.loaded {
 		switch {
 		case m.load.loadErr != nil:
@@ -161,7 +176,7 @@ func (m *Model) fullHelp() [][]key.Binding {
 	cols := m.list.FullHelp()
 	// The databases key belongs to the detail, whose keys have no column
 	// of their own: it goes with the other keys that change the view.
-	view := append(append(cols[1], k.Refresh, k.Databases), m.actionBindings(func(a *action) bool { return !a.mutation })...)
+	view := append(append(cols[1], k.Refresh, k.Databases, k.Command), m.actionBindings(func(a *action) bool { return !a.mutation })...)
 	cols[1] = append(view, k.Help, k.Quit, k.ForceQuit)
 	for changes := m.actionBindings(func(a *action) bool { return a.mutation }); len(changes) > 0; {
 		n := min(len(changes), helpColumn)

@@ -20,6 +20,9 @@ type KeyMap struct {
 	Protect, Token, Copy, Rotate            key.Binding
 	Transfer, Unarchive, Update, Delete     key.Binding
 	SwitchOrg, Rename, Activity             key.Binding
+	// Command opens the command line, where every action is also a
+	// command with completion (":create orders lhr").
+	Command key.Binding
 	// Databases moves the detail's focus between scrolling and its
 	// database rows; NewDatabase, DeleteDatabase and Yank act on what is
 	// selected there.
@@ -64,6 +67,8 @@ func Default() KeyMap {
 		// ! as in "what happened?": every letter near it is taken, and a
 		// shifted symbol is hard to press by accident.
 		Activity: b("activity", "!"),
+		// : as in vim and k9s.
+		Command: b("command", ":"),
 		// tab moves between panes in lazygit; here between the detail's
 		// text and its database rows.
 		Databases: b("databases", "tab"),
@@ -92,7 +97,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"remove_location": &k.RemoveLocation, "protect": &k.Protect, "token": &k.Token, "copy": &k.Copy,
 		"rotate": &k.Rotate, "transfer": &k.Transfer, "unarchive": &k.Unarchive, "update": &k.Update,
 		"delete": &k.Delete, "switch_org": &k.SwitchOrg, "rename": &k.Rename,
-		"activity":  &k.Activity,
+		"activity": &k.Activity, "command": &k.Command,
 		"databases": &k.Databases, "new_database": &k.NewDatabase, "delete_database": &k.DeleteDatabase, "yank": &k.Yank,
 	}
 }

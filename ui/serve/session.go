@@ -78,7 +78,11 @@ func (s *Server) program(sess ssh.Session) (p *tea.Program) {
 	m := ui.New(withContext(opts, ctx))
 	// The server process handles signals (goodbye, then stop); a program
 	// listening too would be interrupted by the server's own Ctrl+C.
-	se.program = tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(), tea.WithFilter(s.checkInput(se)))
+	// The mouse escape codes go to the session's own terminal (its
+	// output is sess), as the server's setting says (opts.Mouse).
+	progOpts := append([]tea.ProgramOption{tea.WithInput(in), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(), tea.WithFilter(s.checkInput(se))},
+		ui.MouseOptions(opts.Mouse)...)
+	se.program = tea.NewProgram(m, progOpts...)
 	se.done = func() { stop(); cancel(); m.Close() }
 	if !s.register(se) {
 		se.done()

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed372e9e9a/turso-groups/api"
+)
+
+// startTmux runs the dashboard in a tmux server of its own, 100x30,
+// against the local API at url, with extra flags.
+func startTmux(t *testing.T, name, url, token string, flags ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-%s-%d", name, os.Getpid())}
+	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo %s",
+		t.TempDir(), os.Getenv("PATH"), binary, url, token, strings.Join(flags, " "))
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitFor("6 groups")
+	return s
+}
+
+// rowY is the screen row (from 0) of the list row of group name.
+func (s *tmuxSession) rowY(name string) int {
+	s.t.Helper()
+	for y, line := range strings.Split(s.screen(), "\n") {
+		if f := strings.Fields(strings.TrimLeft(line, " >")); len(f) > 0 && f[0] == name {
+			return y
+		}
+	}
+	s.t.Fatalf("no row of %s:\n%s", name, s.screen())
+	return 0
+}
+
+// click sends a left click at the screen's column x and row y (from 0)
+// as a terminal reports it in the SGR encoding: press, then release.
+func (s *tmuxSession) click(x, y int) {
+	s.typeText(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+1, y+1, x+1, y+1))
+}
+
+// mouseFlags is what the pane's program asked of the mouse: tmux's
+// flags for any-motion, button (cell motion) and SGR reporting.
+func (s *tmuxSession) mouseFlags() string {
+	return strings.TrimSpace(s.tmux("display-message", "-p", "-t", "e2e", "#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}"))
+}
+
+// TestCommandLineAndMouseInTmux drives the command line (with tab
+// completion) and the mouse (SGR clicks) of the built binary in tmux.
+func TestCommandLineAndMouseInTmux(t *testing.T) {
+	requireTmux(t)
+	const token = "e2e-token-0123456789"
+	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), "--token", token, "--quiet")
+	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startTmux(t, "cmd", url, token)
+	// any is tmux's "some mouse mode is on".
+	if got := s.mouseFlags(); got != "111" {
+		t.Errorf("mouse flags (any, button, sgr) %q, want 111", got)
+	}
+
+	// :ren<tab> completes the command, st<tab> the group (tmux's capture
+	// drops the spaces that end a line).
+	s.keys(":")
+	s.typeText("ren")
+	s.keys("Tab")
+	s.waitFor(":rename\n")
+	s.waitFor("analytics  billing  default")
+	s.typeText("st")
+	s.keys("Tab")
+	s.waitFor(":rename staging\n")
+	s.typeText("stage2")
+	s.keys("Enter")
+	s.waitFor("Renamed staging to stage2")
+	if _, err := server.GetGroup(context.Background(), "stage2"); err != nil {
+		t.Fatalf("after :rename: %v", err)
+	}
+
+	// A mistake keeps the prompt and what was typed.
+	s.keys(":")
+	s.typeText("sort bogus")
+	s.keys("Enter")
+	s.waitFor(`no sort key "bogus"`)
+	s.waitFor(":sort bogus")
+	s.keys("Escape")
+
+	// A click selects the row under it; a second one opens it.
+	y := s.rowY("edge-cache")
+	s.click(4, y)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.HasPrefix(strings.Split(s.screen(), "\n")[y], "> edge-cache") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the click on row %d did not select edge-cache:\n%s", y, s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.click(4, y)
+	s.waitFor("cache-global")
+	s.waitFor("UUID")
+	s.keys("q")
+}
+
+// TestNoMouseInTmux: with --no-mouse the program never asks for mouse
+// reporting, so the terminal's own selection works.
+func TestNoMouseInTmux(t *testing.T) {
+	requireTmux(t)
+	const token = "e2e-token-0123456789"
+	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), "--token", token, "--quiet")
+	s := startTmux(t, "nomouse", url, token, "--no-mouse")
+	if got := s.mouseFlags(); got != "000" {
+		t.Errorf("--no-mouse: mouse flags (any, button, sgr) %q, want 000", got)
+	}
+	s.keys("q")
+}
