@@ -100,6 +100,9 @@ type action struct {
 	// invalidates is what its request (answered or not) may change of
 	// what the shared cache holds and the load in flight will show.
 	invalidates cache.Touch
+	// bulk, when set, is how it applies to the groups marked in the
+	// list (action_bulk.go): with marks, its key acts on them.
+	bulk *bulkOp
 }
 
 // footerPlace is a set of the footer's short helps.
@@ -214,6 +217,9 @@ func (m *Model) actionsFor(g api.Group) []string {
 // change of the kind is in flight for the group or the action does not
 // apply, its form opens, or it runs at once if it has none.
 func (m *Model) start(a *action) tea.Cmd {
+	if a.bulk != nil && m.screen == screenList && m.list.marks.len() > 0 {
+		return m.startBulk(a)
+	}
 	var g api.Group
 	if a.needsGroup {
 		var ok bool

@@ -67,6 +67,8 @@ type groupList struct {
 	// the data changes, so that the columns are sized by their content
 	// without View reading every group.
 	natural colWidths
+	// marks are the groups marked for a change of many (marks.go).
+	marks markSet
 }
 
 func newGroupList(c *common, data *dataset, preview func(g api.Group, w, h int) string) groupList {
@@ -115,7 +117,11 @@ func (l *groupList) Update(msg tea.Msg) (tea.Cmd, bool) {
 	k := l.c.keys
 	if d, ok := navDelta(k, km, max(l.height-1, 1), len(l.visible)); ok {
 		l.move(d)
+		l.extendRange()
 		return nil, true
+	}
+	if cmd, ok := l.markKey(km); ok {
+		return cmd, true
 	}
 	switch {
 	case key.Matches(km, k.Filter):
@@ -151,6 +157,7 @@ func (l *groupList) updateFilter(msg tea.KeyMsg) tea.Cmd {
 		} else {
 			l.move(1)
 		}
+		l.extendRange()
 		return nil
 	}
 	var cmd tea.Cmd
@@ -198,6 +205,11 @@ func (l *groupList) ShortHelp() []key.Binding {
 		}
 	}
 	k := l.c.keys
+	if l.marks.len() > 0 || l.marks.ranging {
+		// esc's first meaning while there are marks (handleKey).
+		unmark := key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "unmark all"))
+		return []key.Binding{k.Up, k.Down, k.Mark, unmark, k.Open, k.Filter, k.Sort}
+	}
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}
 }
 
@@ -208,6 +220,7 @@ func (l *groupList) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
 		{k.Filter, k.Sort},
+		{k.Mark, k.MarkRange, k.MarkUp, k.MarkDown, k.MarkAll},
 	}
 }
 
@@ -225,6 +238,7 @@ func (l *groupList) current() (int, bool) {
 func (l *groupList) dataChanged() {
 	l.search = nil
 	l.natural = measureColumns(l.data)
+	l.marks.prune(func(name string) bool { _, ok := l.data.byName[name]; return ok })
 }
 
 // resort sorts all groups by the current mode. Group names are unique, so
@@ -537,12 +551,12 @@ func (l *groupList) renderList(width int) string {
 	for pos := l.offset; pos < end; pos++ {
 		g := l.data.groups[l.visible[pos]]
 		b.WriteByte('\n')
-		b.WriteString(l.renderRow(g, c, width, pos == l.cursor))
+		b.WriteString(l.renderRow(g, c, width, pos == l.cursor, l.marks.has(g.Name)))
 	}
 	return b.String()
 }
 
-func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) string {
+func (l *groupList) renderRow(g api.Group, c columns, width int, selected, marked bool) string {
 	st, d := l.c.st, l.data
 	primary := text.Sanitize(g.Primary)
 	if name := d.locNames[g.Primary]; name != "" {
@@ -570,16 +584,22 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 	if cellWidth(status) > c.status {
 		status = short
 	}
-	cursor := "  "
+	cursor := " "
 	if selected {
-		cursor = "> "
+		cursor = ">"
 	}
 	row := st.Row
 	if selected {
 		row = st.SelectedRow
 	}
+	// The gutter's second cell is the mark: the cursor and the mark can
+	// both be there, and neither moves the columns.
+	gutter := row.Render(cursor + " ")
+	if marked {
+		gutter = row.Render(cursor) + st.Title.Inherit(row).Render(markGlyph)
+	}
 	statusStyle := healthStyle(st, h).Inherit(row)
-	line := row.Render(cursor+text.Pad(text.Sanitize(g.Name), c.name)+" ") + statusStyle.Render(text.Pad(status, c.status))
+	line := gutter + row.Render(text.Pad(text.Sanitize(g.Name), c.name)+" ") + statusStyle.Render(text.Pad(status, c.status))
 	rest := " " + text.Pad(primary, c.primary) + " "
 	if c.others > 0 {
 		rest += text.Pad(strings.Join(others, ", "), c.others) + " "
@@ -625,6 +645,12 @@ func (l *groupList) summary() string {
 	s := plural(n, "group")
 	if l.query != "" {
 		s = fmt.Sprintf("%d of %s match %q", len(l.visible), plural(n, "group"), text.Sanitize(l.query))
+	}
+	if n := l.marks.len(); n > 0 {
+		s += " · " + strconv.Itoa(n) + " marked"
+		if l.marks.ranging {
+			s += " (range)"
+		}
 	}
 	return s + " · sorted by " + l.sort.String()
 }
