@@ -208,7 +208,7 @@ func (l *groupList) ShortHelp() []key.Binding {
 	if l.marks.len() > 0 || l.marks.ranging {
 		// esc's first meaning while there are marks (handleKey).
 		unmark := key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "unmark all"))
-		return []key.Binding{k.Up, k.Down, k.Mark, unmark, k.Open, k.Filter, k.Sort}
+		return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort, unmark}
 	}
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}
 }
