@@ -290,3 +290,26 @@ func TestBulkRunIsBoundedAndLeavesTheListUsable(t *testing.T) {
 		t.Fatalf("%d rotations for %d groups", rotates, n)
 	}
 }
+
+// A transfer of many fetches the organizations first, as one does, and
+// a refusal of each is reported in the server's words, the groups kept.
+func TestBulkTransferRefusedByThePlan(t *testing.T) {
+	h := newHarness(t)
+	h.press("space")
+	h.selectGroup("default")
+	h.press("space")
+	h.press("m")
+	h.mustShow("Transfer 2 groups to", "2 groups: analytics, default.", "acme — Acme, starter plan")
+	h.press("enter")
+	h.mustShow("Transfer 2 groups to acme?")
+	h.press("y")
+	h.waitIdle()
+	h.mustShow("Transferring 2 groups to acme: report", "0 done, 2 refused.", "analytics: ", "default: ", "limited to Scaler, Pro")
+	if n := len(h.store.Groups("acme")); n != 1 {
+		t.Fatalf("acme has %d groups", n)
+	}
+	h.press("esc")
+	if got := h.listed(); !slices.Contains(got, "analytics") || !slices.Contains(got, "default") {
+		t.Fatalf("a refused group left the list: %v", got)
+	}
+}
