@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -262,6 +263,15 @@ func (m *Model) onBulkDone(msg bulkDoneMsg) tea.Cmd {
 		}
 	}
 	b.results = append(b.results, res)
+	if removed := (*updateRemovedError)(nil); errors.As(r.err, &removed) {
+		// The platform no longer serves the route: the other groups
+		// would get the same answer.
+		for _, name := range b.queue {
+			delete(m.ops.inFlight, opKey{b.gen, b.kind, name})
+			b.results = append(b.results, bulkResult{group: name, outcome: bulkSkipped, why: "not sent: the platform no longer offers this"})
+		}
+		b.queue = nil
+	}
 	if b.gen != m.sess.gen {
 		// The organization changed: what is left is not sent to the new
 		// one, nor put into its list.

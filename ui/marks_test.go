@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/seed372e9e9a/turso-groups/api/emulator"
 )
 
 // The demo's groups, in the list's order: analytics, billing (protected),
@@ -311,5 +313,27 @@ func TestBulkTransferRefusedByThePlan(t *testing.T) {
 	h.press("esc")
 	if got := h.listed(); !slices.Contains(got, "analytics") || !slices.Contains(got, "default") {
 		t.Fatalf("a refused group left the list: %v", got)
+	}
+}
+
+// Where the platform no longer serves the update, the first answers say
+// so and the rest of the marked groups are not sent.
+func TestBulkUpdateStopsWhereTheRouteIsGone(t *testing.T) {
+	h := newHarness(t, withSeed("demo", 40), withGroupUpdate(emulator.GroupUpdateRemoved))
+	h.send(ctrlA)
+	n := h.m.list.marks.len()
+	h.press("U")
+	h.mustShow("Update the databases of " + plural(n, "group") + " to the latest version?")
+	h.press("y")
+	h.waitIdle()
+	h.mustShow("0 done, ", "refused, ", "not sent.", "not sent: the platform no longer offers this")
+	updates := 0
+	for _, r := range h.mutations() {
+		if strings.HasSuffix(r, "/update") {
+			updates++
+		}
+	}
+	if updates == 0 || updates > bulkConcurrency {
+		t.Fatalf("%d updates sent for %d groups, want at most the %d in flight when the first answered", updates, n, bulkConcurrency)
 	}
 }
