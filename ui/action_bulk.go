@@ -382,7 +382,11 @@ func (b *bulkRun) report(refresh string) string {
 		parts = append(parts, strings.Join(lines, "\n"))
 	}
 	section("Refused:", by[bulkRefused])
-	section("Unknown, the answer was lost: "+b.kind.unknown+" Press "+refresh+" to check the list before trying again.", by[bulkUnknown])
+	unknown := "Unknown, the answer was lost: " + b.kind.unknown
+	if !b.kind.safeAgain {
+		unknown += " Press " + refresh + " to check the list before trying again."
+	}
+	section(unknown, by[bulkUnknown])
 	section("Not sent:", by[bulkSkipped])
 	if done := by[bulkDone]; len(done) > 0 {
 		names := make([]string, len(done))
