@@ -356,6 +356,10 @@ func (b *bulkRun) report(refresh string) string {
 	for _, r := range b.results {
 		by[r.outcome] = append(by[r.outcome], r)
 	}
+	// By name, not in the order the answers happened to arrive.
+	for _, rs := range by {
+		slices.SortFunc(rs, func(a, b bulkResult) int { return strings.Compare(a.group, b.group) })
+	}
 	var parts []string
 	counts := []string{strconv.Itoa(len(by[bulkDone])) + " done"}
 	if n := len(by[bulkRefused]); n > 0 {
