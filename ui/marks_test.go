@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/seed372e9e9a/turso-groups/api/cache"
 	"github.com/seed372e9e9a/turso-groups/api/emulator"
 )
 
@@ -335,5 +337,31 @@ func TestBulkUpdateStopsWhereTheRouteIsGone(t *testing.T) {
 	}
 	if updates == 0 || updates > bulkConcurrency {
 		t.Fatalf("%d updates sent for %d groups, want at most the %d in flight when the first answered", updates, n, bulkConcurrency)
+	}
+}
+
+// A change of many drops the shared cache's load as a change of one
+// does: the other dashboard sees it at its next refresh, even within the
+// TTL, and its data is untouched until then (the changing dashboard
+// copies the groups it changes).
+func TestBulkChangeIsSeenByTheOther(t *testing.T) {
+	a := newHarness(t, withoutInit())
+	b := twin(t, a, cache.New(time.Hour))
+	a.run(a.m.Init())
+	b.run(b.m.Init())
+	a.press("space")
+	a.selectGroup("default")
+	a.press("space", "p", "enter", "y")
+	a.waitIdle()
+	a.mustShow("2 done.")
+	if strings.Contains(b.rowOf("analytics"), "protected") {
+		t.Fatal("b's data changed under it before its refresh")
+	}
+	b.press("r")
+	b.waitIdle()
+	for _, g := range []string{"analytics", "default"} {
+		if !strings.Contains(b.rowOf(g), "protected") {
+			t.Errorf("b's refresh within the TTL does not show %s protected:\n%s", g, b.screen())
+		}
 	}
 }
