@@ -584,22 +584,25 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected, marke
 	if cellWidth(status) > c.status {
 		status = short
 	}
-	cursor := " "
+	cursor := "  "
 	if selected {
-		cursor = ">"
+		cursor = "> "
 	}
 	row := st.Row
 	if selected {
 		row = st.SelectedRow
 	}
-	// The gutter's second cell is the mark: the cursor and the mark can
-	// both be there, and neither moves the columns.
-	gutter := row.Render(cursor + " ")
-	if marked {
-		gutter = row.Render(cursor) + st.Title.Inherit(row).Render(markGlyph)
-	}
 	statusStyle := healthStyle(st, h).Inherit(row)
-	line := gutter + row.Render(text.Pad(text.Sanitize(g.Name), c.name)+" ") + statusStyle.Render(text.Pad(status, c.status))
+	name := text.Pad(text.Sanitize(g.Name), c.name) + " "
+	var line string
+	if marked {
+		// The gutter's second cell is the mark: the cursor and the mark
+		// can both be there, and neither moves the columns.
+		line = row.Render(cursor[:1]) + st.Title.Inherit(row).Render(markGlyph) + row.Render(name)
+	} else {
+		line = row.Render(cursor + name)
+	}
+	line += statusStyle.Render(text.Pad(status, c.status))
 	rest := " " + text.Pad(primary, c.primary) + " "
 	if c.others > 0 {
 		rest += text.Pad(strings.Join(others, ", "), c.others) + " "
