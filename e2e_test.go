@@ -371,3 +371,61 @@ func runLocalAPI(t *testing.T, data string, args ...string) string {
 	}
 	return url
 }
+
+// TestBulkProtectInTmux marks three groups with the space bar and turns
+// their delete protection on with one confirmation, through the built
+// binary: the report says each was done, the server holds it, and the
+// list shows it.
+func TestBulkProtectInTmux(t *testing.T) {
+	requireTmux(t)
+	dir := t.TempDir()
+	const token = "e2e-token-0123456789"
+	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet")
+	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-e2e-bulk-%d", os.Getpid())}
+	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo",
+		dir, os.Getenv("PATH"), binary, url, token)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitFor("6 groups")
+
+	// analytics, billing (already protected) and default: space marks and
+	// moves down.
+	s.keys("Space", "Space", "Space")
+	s.waitFor("3 marked")
+	s.keys("p")
+	s.waitFor("3 groups: analytics, billing, default.")
+	s.keys("Enter")
+	s.waitFor("Turn delete protection on for 3 groups?")
+	s.keys("y")
+	s.waitFor("3 done.")
+	s.waitFor("Done: analytics, billing, default.")
+	for _, name := range []string{"analytics", "billing", "default"} {
+		if cfg, err := server.GetGroupConfig(ctx, name); err != nil || !cfg.DeleteProtection {
+			t.Errorf("%s after the bulk protect: %+v, %v", name, cfg, err)
+		}
+	}
+	if cfg, _ := server.GetGroupConfig(ctx, "edge-cache"); cfg.DeleteProtection {
+		t.Error("edge-cache, not marked, was protected")
+	}
+	s.keys("Escape") // closes the report
+	s.waitFor("6 groups · sorted by name")
+	protected := 0
+	for _, line := range strings.Split(s.screen(), "\n") {
+		row := strings.TrimLeft(line, " >*")
+		for _, name := range []string{"analytics ", "billing ", "default "} {
+			if strings.HasPrefix(row, name) && strings.Contains(row, "protected") {
+				protected++
+			}
+		}
+	}
+	if protected != 3 {
+		t.Errorf("the list shows %d of the 3 groups protected:\n%s", protected, s.screen())
+	}
+	s.keys("q")
+}

@@ -19,6 +19,7 @@ import (
 var actDelete = &action{
 	name:        "delete",
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.Delete },
+	bulk:        bulkDelete,
 	mutation:    true,
 	needsGroup:  true,
 	footer:      onList | onDetail,

@@ -17,6 +17,7 @@ import (
 var actProtect = &action{
 	name:        "protect",
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.Protect },
+	bulk:        bulkProtect,
 	mutation:    true,
 	needsGroup:  true,
 	footer:      onDetail,

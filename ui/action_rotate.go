@@ -16,6 +16,7 @@ import (
 var actRotate = &action{
 	name:       "rotate",
 	binding:    func(k *keys.KeyMap) *key.Binding { return &k.Rotate },
+	bulk:       bulkRotate,
 	mutation:   true,
 	needsGroup: true,
 	// Tokens are not part of what is cached, nor of the list.

@@ -19,6 +19,7 @@ import (
 var actTransfer = &action{
 	name:       "transfer",
 	binding:    func(k *keys.KeyMap) *key.Binding { return &k.Transfer },
+	bulk:       bulkTransfer,
 	mutation:   true,
 	needsGroup: true,
 	orgs:       true,

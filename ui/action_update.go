@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -22,6 +23,7 @@ import (
 var actUpdate = &action{
 	name:        "update",
 	binding:     func(k *keys.KeyMap) *key.Binding { return &k.Update },
+	bulk:        bulkUpdate,
 	mutation:    true,
 	needsGroup:  true,
 	invalidates: cache.Groups | cache.Databases,
@@ -37,29 +39,11 @@ var actUpdate = &action{
 		}
 		group, c := fs.group, m.sess.client
 		return m.startOp("Updating the databases of "+group, fs.kind, group, fs, func(ctx context.Context, r *opDoneMsg) {
-			// The update answers with nothing: the group is asked for,
-			// to show its new version.
-			if r.err = c.UpdateGroupDatabases(ctx, group); r.err == nil {
-				r.result, r.err = c.GetGroup(ctx, group)
-				return
+			updateDatabases(ctx, c, group, r)
+			if removed := (*updateRemovedError)(nil); errors.As(r.err, &removed) {
+				// Nothing to try again: the confirmation does not reopen.
+				r.retry = nil
 			}
-			if !updateRouteGone(r.err) {
-				return
-			}
-			// A 404 is also what a group that is gone gets: only if the
-			// group is still there is it the route that is missing.
-			if api.IsNotFound(r.err) {
-				if _, err := c.GetGroup(ctx, group); err != nil {
-					if api.IsNotFound(err) {
-						// Its words ("group not found"), not the route's.
-						r.err = err
-					}
-					return
-				}
-			}
-			r.err = &updateRemovedError{status: api.StatusOf(r.err), err: r.err}
-			// Nothing to try again: the confirmation does not reopen.
-			r.retry = nil
 		})
 	},
 	done: func(m *Model, r opDoneMsg) tea.Cmd {
@@ -67,6 +51,33 @@ var actUpdate = &action{
 		return m.showToast(toastSuccess, "The databases of "+text.Sanitize(r.group)+" are updating to the latest version.")
 	},
 	unknown: "The update may or may not have started.",
+}
+
+// updateDatabases is the update of group's databases, for one group or
+// many (bulkUpdate): it writes the group as it is afterwards, or why not,
+// into r.
+func updateDatabases(ctx context.Context, c *api.Client, group string, r *opDoneMsg) {
+	// The update answers with nothing: the group is asked for, to show
+	// its new version.
+	if r.err = c.UpdateGroupDatabases(ctx, group); r.err == nil {
+		r.result, r.err = c.GetGroup(ctx, group)
+		return
+	}
+	if !updateRouteGone(r.err) {
+		return
+	}
+	// A 404 is also what a group that is gone gets: only if the group is
+	// still there is it the route that is missing.
+	if api.IsNotFound(r.err) {
+		if _, err := c.GetGroup(ctx, group); err != nil {
+			if api.IsNotFound(err) {
+				// Its words ("group not found"), not the route's.
+				r.err = err
+			}
+			return
+		}
+	}
+	r.err = &updateRemovedError{status: api.StatusOf(r.err), err: r.err}
 }
 
 // updateRouteGone reports an answer to the update that says the platform

@@ -100,6 +100,9 @@ type action struct {
 	// invalidates is what its request (answered or not) may change of
 	// what the shared cache holds and the load in flight will show.
 	invalidates cache.Touch
+	// bulk, when set, is how it applies to the groups marked in the
+	// list (action_bulk.go): with marks, its key acts on them.
+	bulk *bulkOp
 }
 
 // footerPlace is a set of the footer's short helps.
@@ -213,7 +216,12 @@ func (m *Model) actionsFor(g api.Group) []string {
 // one, once the organizations are in if it needs them; then, unless a
 // change of the kind is in flight for the group or the action does not
 // apply, its form opens, or it runs at once if it has none.
-func (m *Model) start(a *action) tea.Cmd { return m.startWith(a, nil, false) }
+func (m *Model) start(a *action) tea.Cmd {
+	if a.bulk != nil && m.screen == screenList && m.list.marks.len() > 0 {
+		return m.startBulk(a)
+	}
+	return m.startWith(a, nil, false)
+}
 
 // startWith is start for the command line: fill, when not nil, sets the
 // form's values from the command's arguments after init; direct then

@@ -105,6 +105,13 @@ func (m *Model) commands() []command {
 		command{name: "top", parse: press(&k.Top)},
 		command{name: "bottom", parse: press(&k.Bottom)},
 		command{name: "help", parse: press(&k.Help)},
+		// The marks' keys (marks.go). An action's command without a group
+		// then acts on the marked groups, as its key does.
+		command{name: "mark", parse: press(&k.Mark)},
+		command{name: "mark-range", parse: press(&k.MarkRange)},
+		command{name: "mark-up", parse: press(&k.MarkUp)},
+		command{name: "mark-down", parse: press(&k.MarkDown)},
+		command{name: "mark-all", parse: press(&k.MarkAll)},
 		command{name: "quit", aliases: []string{"q"}, parse: func(m *Model, args []string) (func() tea.Cmd, error) {
 			if len(args) > 0 {
 				return nil, errors.New("it takes no argument")
@@ -142,7 +149,15 @@ func actionCommand(a *action) command {
 		if err := m.groupArgs(a, args, len(c.args)); err != nil {
 			return nil, err
 		}
-		return func() tea.Cmd { m.focusArg(args); return m.start(a) }, nil
+		return func() tea.Cmd {
+			if len(args) > 0 {
+				// A group named acts on it, marks or not.
+				m.focusArg(args)
+				return m.startWith(a, nil, false)
+			}
+			// Bare, as its key: on the marked groups when there are marks.
+			return m.start(a)
+		}, nil
 	}
 	return c
 }
@@ -256,7 +271,15 @@ func parseRename(m *Model, args []string) (func() tea.Cmd, error) {
 		return nil, err
 	}
 	if len(args) < 2 {
-		return func() tea.Cmd { m.focusArg(args); return m.start(a) }, nil
+		return func() tea.Cmd {
+			if len(args) > 0 {
+				// A group named acts on it, marks or not.
+				m.focusArg(args)
+				return m.startWith(a, nil, false)
+			}
+			// Bare, as its key: on the marked groups when there are marks.
+			return m.start(a)
+		}, nil
 	}
 	old, name := args[0], args[1]
 	// The form's checks, said before anything is sent.
@@ -281,7 +304,15 @@ func parseAddLocation(m *Model, args []string) (func() tea.Cmd, error) {
 		return nil, err
 	}
 	if len(args) < 2 {
-		return func() tea.Cmd { m.focusArg(args); return m.start(a) }, nil
+		return func() tea.Cmd {
+			if len(args) > 0 {
+				// A group named acts on it, marks or not.
+				m.focusArg(args)
+				return m.startWith(a, nil, false)
+			}
+			// Bare, as its key: on the marked groups when there are marks.
+			return m.start(a)
+		}, nil
 	}
 	loc := args[1]
 	if err := m.knownLocation(loc); err != nil {

@@ -293,3 +293,26 @@ func TestCommandCompletionOfManyGroups(t *testing.T) {
 		t.Fatalf("load-0199: %v", cands)
 	}
 }
+
+// An action's command without a group acts on the marked groups, as its
+// key does; with a group named, on that group alone.
+func TestCommandWithMarks(t *testing.T) {
+	h := newHarness(t)
+	h.command("mark-all")
+	if n := h.m.list.marks.len(); n != 6 {
+		t.Fatalf(":mark-all marked %d groups, want the 6", n)
+	}
+	h.command("protect analytics")
+	h.waitIdle()
+	if h.m.list.marks.len() != 6 {
+		t.Error("a command naming a group took the marks as if it had acted on them")
+	}
+	if g, _ := h.serverGroup("demo", "analytics"); !g.DeleteProtection {
+		t.Fatal(":protect analytics did not protect analytics")
+	}
+	if g, _ := h.serverGroup("demo", "edge-cache"); g.DeleteProtection {
+		t.Fatal(":protect analytics acted on another marked group")
+	}
+	h.command("protect")
+	h.mustShow("Delete protection of 6 groups")
+}

@@ -69,6 +69,8 @@ type groupList struct {
 	// the data changes, so that the columns are sized by their content
 	// without View reading every group.
 	natural colWidths
+	// marks are the groups marked for a change of many (marks.go).
+	marks markSet
 }
 
 func newGroupList(c *common, data *dataset, preview func(g api.Group, w, h int) string) groupList {
@@ -117,7 +119,11 @@ func (l *groupList) Update(msg tea.Msg) (tea.Cmd, bool) {
 	k := l.c.keys
 	if d, ok := navDelta(k, km, max(l.height-1, 1), len(l.visible)); ok {
 		l.move(d)
+		l.extendRange()
 		return nil, true
+	}
+	if cmd, ok := l.markKey(km); ok {
+		return cmd, true
 	}
 	switch {
 	case key.Matches(km, k.Filter):
@@ -164,6 +170,7 @@ func (l *groupList) updateFilter(msg tea.KeyMsg) tea.Cmd {
 		} else {
 			l.move(1)
 		}
+		l.extendRange()
 		return nil
 	}
 	var cmd tea.Cmd
@@ -211,6 +218,11 @@ func (l *groupList) ShortHelp() []key.Binding {
 		}
 	}
 	k := l.c.keys
+	if l.marks.len() > 0 || l.marks.ranging {
+		// esc's first meaning while there are marks (handleKey).
+		unmark := key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "unmark all"))
+		return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort, unmark}
+	}
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Sort}
 }
 
@@ -221,6 +233,7 @@ func (l *groupList) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
 		{k.Filter, k.Sort},
+		{k.Mark, k.MarkRange, k.MarkUp, k.MarkDown, k.MarkAll},
 	}
 }
 
@@ -238,6 +251,7 @@ func (l *groupList) current() (int, bool) {
 func (l *groupList) dataChanged() {
 	l.search = nil
 	l.natural = measureColumns(l.data)
+	l.marks.prune(func(name string) bool { _, ok := l.data.byName[name]; return ok })
 }
 
 // resort sorts all groups by the current mode. Group names are unique, so
@@ -550,12 +564,12 @@ func (l *groupList) renderList(width int) string {
 	for pos := l.offset; pos < end; pos++ {
 		g := l.data.groups[l.visible[pos]]
 		b.WriteByte('\n')
-		b.WriteString(l.renderRow(g, c, width, pos == l.cursor))
+		b.WriteString(l.renderRow(g, c, width, pos == l.cursor, l.marks.has(g.Name)))
 	}
 	return b.String()
 }
 
-func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) string {
+func (l *groupList) renderRow(g api.Group, c columns, width int, selected, marked bool) string {
 	d := l.data
 	primary := text.Sanitize(g.Primary)
 	if name := d.locNames[g.Primary]; name != "" {
@@ -592,7 +606,16 @@ func (l *groupList) renderRow(g api.Group, c columns, width int, selected bool) 
 		sel = 1
 	}
 	row, statusStyle := l.paints.row[sel], l.paints.health[sel][min(max(h, 0), healthUnhealthy)]
-	line := row.Render(cursor+text.Pad(text.Sanitize(g.Name), c.name)+" ") + statusStyle.Render(text.Pad(status, c.status))
+	name := text.Pad(text.Sanitize(g.Name), c.name) + " "
+	var line string
+	if marked {
+		// The gutter's second cell is the mark: the cursor and the mark
+		// can both be there, and neither moves the columns.
+		line = row.Render(cursor[:1]) + l.paints.mark[sel].Render(markGlyph) + row.Render(name)
+	} else {
+		line = row.Render(cursor + name)
+	}
+	line += statusStyle.Render(text.Pad(status, c.status))
 	rest := " " + text.Pad(primary, c.primary) + " "
 	if c.others > 0 {
 		rest += text.Pad(strings.Join(others, ", "), c.others) + " "
@@ -638,6 +661,12 @@ func (l *groupList) summary() string {
 	s := plural(n, "group")
 	if l.query != "" {
 		s = fmt.Sprintf("%d of %s match %q", len(l.visible), plural(n, "group"), text.Sanitize(l.query))
+	}
+	if n := l.marks.len(); n > 0 {
+		s += " · " + strconv.Itoa(n) + " marked"
+		if l.marks.ranging {
+			s += " (range)"
+		}
 	}
 	return s + " · sorted by " + l.sort.String()
 }

@@ -208,7 +208,7 @@ func TestGroupListHelp(t *testing.T) {
 	if h := l.ShortHelp(); len(h) != 3 || h[0].Help().Desc != "apply" {
 		t.Errorf("filtering short help %v", h)
 	}
-	if cols := l.FullHelp(); len(cols) != 2 || len(cols[0]) != 8 {
+	if cols := l.FullHelp(); len(cols) != 3 || len(cols[0]) != 8 || len(cols[2]) != 5 {
 		t.Errorf("full help %d columns", len(cols))
 	}
 }

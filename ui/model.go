@@ -134,6 +134,9 @@ type Model struct {
 	*dataset
 	load loadState
 	ops  opsState
+	// bulk is the change of the marked groups in flight, or nil
+	// (action_bulk.go).
+	bulk *bulkRun
 	prov provState
 	// usage is the usage fetches' bookkeeping.
 	usage usageState

@@ -36,7 +36,7 @@ func (p paint) Render(s string) string {
 // rowPaints are the list row's styles, compiled once per dashboard (the
 // styles are its terminal's): plain and selected.
 type rowPaints struct {
-	row, protected [2]paint
+	row, protected, mark [2]paint
 	health         [2][healthUnhealthy + 1]paint
 }
 
@@ -46,6 +46,7 @@ func newRowPaints(c *common) *rowPaints {
 	for sel, row := range []lipgloss.Style{st.Row, st.SelectedRow} {
 		p.row[sel] = paintOf(row)
 		p.protected[sel] = paintOf(st.Protected.Inherit(row))
+		p.mark[sel] = paintOf(st.Title.Inherit(row))
 		for h := range p.health[sel] {
 			p.health[sel][h] = paintOf(healthStyle(st, health(h)).Inherit(row))
 		}

@@ -14,7 +14,7 @@ import (
 // list's cells, in every colour profile, on dark and light backgrounds,
 // for the row's every style.
 func TestPaintIsRender(t *testing.T) {
-	cells := []string{"analytics ", "⠹ Provisioning 0.0s", "", " ", "a  b", "fra Frankfurt, Germany", "protected", "日本語 "}
+	cells := []string{"analytics ", "⠹ Provisioning 0.0s", "", " ", "a  b", "fra Frankfurt, Germany", "protected", "日本語 ", "*"}
 	for _, profile := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.ANSI, termenv.Ascii} {
 		for _, dark := range []bool{true, false} {
 			r := lipgloss.NewRenderer(io.Discard)
@@ -27,6 +27,7 @@ func TestPaintIsRender(t *testing.T) {
 				want := map[string][2]any{
 					"row":       {row, p.row[sel]},
 					"protected": {st.Protected.Inherit(row), p.protected[sel]},
+					"mark":      {st.Title.Inherit(row), p.mark[sel]},
 				}
 				for h := range p.health[sel] {
 					want[health(h).String()] = [2]any{healthStyle(st, health(h)).Inherit(row), p.health[sel][h]}

@@ -93,6 +93,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case opDoneMsg:
 		return m, m.onOpDone(msg)
+	case bulkDoneMsg:
+		return m, m.onBulkDone(msg)
 	case waitDoneMsg:
 		return m, m.onWaitDone(msg)
 	case activityMsg:
@@ -188,6 +190,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		if m.screen == screenDetail {
 			m.screen = screenList
+			return nil
+		}
+		if m.list.marks.len() > 0 || m.list.marks.ranging {
+			// Marks first: they are what the next key would act on.
+			m.list.marks.clear()
 			return nil
 		}
 		if m.list.query != "" {
@@ -655,6 +662,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	m.list.resort()
 	m.list.refilter("")
 	m.focus.drafts = nil // about the previous organization
+	m.list.marks.clear() // a name is a group only in its organization
 	m.resetWaits()
 	m.resetUsage(false)
 	m.plan, m.load.planAsked = nil, false

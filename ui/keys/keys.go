@@ -27,6 +27,9 @@ type KeyMap struct {
 	// database rows; NewDatabase, DeleteDatabase and Yank act on what is
 	// selected there.
 	Databases, NewDatabase, DeleteDatabase, Yank key.Binding
+	// Mark, MarkRange, MarkUp, MarkDown and MarkAll mark groups of the
+	// list, for the changes that apply to many at once.
+	Mark, MarkRange, MarkUp, MarkDown, MarkAll key.Binding
 }
 
 // Default is the key map users of k9s and lazygit expect: vim keys and
@@ -77,6 +80,16 @@ func Default() KeyMap {
 		DeleteDatabase: b("delete database", "D"),
 		// y as in vim's yank, as k9s and lazygit copy.
 		Yank: b("copy", "y"),
+		// space marks as in ranger, mc and nnn, V starts a range as vim's
+		// visual line mode and lazygit's range select, shift+arrows
+		// extend a selection as in most lists, and ctrl+a is "all".
+		// J and K are the shifted j and k, for terminals that do not
+		// tell shift+arrows apart.
+		Mark:      b("mark", " "),
+		MarkRange: b("mark a range", "V"),
+		MarkUp:    b("mark up", "shift+up", "K"),
+		MarkDown:  b("mark down", "shift+down", "J"),
+		MarkAll:   b("mark all shown", "ctrl+a"),
 	}
 	// Arrows read better than their names in the help.
 	k.Up.SetHelp("↑/k", "up")
@@ -85,6 +98,9 @@ func Default() KeyMap {
 	k.Bottom.SetHelp("G/end", "bottom")
 	k.PageUp.SetHelp("pgup/b/ctrl+u", "page up")
 	k.PageDown.SetHelp("pgdown/f/ctrl+d", "page down")
+	k.Mark.SetHelp("space", "mark")
+	k.MarkUp.SetHelp("shift+↑/K", "mark up")
+	k.MarkDown.SetHelp("shift+↓/J", "mark down")
 	return k
 }
 
@@ -99,6 +115,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"delete": &k.Delete, "switch_org": &k.SwitchOrg, "rename": &k.Rename,
 		"activity": &k.Activity, "command": &k.Command,
 		"databases": &k.Databases, "new_database": &k.NewDatabase, "delete_database": &k.DeleteDatabase, "yank": &k.Yank,
+		"mark": &k.Mark, "mark_range": &k.MarkRange, "mark_up": &k.MarkUp, "mark_down": &k.MarkDown, "mark_all": &k.MarkAll,
 	}
 }
 
@@ -131,12 +148,19 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 		if len(keys) == 0 {
 			return fmt.Errorf("key action %q: give at least one key", name)
 		}
-		for _, kk := range keys {
+		match := make([]string, len(keys))
+		for i, kk := range keys {
 			if kk == "ctrl+c" {
 				return fmt.Errorf("key action %q: ctrl+c always quits and cannot be rebound", name)
 			}
+			// Bubble Tea names the space bar " ", which a config file
+			// cannot show plainly: "space" is written, " " matched.
+			match[i] = kk
+			if kk == "space" {
+				match[i] = " "
+			}
 		}
-		*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), b.Help().Desc))
+		*b = key.NewBinding(key.WithKeys(match...), key.WithHelp(strings.Join(keys, "/"), b.Help().Desc))
 	}
 	return nil
 }

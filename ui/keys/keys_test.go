@@ -45,7 +45,19 @@ func TestRebind(t *testing.T) {
 			t.Errorf("Rebind(%v) accepted", bad)
 		}
 	}
+	// "space" in a config file is the space bar, which Bubble Tea names " ".
 	k = Default()
+	if err := k.Rebind(map[string][]string{"mark": {"space", "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}, k.Mark) || k.Mark.Help().Key != "space/x" {
+		t.Errorf("mark rebound to space: keys %q, help %+v", k.Mark.Keys(), k.Mark.Help())
+	}
+	k = Default()
+	if !key.Matches(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}, k.Mark) || !key.Matches(tea.KeyMsg{Type: tea.KeyCtrlA}, k.MarkAll) ||
+		!key.Matches(tea.KeyMsg{Type: tea.KeyShiftDown}, k.MarkDown) || !key.Matches(press("V"), k.MarkRange) {
+		t.Error("the mark keys' defaults do not match their keys")
+	}
 	k.Rebind(map[string][]string{"delete": {"n"}})
 	if c := k.Conflicts(); len(c) != 1 || !strings.Contains(c[0], `"n"`) {
 		t.Errorf("conflicts = %v", c)
@@ -54,7 +66,7 @@ func TestRebind(t *testing.T) {
 
 func TestActionsAreTheConfigNames(t *testing.T) {
 	got := strings.Join(Actions(), ",")
-	want := "activity,add_location,back,bottom,command,copy,databases,delete,delete_database,down,filter,help,new,new_database,open,page_down,page_up,protect,quit,refresh,remove_location,rename,rotate,sort,switch_org,token,top,transfer,unarchive,up,update,yank"
+	want := "activity,add_location,back,bottom,command,copy,databases,delete,delete_database,down,filter,help,mark,mark_all,mark_down,mark_range,mark_up,new,new_database,open,page_down,page_up,protect,quit,refresh,remove_location,rename,rotate,sort,switch_org,token,top,transfer,unarchive,up,update,yank"
 	if got != want {
 		t.Errorf("Actions() = %s", got)
 	}
