@@ -55,7 +55,10 @@ func TestHandEditIsReloadedNotOverwritten(t *testing.T) {
 	if g, _ := st.Group(DemoOrg, "billing"); g.DeleteProtection {
 		t.Error("the store did not take in the hand edit")
 	}
-	// And reads see it too, without any write.
+	// And reads see it too, without any write, once the write's flusher
+	// has let go of the file: while it holds the lock no other Store can
+	// write, and reads skip the check (an editor is not that quick).
+	waitFlushed(st)
 	handEditBack := bytes.Replace(data, []byte(billingOpen), []byte(billingProtected), 1)
 	if err := os.WriteFile(path, handEditBack, 0o600); err != nil {
 		t.Fatal(err)
@@ -155,5 +158,16 @@ func TestReadOnlyStateFileRefusesWrites(t *testing.T) {
 	fi, _ := os.Stat(path)
 	if !bytes.Equal(before, after) || fi.Mode().Perm() != 0o400 {
 		t.Errorf("the read-only file was changed (mode %v)", fi.Mode().Perm())
+	}
+}
+
+// waitFlushed waits until st's flusher has written everything and
+// released the file lock.
+func waitFlushed(st *Store) {
+	st.wmu.Lock()
+	flushed := st.flushed
+	st.wmu.Unlock()
+	if flushed != nil {
+		<-flushed
 	}
 }
