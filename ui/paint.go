@@ -37,7 +37,7 @@ func (p paint) Render(s string) string {
 // styles are its terminal's): plain and selected.
 type rowPaints struct {
 	row, protected, mark [2]paint
-	health         [2][healthUnhealthy + 1]paint
+	health               [2][healthUnhealthy + 1]paint
 }
 
 func newRowPaints(c *common) *rowPaints {

@@ -49,7 +49,7 @@ type statusBar struct {
 	// keysLine is their help line, drawn by SetSize: View runs on every
 	// turn of the spinner, SetSize on every other message.
 	keysLine string
-	fitted   fittedKeys // what keys and keysLine were fitted for
+	fitted   fittedKeys   // what keys and keysLine were fitted for
 	lines    []statusLine // of the message, kept by SetSize
 }
 
