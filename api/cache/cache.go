@@ -173,6 +173,9 @@ func (c *Cache) do(ctx context.Context, key cacheKey, ttl time.Duration, fetch f
 	c.mu.Lock()
 	e := c.entries[key]
 	if e == nil {
+		if len(c.entries) >= sweepAbove {
+			c.sweepLocked()
+		}
 		e = &cacheEntry{}
 		c.entries[key] = e
 	}
@@ -213,6 +216,22 @@ func (c *Cache) do(ctx context.Context, key cacheKey, ttl time.Duration, fetch f
 		}
 	}
 	return nil, false
+}
+
+// sweepAbove is the number of entries from which a new one first drops
+// those no caller can reuse: usage is kept per group, and a server up for
+// weeks sees every group of every organization its sessions scrolled by.
+const sweepAbove = 4096
+
+// sweepLocked drops the entries whose load is done and older than the
+// longest TTL any caller reuses it for; with c.mu held.
+func (c *Cache) sweepLocked() {
+	now := c.now()
+	for key, e := range c.entries {
+		if f := e.cur; f == nil || f.isDone() && now.Sub(f.started) >= max(c.ttl, locationsTTL) {
+			delete(c.entries, key)
+		}
+	}
 }
 
 func (f *flight) isDone() bool {

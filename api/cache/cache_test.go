@@ -338,3 +338,30 @@ func TestWaitersGiveUp(t *testing.T) {
 		t.Fatalf("after a cancelled load: %v, %v, %d fetches", v, ok, fetches.Load())
 	}
 }
+
+// The entries do not grow without bound: once there are many, a new one
+// first drops the loads that no caller can reuse any more, and keeps the
+// fresh ones.
+func TestOldEntriesAreSwept(t *testing.T) {
+	s := newServer(t)
+	cl := s.client(t, "demo", nil)
+	c := New(time.Second)
+	now := time.Now()
+	var clock atomic.Int64
+	c.now = func() time.Time { return now.Add(time.Duration(clock.Load())) }
+	ctx := context.Background()
+	for i := range sweepAbove {
+		c.GroupUsage(ctx, cl, fmt.Sprint("g", i), nil)
+	}
+	if n := len(c.entries); n != sweepAbove {
+		t.Fatalf("%d entries, want %d", n, sweepAbove)
+	}
+	clock.Store(int64(locationsTTL))
+	c.GroupUsage(ctx, cl, "fresh", nil)
+	c.mu.Lock()
+	n := len(c.entries)
+	c.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d entries after the sweep, want the new one alone", n)
+	}
+}
