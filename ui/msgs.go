@@ -66,6 +66,9 @@ type orgsLoadedMsg struct {
 // opDoneMsg is the result of a mutation started by startOp.
 type opDoneMsg struct {
 	id, gen int
+	// org is the organization the change was made in: the view of
+	// every organization reloads it when the session has left it.
+	org     string
 	kind    *action
 	group   string    // the group acted on
 	result  api.Group // the group as the server answered, when it did
