@@ -106,11 +106,11 @@ type allOrgsView struct {
 	seenLocs int
 	locNames map[string]string
 
-	rows    []orgRow // every row, sorted
+	rows []orgRow // every row, sorted
 	// base is where each slot's rows start in the slots' order, which
 	// sorting leaves alone: search is indexed by it.
 	base    []int
-	visible []int    // indices into rows that pass the filter, in order
+	visible []int // indices into rows that pass the filter, in order
 	// search is each row's lowercased text for the filter (its
 	// organization, then what the single list's filter matches), built on
 	// the first filtered keystroke after the rows change.

@@ -68,15 +68,15 @@ type opDoneMsg struct {
 	id, gen int
 	// org is the organization the change was made in: the view of
 	// every organization reloads it when the session has left it.
-	org     string
-	kind    *action
-	group   string    // the group acted on
-	result  api.Group // the group as the server answered, when it did
-	config  *api.GroupConfig
-	token   string
-	db      api.Database // the database created or deleted
-	err     error
-	retry   *formState // the form to reopen, with its values, on failure
+	org    string
+	kind   *action
+	group  string    // the group acted on
+	result api.Group // the group as the server answered, when it did
+	config *api.GroupConfig
+	token  string
+	db     api.Database // the database created or deleted
+	err    error
+	retry  *formState // the form to reopen, with its values, on failure
 }
 
 // userLoadedMsg is who is signed in; an error leaves the header without
