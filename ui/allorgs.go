@@ -171,6 +171,18 @@ func (v *allOrgsView) currentKey() (org, name string) {
 	return "", ""
 }
 
+// selectKey puts the cursor on org's group name, if it is visible.
+func (v *allOrgsView) selectKey(org, name string) bool {
+	for pos, i := range v.visible {
+		if r := v.rows[i]; v.slots[r.slot].slug == org && v.group(r).Name == name {
+			v.cursor = pos
+			v.clamp()
+			return true
+		}
+	}
+	return false
+}
+
 // SetSize gives the view the body's w x h cells: the summary, the notes
 // and the column header take their rows, the groups the rest.
 func (v *allOrgsView) SetSize(w, h int) {

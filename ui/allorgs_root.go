@@ -73,7 +73,7 @@ func (m *Model) allOrgsOn() bool { return m.all.on && m.screen == screenList }
 // single list.
 func (m *Model) toggleAllOrgs() tea.Cmd {
 	if m.all.on {
-		return m.closeAllOrgs(false)
+		return m.closeAllOrgs()
 	}
 	return m.openAllOrgs()
 }
@@ -128,17 +128,14 @@ func (m *Model) loadAllOrgs() tea.Cmd {
 // closeAllOrgs goes back to the single list, on the group under the
 // cursor: in its organization, which becomes the session's if it is
 // another, and with the single list's filter cleared if it hides it.
-// open then opens the group's detail.
-func (m *Model) closeAllOrgs(open bool) tea.Cmd {
+func (m *Model) closeAllOrgs() tea.Cmd {
 	a := &m.all
 	org, name := a.currentKey()
 	var cmd tea.Cmd
 	if name != "" && org != m.sessionSlug() {
 		cmd = m.switchOrgSeeded(org)
 	}
-	a.on, a.filtering = false, false
-	a.filter.Blur()
-	a.slots, a.rows, a.visible, a.search, a.seen = nil, nil, nil, nil, nil
+	m.leaveAllOrgs()
 	m.screen = screenList
 	if name == "" || !m.hasGroup(name) {
 		return cmd
@@ -147,11 +144,47 @@ func (m *Model) closeAllOrgs(open bool) tea.Cmd {
 		m.list.setQuery("")
 		m.list.selectName(name)
 	}
-	if open {
+	return cmd
+}
+
+// leaveAllOrgs turns the view off where it is: the single list of the
+// session's organization, as it was.
+func (m *Model) leaveAllOrgs() {
+	a := &m.all
+	a.on, a.filtering = false, false
+	a.filter.Blur()
+	a.slots, a.rows, a.visible, a.search, a.seen = nil, nil, nil, nil, nil
+}
+
+// openFromAllOrgs opens the detail of the group under the cursor, in its
+// organization, which becomes the session's if it is another; back
+// returns to the view.
+func (m *Model) openFromAllOrgs() tea.Cmd {
+	r, ok := m.all.current()
+	if !ok {
+		return nil
+	}
+	var cmd tea.Cmd
+	if org := m.all.slots[r.slot].slug; org != m.sessionSlug() {
+		cmd = m.switchOrgSeeded(org)
+	}
+	if g, ok := m.selectedInAllOrgs(); ok {
 		m.screen = screenDetail
-		m.detail.Open(name)
+		m.detail.Open(g.Name)
 	}
 	return cmd
+}
+
+// focusInAllOrgs puts the view's cursor on the session's group name (a
+// command's argument), clearing the view's filter if it hides it; false
+// when the view does not list it.
+func (m *Model) focusInAllOrgs(name string) bool {
+	org := m.sessionSlug()
+	if m.all.selectKey(org, name) {
+		return true
+	}
+	m.all.setQuery("")
+	return m.all.selectKey(org, name)
 }
 
 // switchOrgSeeded makes org the session's organization with the groups
@@ -159,13 +192,19 @@ func (m *Model) closeAllOrgs(open bool) tea.Cmd {
 // waits for nothing; the switch's own load then brings them up to date
 // with their databases.
 func (m *Model) switchOrgSeeded(org string) tea.Cmd {
+	if org == m.sess.client.Org() {
+		return nil
+	}
 	i := m.all.slotOf(org)
+	// Only groups the view loaded: not the session's own dataset, which
+	// the switch empties, nor a slot still loading or failed.
+	seeded := i >= 0 && m.all.slots[i].data != m.dataset && !m.all.slots[i].loading && m.all.slots[i].errText == ""
 	var seed []api.Group
-	if i >= 0 && m.all.slots[i].data != m.dataset {
+	if seeded {
 		seed = m.all.slots[i].data.groups
 	}
 	cmd := m.switchOrg(org)
-	if i >= 0 && m.all.slots[i].errText == "" && !m.all.slots[i].loading {
+	if seeded {
 		m.load.loaded = true
 		m.loadedAt = m.now()
 		m.setGroups(seed)
@@ -305,10 +344,10 @@ func (m *Model) allOrgsKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		key.Matches(msg, k.MarkDown), key.Matches(msg, k.MarkAll):
 		return m.showToast(toastInfo, "Marks work in one organization at a time: press "+k.AllOrgs.Help().Key+" for the list of one."), true
 	case key.Matches(msg, k.Open):
-		if _, ok := a.current(); ok {
-			return m.closeAllOrgs(true), true
+		if s, ok := a.current(); ok && (a.slots[s.slot].loading || a.slots[s.slot].errText != "") {
+			return m.showToast(toastInfo, "The groups of "+text.Sanitize(a.slots[s.slot].slug)+" are not loaded."), true
 		}
-		return nil, true
+		return m.openFromAllOrgs(), true
 	case key.Matches(msg, k.Refresh):
 		if a.listing {
 			return nil, true

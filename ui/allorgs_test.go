@@ -230,12 +230,63 @@ func TestAllOrgsToggleBackKeepsTheCursor(t *testing.T) {
 	}
 	h.mustShow("1 group · sorted by name", "production")
 	h.mustNotShow("billing")
-	// enter opens the group's detail, in its organization.
+	// enter opens the group's detail, in its organization; esc comes
+	// back to the view, on the row.
 	h.press("O")
 	h.selectRow("demo", "staging")
 	h.press("enter")
 	if h.m.screen != screenDetail || h.m.detail.name != "staging" || h.m.sess.client.Org() != "demo" {
 		t.Fatalf("enter opened %q in %q (screen %d)", h.m.detail.name, h.m.sess.client.Org(), h.m.screen)
+	}
+	h.mustShow("staging-app")
+	h.press("esc")
+	h.mustShow("7 groups in 2 organizations")
+	if org, name := h.m.all.currentKey(); org != "demo" || name != "staging" {
+		t.Fatalf("back on %s/%s", org, name)
+	}
+	h.waitIdle()
+}
+
+// A command naming a group acts on that group of the session's
+// organization, not on the row under the cursor; :open opens the row.
+func TestAllOrgsCommandsNameTheSessionsGroups(t *testing.T) {
+	h := newHarness(t)
+	h.press("O")
+	h.selectRow("acme", "production")
+	h.press(":")
+	h.typeText("protect staging")
+	h.press("enter")
+	if g, _ := h.serverGroup("demo", "staging"); !g.DeleteProtection {
+		t.Fatal(":protect staging did not protect demo's staging")
+	}
+	if g, _ := h.serverGroup("acme", "production"); g.DeleteProtection {
+		t.Fatal(":protect staging protected the row under the cursor")
+	}
+	if org, name := h.m.all.currentKey(); org != "demo" || name != "staging" {
+		t.Fatalf("cursor on %s/%s, want demo/staging", org, name)
+	}
+	h.selectRow("acme", "production")
+	h.press(":")
+	h.typeText("open")
+	h.press("enter")
+	if h.m.screen != screenDetail || h.m.detail.name != "production" || h.m.sess.client.Org() != "acme" {
+		t.Fatalf(":open opened %q in %q", h.m.detail.name, h.m.sess.client.Org())
+	}
+}
+
+// o (switch organization) in the view keeps every organization's rows:
+// the one switched to is not loaded again before it is listed.
+func TestAllOrgsSwitchOrganizationKeepsRows(t *testing.T) {
+	h := newHarness(t)
+	h.press("O")
+	h.press(":")
+	h.typeText("switch-org acme")
+	h.press("enter")
+	if h.m.sess.client.Org() != "acme" || !h.m.all.on {
+		t.Fatalf("org %q, view on %v", h.m.sess.client.Org(), h.m.all.on)
+	}
+	if got := h.allListed(); len(got) != 7 {
+		t.Fatalf("rows after the switch: %v", got)
 	}
 	h.waitIdle()
 }
@@ -269,4 +320,26 @@ func TestAllOrgsOption(t *testing.T) {
 	h.run(h.m.Init())
 	h.mustShow("7 groups in 2 organizations", "acme")
 	_ = time.Second
+}
+
+// A change answered after the session left its organization (an action
+// on another organization's row switched it) has that organization's
+// rows loaded again, so that its answer reaches the row.
+func TestAllOrgsLateAnswerReloadsItsOrganization(t *testing.T) {
+	h := newHarness(t)
+	h.press("O")
+	gen := h.m.sess.gen
+	h.selectRow("acme", "production")
+	h.press("p") // the session is acme's now
+	if h.m.sess.gen == gen {
+		t.Fatal("the action did not switch the session")
+	}
+	h.reqs.reset()
+	h.send(opDoneMsg{id: 99, gen: gen, org: "demo", kind: actProtect, group: "billing"})
+	if !slices.Contains(h.reqs.snapshot(), "GET /v1/organizations/demo/groups") {
+		t.Fatalf("demo was not loaded again: %v", h.reqs.snapshot())
+	}
+	if h.allRow("demo", "billing") == "" {
+		t.Fatalf("demo's rows are gone:\n%s", h.screen())
+	}
 }

@@ -209,6 +209,15 @@ func (m *Model) focusArg(args []string) {
 		return
 	}
 	name := args[0]
+	if m.allOrgsOn() && !m.focusInAllOrgs(name) {
+		// Not listed (the organizations are still being fetched): the
+		// single list, where it is, so that the command acts on it and
+		// on nothing else.
+		m.leaveAllOrgs()
+	}
+	if m.allOrgsOn() {
+		return
+	}
 	if m.screen == screenDetail {
 		if m.detail.name != name {
 			m.detail.Open(name)
@@ -359,6 +368,10 @@ func parseOpen(m *Model, args []string) (func() tea.Cmd, error) {
 		}
 	}
 	return func() tea.Cmd {
+		if len(args) == 0 && m.allOrgsOn() {
+			// As enter does there: in the row's organization.
+			return m.openFromAllOrgs()
+		}
 		if len(args) == 1 {
 			m.screen = screenList
 			m.focusArg(args)
