@@ -49,11 +49,24 @@ type orgSlot struct {
 	// were); the last groups loaded, if any, stay listed.
 	loading bool
 	errText string
+	// named are the slot's rows sorted by name, and widths what its
+	// columns need: derived from built (the groups as they were then) at
+	// builtLocs location names, as slot builtSlot.
+	built     []api.Group
+	builtLocs int
+	builtSlot int
+	named     []orgRow
+	widths    allOrgsWidths
 }
 
 // orgRow is one row: a group of an organization, as the index of the
-// organization's slot and of the group in the slot's groups.
-type orgRow struct{ slot, idx int }
+// organization's slot and of the group in the slot's groups. name is the
+// group's, kept beside them so that sorting 11,000 rows compares strings
+// at hand rather than reaching into each slot's groups.
+type orgRow struct {
+	name      string
+	slot, idx int
+}
 
 // orgSort is the order of the view's rows.
 type orgSort int
@@ -105,6 +118,10 @@ type allOrgsView struct {
 	seen     []api.Group
 	seenLocs int
 	locNames map[string]string
+	// single is the root's single list, whose sorted order (when by
+	// name) and column widths of the session's groups the session's slot
+	// takes rather than work them out again.
+	single *groupList
 
 	rows []orgRow // every row, sorted
 	// base is where each slot's rows start in the slots' order, which
@@ -166,7 +183,7 @@ func (v *allOrgsView) current() (orgRow, bool) {
 // currentKey is the organization and name of the group under the cursor.
 func (v *allOrgsView) currentKey() (org, name string) {
 	if r, ok := v.current(); ok {
-		return v.slots[r.slot].slug, v.group(r).Name
+		return v.slots[r.slot].slug, r.name
 	}
 	return "", ""
 }
@@ -174,7 +191,7 @@ func (v *allOrgsView) currentKey() (org, name string) {
 // selectKey puts the cursor on org's group name, if it is visible.
 func (v *allOrgsView) selectKey(org, name string) bool {
 	for pos, i := range v.visible {
-		if r := v.rows[i]; v.slots[r.slot].slug == org && v.group(r).Name == name {
+		if r := v.rows[i]; r.name == name && v.slots[r.slot].slug == org {
 			v.cursor = pos
 			v.clamp()
 			return true
@@ -298,23 +315,31 @@ func (v *allOrgsView) clamp() {
 
 // rebuild derives the rows, their widths and the notes from the slots,
 // keeping the cursor on its group: after a load or a change of any
-// organization, never per keystroke.
+// organization, never per keystroke. A slot's own rows and widths are
+// derived again only when its groups changed (derive), so an answer in
+// the session's organization does not measure or sort the others'.
 func (v *allOrgsView) rebuild() {
 	org, name := v.currentKey()
-	n := 0
-	for _, s := range v.slots {
-		n += len(s.data.groups)
-	}
-	v.rows = slices.Grow(v.rows[:0], n)
 	v.base = v.base[:0]
+	n := 0
 	for si, s := range v.slots {
-		v.base = append(v.base, len(v.rows))
-		for i := range s.data.groups {
-			v.rows = append(v.rows, orgRow{si, i})
+		v.base = append(v.base, n)
+		if !sameGroups(s.built, s.data.groups) || s.builtLocs != len(v.locNames) || s.builtSlot != si {
+			v.derive(si)
 		}
+		n += len(s.named)
 	}
 	v.search = nil
-	v.measure()
+	w := allOrgsWidths{org: 3}
+	for _, s := range v.slots {
+		sw := s.widths
+		w = allOrgsWidths{
+			org: max(w.org, cellWidth(s.slug)), name: max(w.name, sw.name), status: max(w.status, sw.status),
+			primary: max(w.primary, sw.primary), primaryCode: max(w.primaryCode, sw.primaryCode),
+			others: max(w.others, sw.others), version: max(w.version, sw.version),
+		}
+	}
+	v.natural = w
 	v.notes = v.notes[:0]
 	for _, s := range v.slots {
 		switch {
@@ -328,28 +353,63 @@ func (v *allOrgsView) rebuild() {
 	v.refilter(org, name)
 }
 
-// resort sorts every row by the current mode; the organization and then
-// the index break ties, for a total order whatever the data.
+// derive makes slot si's rows, sorted by name, and measures its columns.
+// The session's slot takes both from the single list, which has just
+// done the work for the same groups (dataChanged and resort run on every
+// change of them): its order when it is sorted by name, and its widths.
+func (v *allOrgsView) derive(si int) {
+	s := v.slots[si]
+	groups := s.data.groups
+	s.built, s.builtLocs, s.builtSlot = groups, len(v.locNames), si
+	s.named = slices.Grow(s.named[:0], len(groups))
+	l := v.single
+	fromList := l != nil && l.data == s.data && len(l.order) == len(groups)
+	if fromList && l.sort == sortName {
+		for _, i := range l.order {
+			s.named = append(s.named, orgRow{groups[i].Name, si, i})
+		}
+	} else {
+		for i := range groups {
+			s.named = append(s.named, orgRow{groups[i].Name, si, i})
+		}
+		slices.SortFunc(s.named, func(a, b orgRow) int {
+			if c := strings.Compare(a.name, b.name); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.idx, b.idx)
+		})
+	}
+	if fromList {
+		n := l.natural
+		s.widths = allOrgsWidths{name: n.name, status: n.statusWord, primary: n.primary, primaryCode: n.primaryCode, others: n.others, version: n.version}
+		return
+	}
+	s.widths = measureSlot(s.data, v.locNames)
+}
+
+// resort puts every slot's rows in the current order: by organization,
+// the slots' rows one after the other (the slots are in the order of
+// their slugs, and each slot's rows by name); else sorted again, with
+// the name, the organization and the index breaking ties, for a total
+// order whatever the data.
 func (v *allOrgsView) resort() {
+	v.rows = v.rows[:0]
+	for _, s := range v.slots {
+		v.rows = append(v.rows, s.named...)
+	}
 	rows := v.rows
-	byOrgName := func(a, b orgRow) int {
-		if c := strings.Compare(v.slots[a.slot].slug, v.slots[b.slot].slug); c != 0 {
+	byName := func(a, b orgRow) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
 			return c
 		}
-		if c := strings.Compare(v.group(a).Name, v.group(b).Name); c != 0 {
+		if c := cmp.Compare(a.slot, b.slot); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.idx, b.idx)
 	}
-	byName := func(a, b orgRow) int {
-		if c := strings.Compare(v.group(a).Name, v.group(b).Name); c != 0 {
-			return c
-		}
-		return byOrgName(a, b)
-	}
 	switch v.sort {
 	case orgSortOrg:
-		slices.SortFunc(rows, byOrgName)
+		// Already in order.
 	case orgSortName:
 		slices.SortFunc(rows, byName)
 	case orgSortLocation:
@@ -427,7 +487,7 @@ func (v *allOrgsView) refilter(org, name string) {
 	v.cursor = 0
 	if name != "" {
 		for pos, i := range v.visible {
-			if r := v.rows[i]; v.slots[r.slot].slug == org && v.group(r).Name == name {
+			if r := v.rows[i]; r.name == name && v.slots[r.slot].slug == org {
 				v.cursor = pos
 				break
 			}
@@ -436,32 +496,30 @@ func (v *allOrgsView) refilter(org, name string) {
 	v.clamp()
 }
 
-// measure is the width each column's content needs across every row.
-func (v *allOrgsView) measure() {
-	w := allOrgsWidths{org: 3, name: 4, status: 6, primary: 7, primaryCode: 7, others: 15, version: 7}
-	for _, s := range v.slots {
-		w.org = max(w.org, cellWidth(s.slug))
-		for i := range s.data.groups {
-			g := &s.data.groups[i]
-			w.name = max(w.name, cellWidth(g.Name))
-			code := cellWidth(g.Primary)
-			w.primaryCode = max(w.primaryCode, code)
-			if n := v.locNames[g.Primary]; n != "" {
-				code += 1 + cellWidth(n)
-			}
-			w.primary = max(w.primary, code)
-			others := 0
-			for _, l := range g.Locations {
-				if l != g.Primary {
-					others += cellWidth(l) + 2
-				}
-			}
-			w.others = max(w.others, others-2)
-			w.version = max(w.version, cellWidth(g.Version))
-			w.status = max(w.status, len(s.data.health(g).String()))
+// measureSlot is the width each column's content needs across an
+// organization's groups.
+func measureSlot(d *dataset, locNames map[string]string) allOrgsWidths {
+	w := allOrgsWidths{name: 4, status: 6, primary: 7, primaryCode: 7, others: 15, version: 7}
+	for i := range d.groups {
+		g := &d.groups[i]
+		w.name = max(w.name, cellWidth(g.Name))
+		code := cellWidth(g.Primary)
+		w.primaryCode = max(w.primaryCode, code)
+		if n := locNames[g.Primary]; n != "" {
+			code += 1 + cellWidth(n)
 		}
+		w.primary = max(w.primary, code)
+		others := 0
+		for _, l := range g.Locations {
+			if l != g.Primary {
+				others += cellWidth(l) + 2
+			}
+		}
+		w.others = max(w.others, others-2)
+		w.version = max(w.version, cellWidth(g.Version))
+		w.status = max(w.status, len(d.health(g).String()))
 	}
-	v.natural = w
+	return w
 }
 
 // allOrgsColumns are the view's column widths at a width; 0 drops one.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -102,9 +103,11 @@ func (m *Model) loadAllOrgs() tea.Cmd {
 	a := &m.all
 	a.listing = false
 	session := m.sessionSlug()
-	a.slots = make([]*orgSlot, 0, len(m.orgs))
+	a.slots = make([]*orgSlot, 0, len(m.orgs)+1)
+	// In the order of their slugs, which the rows' sort relies on.
+	orgs := slices.SortedFunc(slices.Values(m.orgs), func(a, b api.Organization) int { return strings.Compare(a.Slug, b.Slug) })
 	var cmds []tea.Cmd
-	for _, o := range m.orgs {
+	for _, o := range orgs {
 		s := &orgSlot{slug: o.Slug, data: newDataset(), loading: true}
 		if o.Slug == session {
 			s.data = m.dataset
@@ -117,6 +120,7 @@ func (m *Model) loadAllOrgs() tea.Cmd {
 		// An organization the list left out (a token scoped to it):
 		// the session's groups are still shown.
 		a.slots = append(a.slots, &orgSlot{slug: session, data: m.dataset})
+		slices.SortFunc(a.slots, func(a, b *orgSlot) int { return strings.Compare(a.slug, b.slug) })
 	}
 	a.seen = nil
 	m.syncAllOrgs(true)

@@ -343,3 +343,24 @@ func TestAllOrgsLateAnswerReloadsItsOrganization(t *testing.T) {
 		t.Fatalf("demo's rows are gone:\n%s", h.screen())
 	}
 }
+
+// The view's rows are by organization, then name, whatever the order of
+// the single list (whose order by name the view reuses when it has it).
+func TestAllOrgsOrderIsItsOwn(t *testing.T) {
+	h := newHarness(t)
+	h.press(":")
+	h.typeText("sort location")
+	h.press("enter")
+	h.press("O")
+	want := []string{"acme/production", "demo/analytics", "demo/billing", "demo/default", "demo/edge-cache", "demo/legacy", "demo/staging"}
+	if got := h.allListed(); !slices.Equal(got, want) {
+		t.Fatalf("rows %v, want %v", got, want)
+	}
+	h.press("s", "s") // location
+	h.mustShow("sorted by location")
+	// ams, then aws-us-east-1's two by name, ..., lhr last.
+	want = []string{"demo/edge-cache", "demo/analytics", "acme/production", "demo/staging", "demo/billing", "demo/default", "demo/legacy"}
+	if got := h.allListed(); !slices.Equal(got, want) {
+		t.Fatalf("by location: %v, want %v", got, want)
+	}
+}

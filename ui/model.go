@@ -239,6 +239,7 @@ func New(opts Options) *Model {
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
 	m.all = newAllOrgsView(c)
+	m.all.single = &m.list
 	m.footer = newStatusBar(c)
 	m.resetWaits()
 	m.resetUsage(false)
