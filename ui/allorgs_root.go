@@ -392,7 +392,15 @@ func (m *Model) selectedInAllOrgs() (api.Group, bool) {
 	if !ok || m.all.slots[r.slot].data != m.dataset {
 		return api.Group{}, false
 	}
-	return *m.all.group(r), true
+	// The rows are built again after the message (syncAllOrgs): within
+	// one, an answer may have changed the session's groups under them.
+	if groups := m.dataset.groups; r.idx < len(groups) && groups[r.idx].Name == r.name {
+		return groups[r.idx], true
+	}
+	if i, ok := m.byName[r.name]; ok {
+		return m.groups[i], true
+	}
+	return api.Group{}, false
 }
 
 // allOrgsMouse handles a press in the view at body row by: the wheel

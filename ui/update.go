@@ -125,6 +125,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds := []tea.Cmd{refreshAfter(m.sess.gen, m.opts.Refresh)}
 		if !m.load.loading && !m.dbsLoading {
 			cmds = append(cmds, m.reload()...)
+			// The other organizations of the list of every one, too.
+			cmds = append(cmds, m.reloadOrgs())
 		}
 		return m, tea.Batch(cmds...)
 	case clearToastMsg:
