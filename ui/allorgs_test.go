@@ -364,3 +364,28 @@ func TestAllOrgsOrderIsItsOwn(t *testing.T) {
 		t.Fatalf("by location: %v, want %v", got, want)
 	}
 }
+
+// When the session's own organization fails to load, the view says so
+// on its line and lists the other's rows, on which actions work.
+func TestAllOrgsSessionOrganizationFails(t *testing.T) {
+	h := newHarness(t, withHandler(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v1/organizations/demo/groups" {
+				http.Error(w, `{"error":"demo is read from a backup"}`, http.StatusBadRequest)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}))
+	h.mustShow("Could not load the groups")
+	h.press("O")
+	h.mustShow("demo: could not load: Demo is read from a backup.", "1 group in 2 organizations")
+	if h.allRow("acme", "production") == "" {
+		t.Fatalf("acme's rows:\n%s", h.screen())
+	}
+	h.press("p")
+	if g, _ := h.serverGroup("acme", "production"); !g.DeleteProtection {
+		t.Fatalf("p on acme's row did nothing:\n%s", h.screen())
+	}
+	h.mustShow("Delete protection is on for production.")
+}
