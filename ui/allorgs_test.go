@@ -389,3 +389,14 @@ func TestAllOrgsSessionOrganizationFails(t *testing.T) {
 	}
 	h.mustShow("Delete protection is on for production.")
 }
+
+// :sort completes the view's own sort keys there.
+func TestAllOrgsSortCompletion(t *testing.T) {
+	h := newHarness(t)
+	h.press("O", ":")
+	h.typeText("sort or")
+	h.press("tab")
+	h.mustShow(":sort org")
+	h.press("enter")
+	h.mustShow("sorted by organization")
+}

@@ -521,6 +521,13 @@ func (m *Model) completions(line string) (start int, cands []string, more bool) 
 			add(o.Slug)
 		}
 	case argSort:
+		if m.allOrgsOn() {
+			// The list of every organization sorts its own way.
+			for s := range orgSortKeys {
+				add(s)
+			}
+			break
+		}
 		for s := range sortKeys {
 			add(s)
 		}
