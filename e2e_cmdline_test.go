@@ -119,3 +119,58 @@ func TestNoMouseInTmux(t *testing.T) {
 	}
 	s.keys("q")
 }
+
+// TestAllOrgsInTmux starts the built binary with --all-orgs over the
+// local API's two organizations: both organizations' rows are listed,
+// with the ORG column; a change on acme's row is made in acme; O goes
+// back to one organization's list and comes back.
+func TestAllOrgsInTmux(t *testing.T) {
+	requireTmux(t)
+	const token = "e2e-token-0123456789"
+	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), "--token", token, "--quiet")
+	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-allorgs-%d", os.Getpid())}
+	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo --all-orgs",
+		t.TempDir(), os.Getenv("PATH"), binary, url, token)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitFor("7 groups in 2 organizations")
+	row := func(org, name string) string {
+		for _, line := range strings.Split(s.screen(), "\n") {
+			if f := strings.Fields(strings.TrimLeft(line, " >")); len(f) > 1 && f[0] == org && f[1] == name {
+				return line
+			}
+		}
+		return ""
+	}
+	scr := s.screen()
+	if !strings.Contains(scr, "ORG  NAME") || row("acme", "production") == "" || row("demo", "billing") == "" || row("demo", "staging") == "" {
+		t.Fatalf("both organizations' rows with the ORG column:\n%s", scr)
+	}
+	// acme's production is the first row, sorted by organization.
+	s.keys("g", "p")
+	s.waitFor("Delete protection is on for production.")
+	if g, err := server.GetGroup(context.Background(), "production"); err != nil || !g.DeleteProtection {
+		t.Fatalf("acme's production at the server: %+v, %v", g, err)
+	}
+	if !strings.Contains(row("acme", "production"), "protected") {
+		t.Fatalf("the row does not show the change:\n%s", s.screen())
+	}
+	s.keys("/")
+	s.typeText("org:demo")
+	s.keys("Enter")
+	s.waitFor(`6 of 7 groups match "org:demo"`)
+	// The filter left the cursor on demo's first row: back in one
+	// organization's list, it is demo's (the session went to acme for
+	// the change), on that row.
+	s.keys("Escape", "O")
+	s.waitFor("6 groups · sorted by name")
+	if !strings.Contains(s.screen(), "> analytics") {
+		t.Fatalf("the cursor is not on analytics:\n%s", s.screen())
+	}
+	s.keys("O")
+	s.waitFor("7 groups in 2 organizations")
+}

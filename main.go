@@ -160,9 +160,10 @@ Environment:
 		SilenceErrors: true,
 	}
 	flags := config.BindFlags(root.Flags())
-	var noCache, noMouse bool
+	var noCache, noMouse, allOrgs bool
 	root.Flags().BoolVar(&noCache, "no-cache", false, "do not draw the last list seen at once on start, nor keep it in $XDG_CACHE_HOME/turso-groups (it never holds the token)")
 	addNoMouseFlag(root, &noMouse)
+	addAllOrgsFlag(root, &allOrgs)
 	config.RegisterCompletion(root, flags, nil)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := config.Resolve(flags, nil, configVocabulary())
@@ -170,7 +171,7 @@ Environment:
 			return err
 		}
 		s.Mouse = mouseOn(s, noMouse)
-		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false), !noCache && s.Cache)
+		return runDashboard(cmd.Context(), s, readOnlyReason(flags, s, false), !noCache && s.Cache, allOrgs)
 	}
 	// --version and -v print the line `version` prints, not cobra's
 	// "turso-groups version …".
@@ -711,7 +712,7 @@ func readOnlyReason(f *config.Flags, s *config.Settings, served bool) string {
 // list seen of each organization on disk and draws it at once on the next
 // start (listcache), unless the API is the embedded local one, which
 // answers as fast as the disk.
-func runDashboard(ctx context.Context, s *config.Settings, readOnly string, warm bool) error {
+func runDashboard(ctx context.Context, s *config.Settings, readOnly string, warm, allOrgs bool) error {
 	logger, closeLog, err := config.NewLogger(s)
 	if err != nil {
 		return err
@@ -723,6 +724,7 @@ func runDashboard(ctx context.Context, s *config.Settings, readOnly string, warm
 	}
 	defer se.close()
 	se.opts.ReadOnlyReason = readOnly
+	se.opts.AllOrgs = allOrgs
 	// Said before the dashboard takes the screen, so that it stays in the
 	// terminal once it is gone; the header shows it meanwhile.
 	for _, w := range s.Warnings {
@@ -746,6 +748,7 @@ func newServeCmd() *cobra.Command {
 		connRate float64
 		apiFlags *config.Flags
 		noMouse  bool
+		allOrgs  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -812,6 +815,7 @@ session, then stops.`,
 			defer se.close()
 			cfg.Client, cfg.UI, cfg.Logger, cfg.ThemeMode = se.client, se.opts, se.logger, s.Theme.Mode
 			cfg.UI.ReadOnlyReason = readOnlyReason(apiFlags, s, true)
+			cfg.UI.AllOrgs = allOrgs
 			for _, w := range s.Warnings {
 				se.logger.Warn(w)
 			}
@@ -870,9 +874,17 @@ session, then stops.`,
 	f.Float64Var(&connRate, "conn-rate", 2, "new connections per second allowed from one address")
 	f.IntVar(&cfg.ConnBurst, "conn-burst", 20, "burst of new connections allowed from one address")
 	addNoMouseFlag(cmd, &noMouse)
+	addAllOrgsFlag(cmd, &allOrgs)
 	apiFlags = config.BindFlags(f)
 	config.RegisterCompletion(cmd, apiFlags, nil)
 	return cmd
+}
+
+// addAllOrgsFlag gives cmd --all-orgs: the dashboard (each session's,
+// served) opens on the groups of every organization the token can see,
+// as O does.
+func addAllOrgsFlag(cmd *cobra.Command, allOrgs *bool) {
+	cmd.Flags().BoolVar(allOrgs, "all-orgs", false, "open on the groups of every organization the token can see, with an ORG column (O toggles it)")
 }
 
 // addNoMouseFlag gives cmd --no-mouse: the dashboard (each session's,

@@ -12,7 +12,7 @@ import (
 // main's TestConfigVocabulary checks the real one.
 var vocab = Vocabulary{
 	KeyActions: []string{
-		"activity", "add_location", "back", "bottom", "command", "copy", "databases", "delete", "delete_database", "down", "filter", "help", "mark", "mark_all", "mark_down", "mark_range", "mark_up", "new", "new_database",
+		"activity", "add_location", "all_orgs", "back", "bottom", "command", "copy", "databases", "delete", "delete_database", "down", "filter", "help", "mark", "mark_all", "mark_down", "mark_range", "mark_up", "new", "new_database",
 		"open", "page_down", "page_up", "protect", "quit", "refresh", "remove_location",
 		"rename", "rotate", "sort", "switch_org", "token", "top", "transfer", "unarchive", "up", "update", "yank",
 	},

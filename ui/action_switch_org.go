@@ -38,5 +38,11 @@ var actSwitchOrg = &action{
 		return []*huh.Group{huh.NewGroup(huh.NewSelect[string]().Key("org").Title(title).
 			Options(opts...).Value(&fs.values.Org))}, ""
 	},
-	do: func(m *Model, fs *formState) tea.Cmd { return m.switchOrg(fs.values.Org) },
+	do: func(m *Model, fs *formState) tea.Cmd {
+		if m.all.on {
+			// The list of every organization has its groups already.
+			return m.switchOrgSeeded(fs.values.Org)
+		}
+		return m.switchOrg(fs.values.Org)
+	},
 }

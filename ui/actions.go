@@ -217,7 +217,7 @@ func (m *Model) actionsFor(g api.Group) []string {
 // change of the kind is in flight for the group or the action does not
 // apply, its form opens, or it runs at once if it has none.
 func (m *Model) start(a *action) tea.Cmd {
-	if a.bulk != nil && m.screen == screenList && m.list.marks.len() > 0 {
+	if a.bulk != nil && m.screen == screenList && !m.all.on && m.list.marks.len() > 0 {
 		return m.startBulk(a)
 	}
 	return m.startWith(a, nil, false)

@@ -101,6 +101,8 @@ func (m *Model) commands() []command {
 		command{name: "filter", usage: "[TEXT]", args: []argKind{argFree}, parse: parseFilter},
 		command{name: "sort", usage: "[name|location|databases|status|usage]", args: []argKind{argSort}, parse: parseSort},
 		command{name: "refresh", parse: press(&k.Refresh)},
+		// The list of every organization's groups (allorgs.go), on and off.
+		command{name: "all-orgs", parse: press(&k.AllOrgs)},
 		command{name: "databases", aliases: []string{"dbs"}, parse: press(&k.Databases)},
 		command{name: "top", parse: press(&k.Top)},
 		command{name: "bottom", parse: press(&k.Bottom)},
@@ -207,6 +209,15 @@ func (m *Model) focusArg(args []string) {
 		return
 	}
 	name := args[0]
+	if m.allOrgsOn() && !m.focusInAllOrgs(name) {
+		// Not listed (the organizations are still being fetched): the
+		// single list, where it is, so that the command acts on it and
+		// on nothing else.
+		m.leaveAllOrgs()
+	}
+	if m.allOrgsOn() {
+		return
+	}
 	if m.screen == screenDetail {
 		if m.detail.name != name {
 			m.detail.Open(name)
@@ -357,6 +368,10 @@ func parseOpen(m *Model, args []string) (func() tea.Cmd, error) {
 		}
 	}
 	return func() tea.Cmd {
+		if len(args) == 0 && m.allOrgsOn() {
+			// As enter does there: in the row's organization.
+			return m.openFromAllOrgs()
+		}
 		if len(args) == 1 {
 			m.screen = screenList
 			m.focusArg(args)
@@ -372,13 +387,32 @@ func parseOpen(m *Model, args []string) (func() tea.Cmd, error) {
 func parseFilter(m *Model, args []string) (func() tea.Cmd, error) {
 	if len(args) == 0 {
 		// As its key does: the filter's input opens.
-		return func() tea.Cmd { m.screen = screenList; return m.list.openFilter() }, nil
+		return func() tea.Cmd {
+			m.screen = screenList
+			if m.all.on {
+				cmd, _ := m.all.Update(bindingMsg(m.keys.Filter))
+				return cmd
+			}
+			return m.list.openFilter()
+		}, nil
 	}
 	q := strings.Join(args, " ")
-	return func() tea.Cmd { m.screen = screenList; m.list.setQuery(q); return nil }, nil
+	return func() tea.Cmd {
+		m.screen = screenList
+		if m.all.on {
+			// "org:acme" picks an organization here.
+			m.all.setQuery(q)
+			return nil
+		}
+		m.list.setQuery(q)
+		return nil
+	}, nil
 }
 
 func parseSort(m *Model, args []string) (func() tea.Cmd, error) {
+	if m.allOrgsOn() {
+		return parseOrgSort(m, args)
+	}
 	switch len(args) {
 	case 0:
 		return func() tea.Cmd { m.list.sortBy((m.list.sort + 1) % sortModes); return nil }, nil
@@ -487,6 +521,13 @@ func (m *Model) completions(line string) (start int, cands []string, more bool) 
 			add(o.Slug)
 		}
 	case argSort:
+		if m.allOrgsOn() {
+			// The list of every organization sorts its own way.
+			for s := range orgSortKeys {
+				add(s)
+			}
+			break
+		}
 		for s := range sortKeys {
 			add(s)
 		}
@@ -780,4 +821,27 @@ func keyMsgFor(keys []string) (tea.KeyMsg, bool) {
 		}
 	}
 	return tea.KeyMsg{}, false
+}
+
+// parseOrgSort is :sort in the list of every organization, whose rows
+// sort by organization, name, location or status.
+func parseOrgSort(m *Model, args []string) (func() tea.Cmd, error) {
+	a := &m.all
+	switch len(args) {
+	case 0:
+		return func() tea.Cmd { a.sortBy((a.sort + 1) % orgSortModes); return nil }, nil
+	case 1:
+		s, ok := orgSortKeys[strings.ToLower(args[0])]
+		if !ok {
+			return nil, fmt.Errorf("no sort key %q in the list of every organization: org, name, location or status", text.Sanitize(args[0]))
+		}
+		return func() tea.Cmd { a.sortBy(s); return nil }, nil
+	}
+	return nil, errors.New("it takes at most 1 argument")
+}
+
+// bindingMsg is the message of b's first key, as the terminal sends it.
+func bindingMsg(b key.Binding) tea.KeyMsg {
+	msg, _ := keyMsgFor(b.Keys())
+	return msg
 }

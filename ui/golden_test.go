@@ -67,7 +67,7 @@ func TestGoldens(t *testing.T) {
 		{"detail_80x24", []option{withSize(80, 24)}, []string{"j", "j", "j", "enter"}, "more · "},
 		{"detail_120x35", []option{withSize(120, 35)}, []string{"j", "j", "enter"}, "★ primary"},
 		{"help_80x24", []option{withSize(80, 24)}, []string{"?"}, "e rename"},
-		{"help_60x15", []option{withSize(60, 15)}, []string{"?"}, "of 19 lines"},
+		{"help_60x15", []option{withSize(60, 15)}, []string{"?"}, "of 20 lines"},
 		{"detail_default", nil, []string{"j", "j", "enter"}, "★ primary"},
 		{"form_create", nil, []string{"n"}, "New group"},
 		{"form_create_80x24", []option{withSize(80, 24)}, []string{"n"}, "New group"},

@@ -232,7 +232,9 @@ func (l *groupList) FullHelp() [][]key.Binding {
 	k := l.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open, k.Back},
-		{k.Filter, k.Sort},
+		{k.Filter, k.Sort, k.AllOrgs},
+		// The list of every organization changes the rows shown too; it
+		// goes here, where the column has room at 80x24.
 		{k.Mark, k.MarkRange, k.MarkUp, k.MarkDown, k.MarkAll},
 	}
 }

@@ -107,6 +107,9 @@ type Options struct {
 	// session's program. False never turns mouse reporting on, so that
 	// the terminal's own text selection works.
 	Mouse bool
+	// AllOrgs opens the dashboard on the list of every organization's
+	// groups (--all-orgs), as its key (O) does.
+	AllOrgs bool
 }
 
 type screen int
@@ -144,6 +147,9 @@ type Model struct {
 	// screen is which of the list and the detail is under the overlays.
 	screen screen
 	list   groupList
+	// all is the list of every organization's groups, shown in place of
+	// list while all.on (allorgs.go).
+	all    allOrgsView
 	detail detailView
 	focus  focusStack
 	// cmd is the command line's commands and history (cmdline.go).
@@ -232,6 +238,8 @@ func New(opts Options) *Model {
 	}
 	m.detail = newDetailView(c, m.dataset, m.actionsFor)
 	m.list = newGroupList(c, m.dataset, m.detail.preview)
+	m.all = newAllOrgsView(c)
+	m.all.single = &m.list
 	m.footer = newStatusBar(c)
 	m.resetWaits()
 	m.resetUsage(false)
@@ -297,6 +305,9 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, refreshAfter(m.sess.gen, m.opts.Refresh))
 	}
 	cmds = append(cmds, freshAfter(m.sess.gen))
+	if m.opts.AllOrgs {
+		cmds = append(cmds, m.openAllOrgs())
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -352,6 +363,9 @@ func (m *Model) setToast(kind toastKind, text string, background bool) tea.Cmd {
 // one under the list cursor.
 func (m *Model) selected() (api.Group, bool) {
 	if m.screen == screenList {
+		if m.all.on {
+			return m.selectedInAllOrgs()
+		}
 		i, ok := m.list.current()
 		if !ok {
 			return api.Group{}, false

@@ -68,6 +68,9 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		return m.clickFooter(msg.X)
 	}
 	by := msg.Y - top
+	if m.allOrgsOn() && by >= 0 && by < m.bodyH && m.focus.top() == nil && press {
+		return m.allOrgsMouse(msg, by)
+	}
 	if by < 0 || by >= m.bodyH || m.focus.top() != nil || !m.load.loaded || !press {
 		return nil
 	}

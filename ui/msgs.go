@@ -66,14 +66,17 @@ type orgsLoadedMsg struct {
 // opDoneMsg is the result of a mutation started by startOp.
 type opDoneMsg struct {
 	id, gen int
-	kind    *action
-	group   string    // the group acted on
-	result  api.Group // the group as the server answered, when it did
-	config  *api.GroupConfig
-	token   string
-	db      api.Database // the database created or deleted
-	err     error
-	retry   *formState // the form to reopen, with its values, on failure
+	// org is the organization the change was made in: the view of
+	// every organization reloads it when the session has left it.
+	org    string
+	kind   *action
+	group  string    // the group acted on
+	result api.Group // the group as the server answered, when it did
+	config *api.GroupConfig
+	token  string
+	db     api.Database // the database created or deleted
+	err    error
+	retry  *formState // the form to reopen, with its values, on failure
 }
 
 // userLoadedMsg is who is signed in; an error leaves the header without

@@ -93,6 +93,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case opDoneMsg:
 		return m, m.onOpDone(msg)
+	case allOrgsListedMsg:
+		return m, m.onAllOrgsListed(msg)
+	case orgGroupsMsg:
+		return m, m.onOrgGroups(msg)
 	case bulkDoneMsg:
 		return m, m.onBulkDone(msg)
 	case waitDoneMsg:
@@ -121,6 +125,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds := []tea.Cmd{refreshAfter(m.sess.gen, m.opts.Refresh)}
 		if !m.load.loading && !m.dbsLoading {
 			cmds = append(cmds, m.reload()...)
+			// The other organizations of the list of every one, too.
+			cmds = append(cmds, m.reloadOrgs())
 		}
 		return m, tea.Batch(cmds...)
 	case clearToastMsg:
@@ -135,6 +141,10 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// the open form, wherever it is in the stack, or the filter.
 	if fs := m.focus.form(); fs != nil {
 		return m, m.updateOverlay(fs, msg)
+	}
+	if m.all.filtering {
+		cmd, _ := m.all.Update(msg)
+		return m, cmd
 	}
 	cmd, _ := m.list.Update(msg)
 	return m, cmd
@@ -151,7 +161,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// Keys typed quickly (or replayed) can arrive as one message of
 	// several runes ("jj"), which no binding matches. Unless text is being
 	// typed, where the runes belong together, take them one at a time.
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus.form() == nil && !m.list.filtering {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focus.form() == nil && !m.list.filtering && !m.all.filtering {
 		var cmds []tea.Cmd
 		for _, r := range msg.Runes {
 			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
@@ -175,10 +185,21 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		cmd, _ := m.list.Update(msg)
 		return cmd
 	}
+	if m.allOrgsOn() && m.all.filtering {
+		cmd, _ := m.all.Update(msg)
+		return cmd
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
+	case key.Matches(msg, k.AllOrgs):
+		return m.toggleAllOrgs()
+	case m.allOrgsOn() && (key.Matches(msg, k.Back) || key.Matches(msg, k.Refresh)):
+		// The view's own: its filter, and the reload of every
+		// organization.
+		cmd, _ := m.allOrgsKey(msg)
+		return cmd
 	case key.Matches(msg, k.Help):
 		m.focus.push(newHelpView(m.common, m.fullHelp(), m.quit))
 		return nil
@@ -216,6 +237,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	if a, ok := m.actionAt(msg, func(a *action) bool { return a.anytime }); ok {
 		return m.start(a)
+	}
+	if m.allOrgsOn() {
+		if cmd, ok := m.allOrgsKey(msg); ok {
+			return cmd
+		}
+		// What is left (a read-only dashboard's refusals) goes on.
+		return m.actionKey(msg)
 	}
 	if m.screen == screenList {
 		if cmd, ok := m.listKey(msg); ok {
@@ -542,7 +570,7 @@ func (m *Model) startOp(label string, kind *action, group string, fs *formState,
 	shared, client, onChange, log := m.opts.Cache, m.sess.client, m.opts.OnChange, m.log
 	m.ops.pending[id] = label
 	return tea.Batch(m.footer.spinner.Tick, func() tea.Msg {
-		r := opDoneMsg{id: id, gen: gen, kind: kind, group: group, retry: fs}
+		r := opDoneMsg{id: id, gen: gen, org: client.Org(), kind: kind, group: group, retry: fs}
 		func() {
 			defer onPanic(client, func(err error) { r.err = err })
 			fn(ctx, &r)
@@ -571,6 +599,19 @@ func (m *Model) onOpDone(r opDoneMsg) (cmd tea.Cmd) {
 	delete(m.ops.inFlight, opKey{r.gen, r.kind, r.group})
 	if m.sess.quitting {
 		return nil
+	}
+	if m.all.on && r.kind.invalidates != 0 {
+		// The view lists what the change touched: the organization it
+		// was made in, once the session has left it, and every other
+		// for a change of more than one (a transfer).
+		var reload tea.Cmd
+		switch {
+		case r.kind.invalidates&cache.EveryOrg != 0:
+			reload = m.reloadOrgs()
+		case r.gen != m.sess.gen:
+			reload = m.reloadOrgs(r.org)
+		}
+		defer func() { cmd = tea.Batch(cmd, reload) }()
 	}
 	if r.gen != m.sess.gen {
 		// The organization changed meanwhile: this result is about the
@@ -650,6 +691,7 @@ func (m *Model) switchOrg(slug string) tea.Cmd {
 	if slug == m.sess.client.Org() {
 		return nil
 	}
+	m.detachSession()
 	m.sess.client = m.sess.client.WithOrg(slug)
 	m.sess.gen++
 	m.groups, m.byName, m.dbs, m.dbsKnown = nil, map[string]int{}, map[string][]api.Database{}, false

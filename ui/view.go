@@ -81,6 +81,8 @@ func (m *Model) relayout() bool {
 		under = max(m.bodyH-d.rows(), 1)
 	}
 	m.list.SetSize(w, under)
+	m.syncAllOrgs(false)
+	m.all.SetSize(w, under)
 	m.detail.SetSize(w, under)
 	return m.bodyH != before
 }
@@ -152,6 +154,11 @@ func (m *Model) viewBody(w, h int) string {
 // the loading screen or its error.
 func (m *Model) viewUnder(w int) string {
 	st := m.st
+	if m.allOrgsOn() {
+		// Whatever the session's own load did: the view says it on its
+		// organization's line, beside the others' rows.
+		return m.all.View()
+	}
 	if !m.load.loaded {
 		switch {
 		case m.load.loadErr != nil:
@@ -198,6 +205,8 @@ func (m *Model) shortHelp() []key.Binding {
 	switch {
 	case m.list.filtering:
 		return m.list.ShortHelp()
+	case m.allOrgsOn():
+		return append(append(m.all.ShortHelp(), m.footerBindings(onList)...), k.Help, k.Quit)
 	case !m.load.loaded:
 		return append(append([]key.Binding{k.Refresh}, m.footerBindings(onNotLoaded)...), k.Quit)
 	case m.screen == screenDetail:

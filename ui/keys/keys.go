@@ -30,6 +30,8 @@ type KeyMap struct {
 	// Mark, MarkRange, MarkUp, MarkDown and MarkAll mark groups of the
 	// list, for the changes that apply to many at once.
 	Mark, MarkRange, MarkUp, MarkDown, MarkAll key.Binding
+	// AllOrgs turns the list of every organization's groups on and off.
+	AllOrgs key.Binding
 }
 
 // Default is the key map users of k9s and lazygit expect: vim keys and
@@ -90,6 +92,9 @@ func Default() KeyMap {
 		MarkUp:    b("mark up", "shift+up", "K"),
 		MarkDown:  b("mark down", "shift+down", "J"),
 		MarkAll:   b("mark all shown", "ctrl+a"),
+		// O: the shifted o, which switches to one organization; this
+		// shows them all.
+		AllOrgs: b("all orgs", "O"),
 	}
 	// Arrows read better than their names in the help.
 	k.Up.SetHelp("↑/k", "up")
@@ -116,6 +121,7 @@ func (k *KeyMap) bindings() map[string]*key.Binding {
 		"activity": &k.Activity, "command": &k.Command,
 		"databases": &k.Databases, "new_database": &k.NewDatabase, "delete_database": &k.DeleteDatabase, "yank": &k.Yank,
 		"mark": &k.Mark, "mark_range": &k.MarkRange, "mark_up": &k.MarkUp, "mark_down": &k.MarkDown, "mark_all": &k.MarkAll,
+		"all_orgs": &k.AllOrgs,
 	}
 }
 

@@ -66,7 +66,7 @@ func TestRebind(t *testing.T) {
 
 func TestActionsAreTheConfigNames(t *testing.T) {
 	got := strings.Join(Actions(), ",")
-	want := "activity,add_location,back,bottom,command,copy,databases,delete,delete_database,down,filter,help,mark,mark_all,mark_down,mark_range,mark_up,new,new_database,open,page_down,page_up,protect,quit,refresh,remove_location,rename,rotate,sort,switch_org,token,top,transfer,unarchive,up,update,yank"
+	want := "activity,add_location,all_orgs,back,bottom,command,copy,databases,delete,delete_database,down,filter,help,mark,mark_all,mark_down,mark_range,mark_up,new,new_database,open,page_down,page_up,protect,quit,refresh,remove_location,rename,rotate,sort,switch_org,token,top,transfer,unarchive,up,update,yank"
 	if got != want {
 		t.Errorf("Actions() = %s", got)
 	}
