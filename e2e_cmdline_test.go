@@ -3,28 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/seed372e9e9a/turso-groups/api"
 )
-
-// startTmux runs the dashboard in a tmux server of its own, 100x30,
-// against the local API at url, with extra flags.
-func startTmux(t *testing.T, name, url, token string, flags ...string) *tmuxSession {
-	t.Helper()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-%s-%d", name, os.Getpid())}
-	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo %s",
-		t.TempDir(), os.Getenv("PATH"), binary, url, token, strings.Join(flags, " "))
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.waitFor("6 groups")
-	return s
-}
 
 // rowY is the screen row (from 0) of the list row of group name.
 func (s *tmuxSession) rowY(name string) int {
@@ -54,13 +36,8 @@ func (s *tmuxSession) mouseFlags() string {
 // completion) and the mouse (SGR clicks) of the built binary in tmux.
 func TestCommandLineAndMouseInTmux(t *testing.T) {
 	requireTmux(t)
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), "--token", token, "--quiet")
-	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := startTmux(t, "cmd", url, token)
+	url, server := startE2EAPI(t, "demo")
+	s := startTmux(t, "cmd", url)
 	// any is tmux's "some mouse mode is on".
 	if got := s.mouseFlags(); got != "111" {
 		t.Errorf("mouse flags (any, button, sgr) %q, want 111", got)
@@ -111,9 +88,8 @@ func TestCommandLineAndMouseInTmux(t *testing.T) {
 // reporting, so the terminal's own selection works.
 func TestNoMouseInTmux(t *testing.T) {
 	requireTmux(t)
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), "--token", token, "--quiet")
-	s := startTmux(t, "nomouse", url, token, "--no-mouse")
+	url, _ := startE2EAPI(t, "demo")
+	s := startTmux(t, "nomouse", url, "--no-mouse")
 	if got := s.mouseFlags(); got != "000" {
 		t.Errorf("--no-mouse: mouse flags (any, button, sgr) %q, want 000", got)
 	}
@@ -126,18 +102,8 @@ func TestNoMouseInTmux(t *testing.T) {
 // back to one organization's list and comes back.
 func TestAllOrgsInTmux(t *testing.T) {
 	requireTmux(t)
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), "--token", token, "--quiet")
-	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "acme"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-allorgs-%d", os.Getpid())}
-	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo --all-orgs",
-		t.TempDir(), os.Getenv("PATH"), binary, url, token)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.waitFor("7 groups in 2 organizations")
+	url, server := startE2EAPI(t, "acme")
+	s := startTmuxAt(t, "allorgs", url, 100, 30, "7 groups in 2 organizations", "--all-orgs")
 	row := func(org, name string) string {
 		for _, line := range strings.Split(s.screen(), "\n") {
 			if f := strings.Fields(strings.TrimLeft(line, " >")); len(f) > 1 && f[0] == org && f[1] == name {

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -22,23 +20,12 @@ import (
 // changes in the activity view.
 func TestEndToEndDatabasesInTmux(t *testing.T) {
 	requireTmux(t)
-	dir := t.TempDir()
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet")
-	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, server := startE2EAPI(t, "demo")
 	ctx := context.Background()
-
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-e2e-db-%d", os.Getpid())}
-	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo",
-		dir, os.Getenv("PATH"), binary, url, token)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s := startTmux(t, "e2e-db", url)
+	dir := t.TempDir()
 	raw := filepath.Join(dir, "pane.raw")
 	s.tmux("pipe-pane", "-t", "e2e", "-o", "cat >> "+raw)
-	s.waitFor("6 groups")
 
 	// Open default (the filter puts it under the cursor) and create a
 	// database in it.

@@ -2,16 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/seed372e9e9a/turso-groups/api"
 )
 
 // TestProvisioningInTmux drives the built binary against a local-api
@@ -21,20 +15,8 @@ import (
 // become ready.
 func TestProvisioningInTmux(t *testing.T) {
 	requireTmux(t)
-	dir := t.TempDir()
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet", "--provision-delay", "2s")
-	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-prov-%d", os.Getpid())}
-	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo",
-		dir, os.Getenv("PATH"), binary, url, token)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "32", shell)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.waitFor("6 groups")
+	url, server := startE2EAPI(t, "demo", "--provision-delay", "2s")
+	s := startTmuxAt(t, "prov", url, 120, 32, "6 groups")
 
 	start := time.Now()
 	s.keys("n")

@@ -65,21 +65,9 @@ func (s *tmuxSession) waitFor(want string) {
 // server's state over HTTP after each step.
 func TestEndToEndInTmux(t *testing.T) {
 	requireTmux(t)
-	dir := t.TempDir()
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet")
-	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, server := startE2EAPI(t, "demo")
 	ctx := context.Background()
-
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-e2e-%d", os.Getpid())}
-	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo",
-		dir, os.Getenv("PATH"), binary, url, token)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.waitFor("6 groups")
+	s := startTmux(t, "e2e", url)
 
 	// Create a group through the form: name, the proposed location, no
 	// extensions, confirm.
@@ -347,6 +335,42 @@ func requireTmux(t *testing.T) {
 // runLocalAPI starts `turso-groups local-api` on a free port with the
 // state file data and args, stops it when the test ends, and returns its
 // URL.
+// e2eToken is the token the end-to-end tests' local APIs accept.
+const e2eToken = "e2e-token-0123456789"
+
+// startE2EAPI runs a local API with a fresh state file for an end-to-end
+// test (with extra flags), and returns its URL and a client of it for
+// organization org, to check the server's state.
+func startE2EAPI(t *testing.T, org string, flags ...string) (string, *api.Client) {
+	t.Helper()
+	url := runLocalAPI(t, filepath.Join(t.TempDir(), "api.json"), append([]string{"--token", e2eToken, "--quiet"}, flags...)...)
+	server, err := api.New(api.Options{BaseURL: url, Token: e2eToken, Org: org})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url, server
+}
+
+// startTmux runs the dashboard in a tmux server of its own, 100x30,
+// against the local API at url, with extra flags, and waits for the
+// demo organization's list.
+func startTmux(t *testing.T, name, url string, flags ...string) *tmuxSession {
+	t.Helper()
+	return startTmuxAt(t, name, url, 100, 30, "6 groups", flags...)
+}
+
+// startTmuxAt is startTmux at w x h, waiting for first on the screen.
+func startTmuxAt(t *testing.T, name, url string, w, h int, first string, flags ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-%s-%d", name, os.Getpid())}
+	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo %s",
+		t.TempDir(), os.Getenv("PATH"), binary, url, e2eToken, strings.Join(flags, " "))
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), shell)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitFor(first)
+	return s
+}
+
 func runLocalAPI(t *testing.T, data string, args ...string) string {
 	t.Helper()
 	apiCmd := exec.Command(binary, append([]string{"local-api", "--listen", "127.0.0.1:0", "--data", data}, args...)...)
@@ -378,21 +402,9 @@ func runLocalAPI(t *testing.T, data string, args ...string) string {
 // list shows it.
 func TestBulkProtectInTmux(t *testing.T) {
 	requireTmux(t)
-	dir := t.TempDir()
-	const token = "e2e-token-0123456789"
-	url := runLocalAPI(t, filepath.Join(dir, "api.json"), "--token", token, "--quiet")
-	server, err := api.New(api.Options{BaseURL: url, Token: token, Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, server := startE2EAPI(t, "demo")
 	ctx := context.Background()
-
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("tg-e2e-bulk-%d", os.Getpid())}
-	shell := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=%s %s --api-url %s --token %s --org demo",
-		dir, os.Getenv("PATH"), binary, url, token)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.waitFor("6 groups")
+	s := startTmux(t, "e2e-bulk", url)
 
 	// analytics, billing (already protected) and default: space marks and
 	// moves down.
