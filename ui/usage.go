@@ -82,13 +82,13 @@ type usageState struct {
 	inflight int
 }
 
-// usageLoadedMsg is one group's usage, summed from its databases.
+// usageLoadedMsg is one group's usage, summed from its databases: an answer of a usageBatchMsg, whose gen it shares.
 type usageLoadedMsg struct {
-	gen, seq int
-	group    string
-	total    api.Usage
-	byDB     map[string]api.Usage
-	err      error
+	seq   int
+	group string
+	total api.Usage
+	byDB  map[string]api.Usage
+	err   error
 }
 
 // planInfo is the organization's plan and the groups it allows.
@@ -218,7 +218,7 @@ func (m *Model) usageBatchCmd(want []usageWant) tea.Cmd {
 		out := make(chan usageLoadedMsg, len(want))
 		for _, w := range want {
 			go func() {
-				r := usageLoadedMsg{gen: gen, seq: seq, group: w.group}
+				r := usageLoadedMsg{seq: seq, group: w.group}
 				defer func() { out <- r }()
 				defer onPanic(c, func(err error) { r.err = err })
 				select {
