@@ -371,15 +371,26 @@ func startTmuxAt(t *testing.T, name, url string, w, h int, first string, flags .
 	return s
 }
 
+// runLocalAPI runs `turso-groups local-api` on a free loopback port with
+// the state file data and extra flags, until the test ends, and returns
+// its URL.
 func runLocalAPI(t *testing.T, data string, args ...string) string {
+	t.Helper()
+	url, _ := startLocalAPI(t, data, args...)
+	return url
+}
+
+// startLocalAPI is runLocalAPI that can also be stopped before the test
+// ends (stop kills it and waits for it).
+func startLocalAPI(t *testing.T, data string, args ...string) (url string, stop func()) {
 	t.Helper()
 	apiCmd := exec.Command(binary, append([]string{"local-api", "--listen", "127.0.0.1:0", "--data", data}, args...)...)
 	stdout, _ := apiCmd.StdoutPipe()
 	if err := apiCmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { apiCmd.Process.Kill(); apiCmd.Wait() })
-	var url string
+	stop = func() { apiCmd.Process.Kill(); apiCmd.Wait() }
+	t.Cleanup(stop)
 	sc := bufio.NewScanner(stdout)
 	for url == "" && sc.Scan() {
 		if m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
@@ -393,7 +404,7 @@ func runLocalAPI(t *testing.T, data string, args ...string) string {
 	if url == "" {
 		t.Fatal("local-api printed no URL")
 	}
-	return url
+	return url, stop
 }
 
 // TestBulkProtectInTmux marks three groups with the space bar and turns

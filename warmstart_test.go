@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,28 +23,7 @@ func TestWarmStartInPTY(t *testing.T) {
 	home := t.TempDir()
 	cacheDir := filepath.Join(home, "cache", "turso-groups")
 	const token = "warm-token-0123456789abcdef"
-	apiCmd := exec.Command(binary, "local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(home, "api.json"),
-		"--token", token, "--quiet", "--latency", "2s")
-	apiCmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
-	stdout, _ := apiCmd.StdoutPipe()
-	if err := apiCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { apiCmd.Process.Kill(); apiCmd.Wait() })
-	var url string
-	sc := bufio.NewScanner(stdout)
-	for url == "" && sc.Scan() {
-		if m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-			url = m[1]
-		}
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
-	if url == "" {
-		t.Fatal("local-api printed no URL")
-	}
+	url, stopAPI := startLocalAPI(t, filepath.Join(home, "api.json"), "--token", token, "--quiet", "--latency", "2s")
 
 	dash := func(extra ...string) (*exec.Cmd, *ptyScreen) {
 		cmd := exec.Command(binary, append([]string{"--api-url", url, "--token", token, "--org", "demo"}, extra...)...)
@@ -137,8 +114,7 @@ func TestWarmStartInPTY(t *testing.T) {
 	cmd, s = dash()
 	s.waitFor(t, "7 groups · sorted by name", "updated just now")
 	quit(cmd, s)
-	apiCmd.Process.Kill()
-	apiCmd.Wait()
+	stopAPI()
 	cmd, s = dash()
 	s.waitFor(t, "7 groups · sorted by name", "made-meanwhile", "· cached ")
 	waitLong(t, s, 60*time.Second, "stale", "Could not load the groups; showing the list cached")
