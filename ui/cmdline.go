@@ -151,17 +151,20 @@ func actionCommand(a *action) command {
 		if err := m.groupArgs(a, args, len(c.args)); err != nil {
 			return nil, err
 		}
-		return func() tea.Cmd {
-			if len(args) > 0 {
-				// A group named acts on it, marks or not.
-				m.focusArg(args)
-				return m.startWith(a, nil, false)
-			}
-			// Bare, as its key: on the marked groups when there are marks.
-			return m.start(a)
-		}, nil
+		return func() tea.Cmd { return m.startOn(a, args) }, nil
 	}
 	return c
+}
+
+// startOn starts action a for a command whose arguments, if any, begin
+// with a group's name: a group named is acted on, marks or not; bare, a
+// command does what its key does, on the marked groups when there are.
+func (m *Model) startOn(a *action, args []string) tea.Cmd {
+	if len(args) > 0 {
+		m.focusArg(args)
+		return m.startWith(a, nil, false)
+	}
+	return m.start(a)
 }
 
 // groupArgs checks what every action's command checks: read-only mode,
@@ -282,15 +285,7 @@ func parseRename(m *Model, args []string) (func() tea.Cmd, error) {
 		return nil, err
 	}
 	if len(args) < 2 {
-		return func() tea.Cmd {
-			if len(args) > 0 {
-				// A group named acts on it, marks or not.
-				m.focusArg(args)
-				return m.startWith(a, nil, false)
-			}
-			// Bare, as its key: on the marked groups when there are marks.
-			return m.start(a)
-		}, nil
+		return func() tea.Cmd { return m.startOn(a, args) }, nil
 	}
 	old, name := args[0], args[1]
 	// The form's checks, said before anything is sent.
@@ -315,15 +310,7 @@ func parseAddLocation(m *Model, args []string) (func() tea.Cmd, error) {
 		return nil, err
 	}
 	if len(args) < 2 {
-		return func() tea.Cmd {
-			if len(args) > 0 {
-				// A group named acts on it, marks or not.
-				m.focusArg(args)
-				return m.startWith(a, nil, false)
-			}
-			// Bare, as its key: on the marked groups when there are marks.
-			return m.start(a)
-		}, nil
+		return func() tea.Cmd { return m.startOn(a, args) }, nil
 	}
 	loc := args[1]
 	if err := m.knownLocation(loc); err != nil {
