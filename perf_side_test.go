@@ -95,7 +95,7 @@ func TestPerfSideBySide(t *testing.T) {
 	cliDirs, warmDirs := map[int]string{}, map[int]string{}
 	var pairs []pair
 	for _, n := range sizes {
-		url, _ := startLocalAPI(t, n)
+		url, _ := startSeededAPI(t, n)
 		urls[n] = url
 		if cli != "" {
 			dir := t.TempDir()
@@ -339,7 +339,7 @@ func TestPerfWarmStart(t *testing.T) {
 	cold, warm := map[int]*samples{}, map[int]*samples{}
 	urls, caches := map[int]string{}, map[int]string{}
 	for _, n := range sizes {
-		urls[n], _ = startLocalAPI(t, n, "--latency", latency)
+		urls[n], _ = startSeededAPI(t, n, "--latency", latency)
 		caches[n] = t.TempDir()
 		// The run that saves the list (the save is written once the list
 		// is in; runDashboardWith waits 300 ms before quitting).

@@ -70,7 +70,7 @@ func TestPerfFirstFrame(t *testing.T) {
 	}
 	var results []result
 	for _, n := range sizes {
-		url, stop := startLocalAPI(t, n)
+		url, stop := startSeededAPI(t, n)
 		r := result{n: n}
 		for i := 0; i < runs; i++ {
 			m := runDashboardOnce(t, url, n+6)
@@ -100,9 +100,9 @@ func TestPerfFirstFrame(t *testing.T) {
 	t.Log(b.String())
 }
 
-// startLocalAPI runs `turso-groups local-api --seed-groups n` on a fresh
+// startSeededAPI runs `turso-groups local-api --seed-groups n` on a fresh
 // data file and returns its URL.
-func startLocalAPI(t *testing.T, n int, extra ...string) (string, func()) {
+func startSeededAPI(t *testing.T, n int, extra ...string) (string, func()) {
 	t.Helper()
 	dir := t.TempDir()
 	cmd := exec.Command(binary, append([]string{"local-api", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "api.json"),
